@@ -1,0 +1,26 @@
+/** Tables of the shared core: tenants and their API credentials. Times are epoch milliseconds. */
+export interface CoreTables {
+  accounts: AccountRow;
+  credentials: CredentialRow;
+}
+
+export interface AccountRow {
+  /** Numeric-string account id shaped like a cloud UIN, e.g. "100000000001". */
+  id: string;
+  name: string;
+  status: 'active' | 'disabled';
+  created_at: number;
+}
+
+export type Cloud = 'tencent' | 'alibaba';
+
+export interface CredentialRow {
+  /** Tencent SecretId or Alibaba AccessKeyId: the public half, also the primary key. */
+  key_id: string;
+  account_id: string;
+  cloud: Cloud;
+  /** SecretKey / AccessKeySecret sealed with the master key (see core/secret-box.ts). */
+  secret_sealed: string;
+  status: 'active' | 'disabled';
+  created_at: number;
+}

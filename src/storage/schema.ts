@@ -1,0 +1,7 @@
+import type { CoreTables } from '../core/tables.ts';
+
+/**
+ * Every table Fleetgate has. Each part of the system declares its own tables next to its code
+ * and joins them here, so Kysely types every query against the whole schema.
+ */
+export interface Database extends CoreTables {}
