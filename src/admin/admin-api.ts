@@ -1,0 +1,36 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Runtime } from '../runtime.ts';
+import { registerAccountRoutes } from './accounts-routes.ts';
+import { ADMIN_MODULES } from '../services/registry.ts';
+import { sendAdminError } from './errors.ts';
+
+/**
+ * The admin REST API under /admin/v1: JSON, guarded by the admin bearer token, described by an
+ * OpenAPI document generated from the same TypeBox schemas that validate it.
+ */
+export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Fleetgate admin API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  const expected = Buffer.from(`Bearer ${runtime.adminToken}`);
+  app.addHook('onRequest', async (request, reply) => {
+    const given = Buffer.from(request.headers.authorization ?? '');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      return sendAdminError(reply, 401, 'Unauthorized', 'a valid admin bearer token is required');
+    }
+  });
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    if (error.statusCode && error.statusCode < 500) return sendAdminError(reply, error.statusCode, error.code ?? 'BadRequest', error.message);
+    request.log.error({ err: error }, 'admin API failure');
+    return sendAdminError(reply, 500, 'InternalError', 'internal error');
+  });
+  registerAccountRoutes(app, runtime);
+  for (const module of ADMIN_MODULES) module(app, runtime);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}

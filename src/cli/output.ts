@@ -1,0 +1,19 @@
+/** Prints either JSON (for scripts) or aligned rows (for people). */
+export function print(json: boolean, value: unknown, rows?: readonly Record<string, unknown>[]): void {
+  if (json || !rows) {
+    process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    return;
+  }
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const columns = Object.keys(rows[0]!);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? '').length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+  process.stdout.write(`${line(columns)}\n`);
+  for (const row of rows) process.stdout.write(`${line(columns.map((c) => String(row[c] ?? '')))}\n`);
+}
+
+/** A CLI failure the user can fix: printed without a stack, exit code 1. */
+export class CliError extends Error {}

@@ -1,0 +1,44 @@
+import type { Config } from '../config.ts';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { buildServer } from '../server.ts';
+import { BACKGROUND_WORKERS } from '../services/registry.ts';
+
+/** Starts the server and stops it gracefully on SIGTERM/SIGINT, finishing in-flight requests. */
+export async function serve(config: Config): Promise<void> {
+  const runtime = await openRuntime(config);
+  announceFirstStart(runtime);
+  const app = await buildServer(runtime);
+  const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
+  const address = await app.listen({ host: config.host, port: config.port });
+  runtime.logger.info({ address, database: runtime.store.dialect, redis: !!config.redisUrl }, 'fleetgate is serving');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await app.close();
+    await Promise.all(workers.map((worker) => worker.stop()));
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Credentials and the admin token appear once, on stderr, never in the JSON log. */
+function announceFirstStart(runtime: Runtime): void {
+  const lines: string[] = [];
+  if (runtime.bootstrap) {
+    const [tencent, alibaba] = runtime.bootstrap.keys;
+    lines.push(
+      `Created the default account ${runtime.bootstrap.account.id}. These secrets are shown only now:`,
+      `  Tencent  SecretId=${tencent.keyId}  SecretKey=${tencent.secret}`,
+      `  Alibaba  AccessKeyId=${alibaba.keyId}  AccessKeySecret=${alibaba.secret}`,
+    );
+  }
+  if (runtime.adminTokenCreated) {
+    lines.push(`Admin API token (also in ${runtime.config.dataDir}/admin.token, mode 0600): ${runtime.adminToken}`);
+  }
+  if (lines.length) process.stderr.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,56 @@
+import { randomInt } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { AccountRow } from './tables.ts';
+import { isUniqueViolation } from '../storage/database.ts';
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly status: AccountRow['status'];
+  readonly createdAt: number;
+}
+
+export class AccountNameTaken extends Error {
+  constructor(name: string) {
+    super(`an account named "${name}" already exists`);
+  }
+}
+
+const toAccount = (row: AccountRow): Account => ({ id: row.id, name: row.name, status: row.status, createdAt: row.created_at });
+
+/** Creates an account with a fresh 12-digit id shaped like a cloud account UIN. */
+export async function createAccount(db: Kysely<Database>, name: string, now: number): Promise<Account> {
+  for (;;) {
+    const row: AccountRow = { id: String(randomInt(100_000_000_000, 999_999_999_999)), name, status: 'active', created_at: now };
+    try {
+      await db.insertInto('accounts').values(row).execute();
+      return toAccount(row);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const taken = await db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst();
+      if (taken) throw new AccountNameTaken(name);
+      // Otherwise the random id collided: draw another.
+    }
+  }
+}
+
+export async function listAccounts(db: Kysely<Database>): Promise<Account[]> {
+  const rows = await db.selectFrom('accounts').selectAll().orderBy('created_at').orderBy('id').execute();
+  return rows.map(toAccount);
+}
+
+export async function findAccount(db: Kysely<Database>, accountId: string): Promise<Account | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('id', '=', accountId).executeTakeFirst();
+  return row && toAccount(row);
+}
+
+export async function setAccountStatus(db: Kysely<Database>, accountId: string, status: AccountRow['status']): Promise<boolean> {
+  const result = await db.updateTable('accounts').set({ status }).where('id', '=', accountId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function countAccounts(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,91 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TObject } from '@sinclair/typebox';
+import type { Runtime } from '../runtime.ts';
+import type { AlibabaAction, AlibabaProduct } from '../services/alibaba-action.ts';
+import type { RawRequest } from '../protocols/raw-request.ts';
+import {
+  AlibabaError,
+  decodeParams,
+  parseAlibabaRequest,
+  renderError,
+  renderSuccess,
+  type ResponseFormat,
+} from '../protocols/alibaba/index.ts';
+import { iotSpec } from '../protocols/alibaba/specs/iot-2018-01-20.ts';
+import { requestId as newRequestId } from '../core/ids.ts';
+import { recordCall } from './request-log.ts';
+
+/** Alibaba keeps nonces for its 15-minute timestamp window. */
+const NONCE_TTL_SECONDS = 15 * 60 + 60;
+
+const DOCUMENTED_QPS: Readonly<Record<string, number>> = Object.fromEntries(
+  Object.entries(iotSpec.actions).map(([name, action]) => [name, action.qps]),
+);
+
+interface Call {
+  accountId?: string;
+  product: string;
+  action: string;
+  format: ResponseFormat;
+}
+
+/**
+ * Alibaba Cloud RPC pipeline (v1 and ACS3): parse → authenticate → route → throttle → decode →
+ * claim the nonce → run the handler → JSON or XML body. Gateway errors carry their documented
+ * HTTP status; IoT business errors are HTTP 200 with Success:false.
+ */
+export function createAlibabaGateway(runtime: Runtime, products: readonly AlibabaProduct[]) {
+  const byVersion = new Map(products.map((p) => [p.version, { product: p, actions: new Map(p.actions.map((a) => [a.name, a])) }]));
+
+  function resolve(version: string, action: string): { product: string; implementation: AlibabaAction } {
+    const entry = byVersion.get(version);
+    if (!entry) throw new AlibabaError('InvalidVersion', { version });
+    const implementation = entry.actions.get(action);
+    if (!implementation) throw new AlibabaError('InvalidAction.NotFound', { action });
+    return { product: entry.product.product, implementation };
+  }
+
+  async function execute(raw: RawRequest, requestId: string, call: Call): Promise<Record<string, unknown>> {
+    const request = parseAlibabaRequest(raw, runtime.now());
+    call.action = request.action;
+    call.format = request.format;
+    const key = await runtime.keyRing.find('alibaba', request.accessKeyId);
+    if (!key) throw new AlibabaError('InvalidAccessKeyId.NotFound');
+    const verdict = request.verify(key.secret);
+    if (!verdict.ok) throw new AlibabaError('SignatureDoesNotMatch', { stringToSign: verdict.stringToSign });
+    call.accountId = key.accountId;
+    const { product, implementation } = resolve(request.version, request.action);
+    call.product = product;
+    const rate = await runtime.rateLimits.consume(key.accountId, product.toLowerCase(), request.action, DOCUMENTED_QPS[request.action] ?? 50);
+    if (!rate.allowed) throw new AlibabaError('Throttling.User');
+    const params = decodeParams(implementation.request as TObject, request.params);
+    if (!(await runtime.replayGuard.claim(`ali:${request.replayKey}`, NONCE_TTL_SECONDS))) throw new AlibabaError('SignatureNonceUsed');
+    return implementation.handle(
+      { accountId: key.accountId, requestId, region: request.regionId, store: runtime.store, secrets: runtime.secrets, now: runtime.now },
+      params,
+    );
+  }
+
+  return async function handleAlibaba(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+    const startedAt = process.hrtime.bigint();
+    const requestId = newRequestId().toUpperCase();
+    const call: Call = { product: '-', action: '-', format: 'JSON' };
+    let response: { status: number; contentType: string; body: string };
+    let code = 'Success';
+    try {
+      const fields = await execute(raw, requestId, call);
+      response = renderSuccess(requestId, call.action, fields, call.format);
+    } catch (error) {
+      const failure = error instanceof AlibabaError ? error : internalError(runtime, error, requestId);
+      code = failure.code;
+      response = renderError(requestId, call.action, failure, call.format);
+    }
+    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, startedAt });
+    await reply.code(response.status).header('content-type', response.contentType).send(response.body);
+  };
+}
+
+function internalError(runtime: Runtime, error: unknown, requestId: string): AlibabaError {
+  runtime.logger.error({ requestId, err: error }, 'unexpected failure in an Alibaba API call');
+  return new AlibabaError('InternalError');
+}

@@ -1,0 +1,29 @@
+import type { Runtime } from '../runtime.ts';
+
+/** What one cloud API call leaves in the log and in the metrics. Never a secret or a signature. */
+export interface CallRecord {
+  readonly cloud: 'tencent' | 'alibaba';
+  readonly requestId: string;
+  readonly accountId: string | undefined;
+  readonly product: string;
+  readonly action: string;
+  readonly code: string;
+  readonly startedAt: bigint;
+}
+
+export function recordCall(runtime: Runtime, call: CallRecord): void {
+  const seconds = Number(process.hrtime.bigint() - call.startedAt) / 1e9;
+  runtime.metrics.observe({ cloud: call.cloud, product: call.product, action: call.action, code: call.code }, seconds);
+  runtime.logger.info(
+    {
+      requestId: call.requestId,
+      cloud: call.cloud,
+      account: call.accountId,
+      product: call.product,
+      action: call.action,
+      code: call.code,
+      latencyMs: Math.round(seconds * 1e6) / 1e3,
+    },
+    'api call',
+  );
+}

@@ -1,0 +1,121 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { TObject } from '@sinclair/typebox';
+import type { Runtime } from '../runtime.ts';
+import type { TencentAction, TencentProduct } from '../services/tencent-action.ts';
+import type { RawRequest } from '../protocols/raw-request.ts';
+import {
+  JSON_CONTENT_TYPE,
+  TencentError,
+  decodeParams,
+  errorBody,
+  parseTencentRequest,
+  successBody,
+  type TencentLanguage,
+} from '../protocols/tencent/index.ts';
+import { requestId as newRequestId } from '../core/ids.ts';
+import { recordCall } from './request-log.ts';
+
+/** What the spec says about one action, as far as routing needs it. */
+export interface TencentSpecAction {
+  readonly request: TObject;
+  readonly regionRequired: boolean;
+}
+
+/** A product the gateway routes to: the spec of every action and the ones Fleetgate implements. */
+export interface TencentRoute {
+  readonly spec: { readonly service: string; readonly version: string; readonly actions: Readonly<Record<string, TencentSpecAction>> };
+  readonly product: TencentProduct;
+}
+
+interface ResolvedAction {
+  readonly service: string;
+  readonly spec: TencentSpecAction;
+  readonly implementation: TencentAction;
+}
+
+interface Call {
+  accountId?: string;
+  product: string;
+  action: string;
+  language?: TencentLanguage;
+}
+
+/** The v1 replay window: the signature's own validity (±300 s) plus margin. */
+const NONCE_TTL_SECONDS = 660;
+
+/**
+ * Tencent Cloud API 3.0 request pipeline: parse → authenticate → route → rate-limit → decode
+ * parameters → claim the nonce → run the handler → envelope. Every outcome is HTTP 200 with
+ * `Content-Type: application/json`, as every official SDK requires.
+ */
+export function createTencentGateway(runtime: Runtime, routes: readonly TencentRoute[]) {
+  const byVersion = new Map(routes.map((route) => [route.spec.version, route]));
+  const implemented = new Map(
+    routes.map((route) => [route.spec.version, new Map(route.product.actions.map((action) => [action.name, action]))]),
+  );
+
+  function resolve(version: string, action: string): ResolvedAction {
+    const route = byVersion.get(version);
+    if (!route) throw new TencentError('NoSuchVersion', { version });
+    const spec = route.spec.actions[action];
+    if (!spec) throw new TencentError('InvalidAction', { action });
+    const implementation = implemented.get(version)?.get(action);
+    if (!implementation) throw new TencentError('UnsupportedOperation', { action });
+    return { service: route.spec.service, spec, implementation };
+  }
+
+  async function execute(raw: RawRequest, requestId: string, call: Call): Promise<string> {
+    const request = parseTencentRequest(raw, Math.floor(runtime.now() / 1000));
+    call.action = request.action;
+    call.language = request.language;
+    const key = await runtime.keyRing.find('tencent', request.secretId);
+    if (!key) throw new TencentError('AuthFailure.SecretIdNotFound');
+    if (!request.verify(key.secret)) throw new TencentError('AuthFailure.SignatureFailure');
+    call.accountId = key.accountId;
+    const { service, spec, implementation } = resolve(request.version, request.action);
+    call.product = service;
+    if (spec.regionRequired && !request.region) throw new TencentError('MissingParameter', { name: 'Region' });
+    const rate = await runtime.rateLimits.consume(key.accountId, service, request.action, runtime.config.defaultRateLimit);
+    if (!rate.allowed) throw new TencentError('RequestLimitExceeded', { count: rate.count, limit: rate.limit });
+    const params = decodeParams(implementation.request as TObject, request.params);
+    // Only an executed request uses up its nonce: the Go SDK re-sends identical requests after throttling.
+    if (request.replayKey && !(await runtime.replayGuard.claim(`tc:${request.replayKey}`, NONCE_TTL_SECONDS))) {
+      throw new TencentError('AuthFailure.SignatureFailure');
+    }
+    const fields = await implementation.handle(
+      { accountId: key.accountId, requestId, region: request.region, store: runtime.store, secrets: runtime.secrets, now: runtime.now },
+      params,
+    );
+    return successBody(requestId, fields);
+  }
+
+  return async function handleTencent(request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+    const startedAt = process.hrtime.bigint();
+    const requestId = newRequestId();
+    const call: Call = { product: '-', action: '-' };
+    let body: string;
+    let code = 'Success';
+    try {
+      body = await execute(raw, requestId, call);
+    } catch (error) {
+      const failure = error instanceof TencentError ? error : internalError(runtime, error, requestId);
+      code = failure.code;
+      body = errorBody(requestId, failure, call.language ?? languageOf(raw));
+    }
+    recordCall(runtime, { cloud: 'tencent', requestId, accountId: call.accountId, product: call.product, action: call.action, code, startedAt });
+    await reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(body);
+  };
+}
+
+function internalError(runtime: Runtime, error: unknown, requestId: string): TencentError {
+  runtime.logger.error({ requestId, err: error }, 'unexpected failure in a Tencent API call');
+  return new TencentError('InternalError');
+}
+
+/** For requests too broken to parse: X-TC-Language, or Language in the form/query; en-US otherwise. */
+function languageOf(raw: RawRequest): TencentLanguage {
+  const header = raw.headers['x-tc-language'];
+  if (header === 'zh-CN' || header === 'en-US') return header;
+  const source = raw.method === 'GET' ? raw.url : raw.body.toString('latin1');
+  return /(?:^|[?&])Language=zh-CN(?:&|$)/.test(source) ? 'zh-CN' : 'en-US';
+}

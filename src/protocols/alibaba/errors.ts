@@ -1,0 +1,74 @@
+import { errorCatalog } from './specs/error-catalog.ts';
+import type { AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
+
+/** Values substituted into a message template (`<Name>`, `<StringToSign>`, ...). */
+export type AlibabaErrorParams = Readonly<Record<string, string | number>>;
+
+const catalog: Readonly<Record<string, AlibabaErrorSpec>> = errorCatalog;
+
+// errors.json rows "Missing{Param}" / "Invalid{Param}": the POP gateway names the parameter in
+// the code itself (MissingProductKey, InvalidPageSize, MissingDeviceList.1.DeviceName).
+const TEMPLATED = [
+  { pattern: /^Missing([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*)$/, key: 'Missing{Param}' },
+  { pattern: /^Invalid([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*)$/, key: 'Invalid{Param}' },
+] as const;
+
+// PROTOCOL.md §2.3: real Alibaba appends the server's string to sign to this message, which is
+// what lets a client author find a canonicalisation mismatch.
+const MESSAGE_SUFFIX: Readonly<Record<string, string>> = {
+  SignatureDoesNotMatch: ' server string to sign is:<StringToSign>',
+};
+
+interface Resolved {
+  readonly spec: AlibabaErrorSpec;
+  readonly param: string | undefined;
+}
+
+function resolve(code: string): Resolved | undefined {
+  const exact = catalog[code];
+  if (exact !== undefined) return { spec: exact, param: undefined };
+  for (const t of TEMPLATED) {
+    const m = t.pattern.exec(code);
+    if (m !== null) return { spec: catalog[t.key] as AlibabaErrorSpec, param: m[1] };
+  }
+  return undefined;
+}
+
+/** True when `code` is in the catalog, directly or as a `Missing<Name>` / `Invalid<Name>` code. */
+export function isAlibabaErrorCode(code: string): boolean {
+  return resolve(code) !== undefined;
+}
+
+function render(code: string, template: string, param: string | undefined, params: AlibabaErrorParams): string {
+  return template.replace(/<(\w+)>|\{Param\}/g, (slot: string, name: string | undefined) => {
+    if (name === undefined) return param as string;
+    const value = params[name];
+    if (value === undefined) throw new TypeError(`AlibabaError ${code}: message needs param ${name}`);
+    return String(value);
+  });
+}
+
+/**
+ * An Alibaba Cloud error answer. `kind` decides the envelope: 'gateway' errors go out with
+ * `httpStatus` and {RequestId, HostId, Code, Message, Recommend}; 'business' (iot.*) errors go
+ * out as HTTP 200 {RequestId, Success:false, Code, ErrorMessage} (PROTOCOL.md §2.2, §2.3).
+ * Throws TypeError for a code not in the catalog or a missing template param: that is a bug.
+ */
+export class AlibabaError extends Error {
+  override readonly name = 'AlibabaError';
+  readonly code: string;
+  readonly params: AlibabaErrorParams;
+  readonly kind: AlibabaErrorKind;
+  readonly httpStatus: number;
+
+  constructor(code: string, params: AlibabaErrorParams = {}) {
+    const resolved = resolve(code);
+    if (resolved === undefined) throw new TypeError(`AlibabaError: ${code} is not in the error catalog`);
+    const template = resolved.spec.message + (MESSAGE_SUFFIX[code] ?? '');
+    super(render(code, template, resolved.param, params));
+    this.code = code;
+    this.params = params;
+    this.kind = resolved.spec.kind;
+    this.httpStatus = resolved.spec.httpStatus;
+  }
+}

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import { Redis } from 'ioredis';
+import type { Config } from './config.ts';
+import type { AppContext } from './core/app-context.ts';
+import { openStore } from './storage/database.ts';
+import { migrateToLatest } from './storage/migrate.ts';
+import { SecretBox } from './core/secret-box.ts';
+import { ensureDataDir, loadAdminToken, loadMasterKey } from './core/data-dir.ts';
+import { KeyRing } from './core/credentials.ts';
+import { RateLimits, rateLimitTable } from './core/rate-limit.ts';
+import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './core/replay-guard.ts';
+import { Metrics } from './core/metrics.ts';
+import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
+
+/** Everything one running Fleetgate process holds: the app context plus the gateway's shared parts. */
+export interface Runtime extends AppContext {
+  readonly config: Config;
+  readonly keyRing: KeyRing;
+  readonly rateLimits: RateLimits;
+  readonly replayGuard: ReplayGuard;
+  readonly metrics: Metrics;
+  readonly adminToken: string;
+  /** Set when this start created the admin token file: print it once. */
+  readonly adminTokenCreated: boolean;
+  /** Set when this start bootstrapped an empty database: print the keys once. */
+  readonly bootstrap: AccountWithKeys | undefined;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  readonly logger?: Logger;
+  readonly now?: () => number;
+}
+
+/** Opens storage (migrated), secrets, limits and metrics for a server or a CLI command. */
+export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  ensureDataDir(config.dataDir);
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'fleetgate' } });
+  const now = options.now ?? Date.now;
+  const secrets = new SecretBox(loadMasterKey(config.masterKey, config.dataDir));
+  const store = openStore({ location: config.databaseUrl ?? join(config.dataDir, 'fleetgate.db') });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
+  try {
+    await migrateToLatest(store);
+    if (redis) await redis.connect();
+    const bootstrap = await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now());
+    const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.adminToken, config.dataDir);
+    return {
+      config,
+      store,
+      secrets,
+      logger,
+      now,
+      keyRing: new KeyRing(store.db, secrets, 5_000, now),
+      rateLimits: new RateLimits(rateLimitTable(config.rateLimits), redis),
+      replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(now),
+      metrics: new Metrics(),
+      adminToken,
+      adminTokenCreated,
+      bootstrap,
+      async close() {
+        await store.close();
+        if (redis) await redis.quit();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    redis?.disconnect();
+    throw error;
+  }
+}

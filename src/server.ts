@@ -1,0 +1,57 @@
+import { createServer } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Runtime } from './runtime.ts';
+import { isReachable } from './storage/database.ts';
+import { toRawRequest } from './gateway/raw.ts';
+import { createTencentGateway } from './gateway/tencent-gateway.ts';
+import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
+import { isAlibabaRequest } from './protocols/alibaba/index.ts';
+import { registerAdminApi } from './admin/admin-api.ts';
+import { TENCENT_ROUTES, ALIBABA_PRODUCTS } from './services/registry.ts';
+
+/**
+ * Header room for a 10,001-row Alibaba GET (about 1 MB of request line) and Tencent's 32 KB GET
+ * limit: Node's 16 KiB default would drop such requests before Fleetgate could answer them.
+ */
+export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
+/** Room above Tencent's 10 MB TC3 limit so the gateway itself can answer RequestSizeLimitExceeded. */
+export const BODY_LIMIT_BYTES = 12 * 1024 * 1024;
+
+/** Builds the HTTP server: cloud gateways on `/`, admin API, metrics and health checks. */
+export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: runtime.logger,
+    disableRequestLogging: true,
+    bodyLimit: BODY_LIMIT_BYTES,
+    serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    return503OnClosing: false,
+  });
+
+  await app.register(async (gateway) => {
+    // Signatures are over the exact bytes, so the gateway never lets a parser touch the body.
+    gateway.removeAllContentTypeParsers();
+    gateway.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    const tencent = createTencentGateway(runtime, TENCENT_ROUTES);
+    const alibaba = createAlibabaGateway(runtime, ALIBABA_PRODUCTS);
+    gateway.route({
+      method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
+      url: '/',
+      handler: async (request, reply) => {
+        const raw = toRawRequest(request);
+        return isAlibabaRequest(raw) ? alibaba(request, reply, raw) : tencent(request, reply, raw);
+      },
+    });
+  });
+
+  await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = await isReachable(runtime.store);
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unreachable' });
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', runtime.metrics.registry.contentType).send(await runtime.metrics.registry.metrics()),
+  );
+  return app;
+}
