@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.ts';
 import { isReachable } from './storage/database.ts';
 import { toRawRequest } from './gateway/raw.ts';
@@ -20,7 +20,7 @@ export const BODY_LIMIT_BYTES = 12 * 1024 * 1024;
 /** Builds the HTTP server: cloud gateways on `/`, admin API, metrics and health checks. */
 export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: runtime.logger,
+    loggerInstance: runtime.logger as FastifyBaseLogger,
     disableRequestLogging: true,
     bodyLimit: BODY_LIMIT_BYTES,
     serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),

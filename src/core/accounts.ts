@@ -2,7 +2,6 @@ import { randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { AccountRow } from './tables.ts';
-import { isUniqueViolation } from '../storage/database.ts';
 
 export interface Account {
   readonly id: string;
@@ -23,15 +22,12 @@ const toAccount = (row: AccountRow): Account => ({ id: row.id, name: row.name, s
 export async function createAccount(db: Kysely<Database>, name: string, now: number): Promise<Account> {
   for (;;) {
     const row: AccountRow = { id: String(randomInt(100_000_000_000, 999_999_999_999)), name, status: 'active', created_at: now };
-    try {
-      await db.insertInto('accounts').values(row).execute();
-      return toAccount(row);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      const taken = await db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst();
-      if (taken) throw new AccountNameTaken(name);
-      // Otherwise the random id collided: draw another.
-    }
+    // ON CONFLICT keeps a PostgreSQL transaction usable, so we can ask which constraint was hit.
+    const inserted = await db.insertInto('accounts').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+    if (inserted) return toAccount(row);
+    const taken = await db.selectFrom('accounts').select('id').where('name', '=', name).executeTakeFirst();
+    if (taken) throw new AccountNameTaken(name);
+    // Otherwise the random id collided: draw another.
   }
 }
 

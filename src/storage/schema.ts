@@ -1,7 +1,9 @@
 import type { CoreTables } from '../core/tables.ts';
+import type { MnaTables } from '../services/mna/tables.ts';
+import type { IotTables } from '../services/iot/tables.ts';
 
 /**
  * Every table Fleetgate has. Each part of the system declares its own tables next to its code
  * and joins them here, so Kysely types every query against the whole schema.
  */
-export interface Database extends CoreTables {}
+export interface Database extends CoreTables, MnaTables, IotTables {}

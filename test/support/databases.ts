@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Dialect } from '../../src/storage/database.ts';
+import { openStore, type Dialect, type Store } from '../../src/storage/database.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { SecretBox } from '../../src/core/secret-box.ts';
 
 /** Every storage-dependent suite runs once per engine (Kysely's own test style). */
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
@@ -33,6 +35,21 @@ export async function freshPostgresSchema(): Promise<{ url: string; drop: () => 
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/** A migrated store without a server, for storage-level tests: in-memory SQLite or a fresh PostgreSQL schema. */
+export async function openTestStore(dialect: Dialect): Promise<{ store: Store; secrets: SecretBox; close: () => Promise<void> }> {
+  const schema = dialect === 'postgres' ? await freshPostgresSchema() : undefined;
+  const store = openStore({ location: schema?.url ?? ':memory:' });
+  await migrateToLatest(store);
+  return {
+    store,
+    secrets: new SecretBox(randomBytes(32)),
+    close: async () => {
+      await store.close();
+      await schema?.drop();
     },
   };
 }

@@ -4,18 +4,15 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import type { FastifyInstance } from 'fastify';
-import type { Dialect, Store } from '../../src/storage/database.ts';
-import { openStore } from '../../src/storage/database.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
+import type { Dialect } from '../../src/storage/database.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { buildServer } from '../../src/server.ts';
-import { SecretBox } from '../../src/core/secret-box.ts';
 import { createAccountWithKeys } from '../../src/core/bootstrap.ts';
 import { BACKGROUND_WORKERS } from '../../src/services/registry.ts';
 import { freshPostgresSchema } from './databases.ts';
 
-export { DIALECTS, POSTGRES_URL, REDIS_URL } from './databases.ts';
+export { DIALECTS, POSTGRES_URL, REDIS_URL, openTestStore } from './databases.ts';
 
 export interface TestAccount {
   readonly id: string;
@@ -85,21 +82,6 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       await runtime.close();
       await schema?.drop();
       rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A migrated store without a server, for storage-level tests. */
-export async function openTestStore(dialect: Dialect): Promise<{ store: Store; secrets: SecretBox; close: () => Promise<void> }> {
-  const schema = dialect === 'postgres' ? await freshPostgresSchema() : undefined;
-  const store = openStore({ location: schema?.url ?? ':memory:' });
-  await migrateToLatest(store);
-  return {
-    store,
-    secrets: new SecretBox(randomBytes(32)),
-    close: async () => {
-      await store.close();
-      await schema?.drop();
     },
   };
 }

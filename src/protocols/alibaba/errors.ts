@@ -1,7 +1,10 @@
 import { errorCatalog } from './specs/error-catalog.ts';
 import type { AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
 
-/** Values substituted into a message template (`<Name>`, `<StringToSign>`, ...). */
+/**
+ * Values for a message template, keyed in lowerCamel case: slot `<Name>` reads `name`,
+ * `<StringToSign>` reads `stringToSign` (the project's convention for both clouds' errors).
+ */
 export type AlibabaErrorParams = Readonly<Record<string, string | number>>;
 
 const catalog: Readonly<Record<string, AlibabaErrorSpec>> = errorCatalog;
@@ -42,8 +45,9 @@ export function isAlibabaErrorCode(code: string): boolean {
 function render(code: string, template: string, param: string | undefined, params: AlibabaErrorParams): string {
   return template.replace(/<(\w+)>|\{Param\}/g, (slot: string, name: string | undefined) => {
     if (name === undefined) return param as string;
-    const value = params[name];
-    if (value === undefined) throw new TypeError(`AlibabaError ${code}: message needs param ${name}`);
+    const key = name.charAt(0).toLowerCase() + name.slice(1);
+    const value = params[key];
+    if (value === undefined) throw new TypeError(`AlibabaError ${code}: message needs param ${key}`);
     return String(value);
   });
 }

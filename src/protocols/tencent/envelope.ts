@@ -1,5 +1,5 @@
-import { stringify as losslessStringify } from 'lossless-json';
 import type { TencentError } from './errors.ts';
+import { stringifyJson } from './json.ts';
 import type { TencentLanguage } from './messages.ts';
 
 /**
@@ -7,18 +7,6 @@ import type { TencentLanguage } from './messages.ts';
  * `Response.Error` when it is `application/json` or `text/plain` (PROTOCOL.md §1.6).
  */
 export const JSON_CONTENT_TYPE = 'application/json';
-
-function serialise(value: unknown): string {
-  try {
-    return JSON.stringify(value);
-  } catch (error) {
-    // JSON.stringify refuses BigInt; lossless-json writes it as an exact JSON number.
-    if (!(error instanceof TypeError)) throw error;
-    const text = losslessStringify(value);
-    if (text === undefined) throw error;
-    return text;
-  }
-}
 
 /**
  * `{"Response":{...fields,"RequestId":…}}` (PROTOCOL.md §1.6). RequestId always comes last,
@@ -30,7 +18,7 @@ export function successBody(requestId: string, fields: Readonly<Record<string, u
     if (name !== 'RequestId') response[name] = value;
   }
   response.RequestId = requestId;
-  return serialise({ Response: response });
+  return stringifyJson({ Response: response });
 }
 
 /** `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, sent with HTTP 200 (PROTOCOL.md §1.6). */

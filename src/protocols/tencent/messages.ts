@@ -18,7 +18,10 @@ const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
   UnknownParameter: [
     { 'en-US': 'The parameter `{name}` is not recognized.', 'zh-CN': '参数 `{name}` 无法识别。' },
   ],
-  InvalidParameter: [{ 'en-US': 'Parameter `{name}` type error.', 'zh-CN': '参数 `{name}` 类型错误。' }],
+  InvalidParameter: [
+    { 'en-US': 'Parameter `{name}` type error.', 'zh-CN': '参数 `{name}` 类型错误。' },
+    { 'en-US': 'Incorrect parameter: {reason}.', 'zh-CN': '参数错误：{reason}。' },
+  ],
   InvalidParameterValue: [
     {
       'en-US': 'The value of parameter `{name}` is invalid: {reason}.',
@@ -46,6 +49,13 @@ const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
       'zh-CN': '接口 `{action}` 尚未实现。',
     },
   ],
+  UnsupportedProtocol: [
+    {
+      'en-US':
+        'Content-Type `{contentType}` is not supported: POST application/json with TC3-HMAC-SHA256, or application/x-www-form-urlencoded with signature v1.',
+      'zh-CN': '不支持 Content-Type `{contentType}`：TC3-HMAC-SHA256 请使用 POST application/json，签名 v1 请使用 application/x-www-form-urlencoded。',
+    },
+  ],
   NoSuchVersion: [
     {
       'en-US': 'The API version `{version}` does not exist.',
@@ -56,7 +66,7 @@ const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
 
 /**
  * Why a value was rejected, by the schema keyword it broke (`rule`) and its bound (`limit`):
- * decodeParams passes these as the `reason` of InvalidParameterValue in both languages.
+ * the `reason` of InvalidParameterValue (and of a body-level InvalidParameter) in both languages.
  */
 const REASONS: Readonly<Record<string, Template>> = {
   minLength: { 'en-US': 'it must be at least {limit} characters long', 'zh-CN': '长度不能小于 {limit}' },
@@ -69,6 +79,7 @@ const REASONS: Readonly<Record<string, Template>> = {
   maxItems: { 'en-US': 'it must contain at most {limit} items', 'zh-CN': '元素个数不能多于 {limit}' },
   pattern: { 'en-US': 'it must match `{limit}`', 'zh-CN': '必须匹配 `{limit}`' },
   enum: { 'en-US': 'it is not one of the allowed values', 'zh-CN': '不在允许的取值范围内' },
+  json: { 'en-US': 'the request body is not a valid JSON object', 'zh-CN': '请求体不是合法的 JSON 对象' },
   integerRange: {
     'en-US': 'it is outside the exactly representable integer range ±9007199254740991',
     'zh-CN': '超出可精确表示的整数范围 ±9007199254740991',

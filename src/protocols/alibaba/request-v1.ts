@@ -1,0 +1,56 @@
+import type { RawRequest } from '../raw-request.ts';
+import { splitTarget } from '../raw-request.ts';
+import { AlibabaError } from './errors.ts';
+import { parseParamPairs } from './encoding.ts';
+import { v1Signature, v1StringToSign } from './signature-v1.ts';
+import { checkRequestTime } from './timestamp.ts';
+import { formPairs, once, replayKeyOf, safeEqual, toRecord, without } from './request-common.ts';
+import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
+
+// PROTOCOL.md §1.2: common parameters that must be present (RegionId and SecurityToken need not).
+const REQUIRED = ['Action', 'Version', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const;
+
+// §1.2 table: everything that is not an API parameter.
+const COMMON = new Set<string>([...REQUIRED, 'Format', 'SecurityToken', 'RegionId']);
+
+/** `Format` is case-insensitive (pop-core `JSON`, openapi-client `json`); absent means XML (§1.6). */
+function formatOf(value: string | undefined): ResponseFormat {
+  if (value === undefined) return 'XML';
+  const upper = value.toUpperCase();
+  if (upper === 'JSON' || upper === 'XML') return upper;
+  throw new AlibabaError('InvalidParameter', { name: 'Format' });
+}
+
+/**
+ * A v1 (HMAC-SHA1) request (PROTOCOL.md §1.3): parameters from the query (GET, or openapi-client
+ * 'v2' POST) and/or the form body (pop-core POST), all of them signed with the wire method.
+ */
+export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {
+  const pairs = [...parseParamPairs(splitTarget(raw.url).rawQuery), ...formPairs(raw)];
+  const all = toRecord(pairs);
+  for (const name of REQUIRED) {
+    if (!all[name]) throw new AlibabaError('MissingParameter', { name });
+  }
+  const common = all as Record<(typeof REQUIRED)[number], string>;
+  checkRequestTime(common.Timestamp, nowMs);
+  if (common.SignatureMethod !== 'HMAC-SHA1') throw new AlibabaError('InvalidSignatureMethod');
+  if (common.SignatureVersion !== '1.0') throw new AlibabaError('IncompleteSignature');
+  const format = formatOf(all.Format);
+  const replayKey = replayKeyOf(common.AccessKeyId, common.SignatureNonce);
+  const stringToSign = once(() => v1StringToSign(raw.method, pairs));
+  return {
+    kind: 'v1',
+    accessKeyId: common.AccessKeyId,
+    action: common.Action,
+    version: common.Version,
+    format,
+    nonce: common.SignatureNonce,
+    replayKey,
+    regionId: all.RegionId,
+    verify(secret) {
+      const expected = v1Signature(stringToSign(), secret);
+      return safeEqual(expected, common.Signature) ? { ok: true } : { ok: false, stringToSign: stringToSign() };
+    },
+    params: without(all, COMMON),
+  };
+}

@@ -1,0 +1,56 @@
+import type { RawRequest } from '../raw-request.ts';
+import { splitTarget } from '../raw-request.ts';
+import { AlibabaError } from './errors.ts';
+import { hasFormBody } from './request-common.ts';
+import { parseAcs3Request } from './request-acs3.ts';
+import { parseV1Request } from './request-v1.ts';
+import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
+
+// sdk-wire-captures.md "Telling the four request kinds apart": Alibaba v1 carries AccessKeyId /
+// SignatureNonce parameters (Tencent v1 uses SecretId / Nonce); only Alibaba sends x-acs-* headers.
+const V1_MARKER = /(?:^|&)(?:AccessKeyId|SignatureNonce)=/;
+const FORMAT_PARAM = /(?:^|&)Format=([^&]*)/;
+
+function isAcs3(raw: RawRequest): boolean {
+  return raw.headers.authorization?.startsWith('ACS3-') === true;
+}
+
+function paramSources(raw: RawRequest): string[] {
+  const sources = [splitTarget(raw.url).rawQuery];
+  if (hasFormBody(raw)) sources.push(raw.body.toString('latin1'));
+  return sources;
+}
+
+/**
+ * True for requests meant for the Alibaba RPC protocol: an ACS3 Authorization, any x-acs-action /
+ * x-acs-version header (pop-core sends them with v1 too), or v1 signature parameters.
+ */
+export function isAlibabaRequest(raw: RawRequest): boolean {
+  if (isAcs3(raw) || raw.headers['x-acs-action'] !== undefined || raw.headers['x-acs-version'] !== undefined) return true;
+  return paramSources(raw).some((source) => V1_MARKER.test(source));
+}
+
+/**
+ * The format to answer in, including for requests that fail to parse (PROTOCOL.md §1.6): ACS3 is
+ * always JSON; v1 follows `Format` case-insensitively; v1 without a readable `Format` gets XML.
+ */
+export function responseFormatOf(raw: RawRequest): ResponseFormat {
+  if (isAcs3(raw)) return 'JSON';
+  for (const source of paramSources(raw)) {
+    const m = FORMAT_PARAM.exec(source);
+    if (m !== null) return m[1]?.toUpperCase() === 'JSON' ? 'JSON' : 'XML';
+  }
+  return 'XML';
+}
+
+/**
+ * Parses an Alibaba RPC request without authenticating it: call `verify(secret)` once the
+ * AccessKeyId is resolved. Throws AlibabaError: UnsupportedHTTPMethod, MissingParameter,
+ * InvalidTimeStamp.Format / .Expired, IncompleteSignature, InvalidSignatureMethod,
+ * InvalidParameter (repeated name, bad Format), InvalidParameter.Format (bad escapes).
+ */
+export function parseAlibabaRequest(raw: RawRequest, nowMs: number): AlibabaRequest {
+  // RPC style is GET or POST only (§1.1).
+  if (raw.method !== 'GET' && raw.method !== 'POST') throw new AlibabaError('UnsupportedHTTPMethod');
+  return isAcs3(raw) ? parseAcs3Request(raw, nowMs) : parseV1Request(raw, nowMs);
+}

@@ -1,0 +1,209 @@
+import { splitTarget } from '../raw-request.ts';
+import type { RawRequest } from '../raw-request.ts';
+import { TencentError } from './errors.ts';
+import type { TencentLanguage } from './messages.ts';
+import { parseJsonObject } from './json.ts';
+import { parseTc3Authorization, verifyTc3 } from './tc3.ts';
+import { verifyV1 } from './v1.ts';
+import type { FlatPairs, V1SignatureMethod } from './v1.ts';
+
+/** Which signature a request carries. */
+export type TencentSignatureKind = 'TC3-HMAC-SHA256' | V1SignatureMethod;
+
+/**
+ * The API parameters of a request, still untyped: the JSON body of a TC3 POST (64-bit integers
+ * exact), or the decoded form/query pairs otherwise (v1 common parameters removed).
+ */
+export type ParamSource =
+  | { readonly format: 'json'; readonly value: Readonly<Record<string, unknown>> }
+  | { readonly format: 'flat'; readonly pairs: FlatPairs };
+
+/** A syntactically valid API 3.0 request whose signature can be checked once the key is known. */
+export interface TencentRequest {
+  readonly kind: TencentSignatureKind;
+  readonly secretId: string;
+  readonly action: string;
+  readonly version: string;
+  readonly region: string | undefined;
+  readonly language: TencentLanguage;
+  readonly timestamp: number;
+  readonly token: string | undefined;
+  /** v1: `SecretId:Nonce:Timestamp`, to refuse a replay (§1.5); TC3 has no nonce: undefined. */
+  readonly replayKey: string | undefined;
+  /** True when the request was signed with `secretKey` (constant-time compare). */
+  readonly verify: (secretKey: string) => boolean;
+  readonly params: ParamSource;
+}
+
+/** Limits of PROTOCOL.md §1.1 and §1.5. */
+export const TENCENT_LIMITS = Object.freeze({
+  getTargetBytes: 32 * 1024,
+  v1PostBodyBytes: 1024 * 1024,
+  tc3PostBodyBytes: 10 * 1024 * 1024,
+  timestampSkewSeconds: 300,
+});
+
+const V1_COMMON = new Set([
+  'Action',
+  'Version',
+  'Region',
+  'Timestamp',
+  'Nonce',
+  'SecretId',
+  'Signature',
+  'SignatureMethod',
+  'Token',
+  'RequestClient',
+  'Language',
+]);
+const NONCE_MAX = 2n ** 63n - 1n;
+
+function present(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+function language(value: string | undefined): TencentLanguage {
+  return value === 'zh-CN' ? 'zh-CN' : 'en-US';
+}
+
+function formPairs(text: string): FlatPairs {
+  return [...new URLSearchParams(text)];
+}
+
+function checkTimestamp(text: string, nowSeconds: number): number {
+  if (!/^\d{1,15}$/.test(text)) throw new TencentError('InvalidParameter', { name: 'Timestamp' });
+  const timestamp = Number(text);
+  // §1.3 step 2: a clock error is reported as such, before any HMAC is computed.
+  if (Math.abs(nowSeconds - timestamp) > TENCENT_LIMITS.timestampSkewSeconds) {
+    throw new TencentError('AuthFailure.SignatureExpire');
+  }
+  return timestamp;
+}
+
+/**
+ * Parses a Tencent Cloud API 3.0 request (PROTOCOL.md §1.1–1.5) without knowing any secret.
+ * Rejections, in the order they are checked:
+ * - method other than GET/POST → UnsupportedProtocol;
+ * - GET request target over 32 KiB → RequestSizeLimitExceeded;
+ * - an Authorization header selects TC3, its absence v1. POST application/json without
+ *   Authorization, or a form POST with one, → AuthFailure.InvalidAuthorization (§1.1: JSON is
+ *   TC3 only, forms v1 only); any other POST Content-Type (multipart included: none of our
+ *   actions takes one) → UnsupportedProtocol naming it;
+ * - POST body over 10 MiB (TC3) or 1 MiB (v1) → RequestSizeLimitExceeded;
+ * - TC3: malformed Authorization, or one not signing content-type and host →
+ *   AuthFailure.InvalidAuthorization; missing X-TC-Action / X-TC-Version / X-TC-Timestamp →
+ *   MissingParameter (`Action`, `Version`, `Timestamp`);
+ * - v1: missing Action, Version, Timestamp, Nonce, SecretId, Signature → MissingParameter; a
+ *   repeated common parameter → InvalidParameter; Nonce not an integer in 0..2^63−1 →
+ *   InvalidParameter (§1.4: a real server answers "Parameter `Nonce` type error.");
+ * - Timestamp not decimal → InvalidParameter; more than 300 s from `nowSeconds` →
+ *   AuthFailure.SignatureExpire (before any HMAC);
+ * - TC3 POST body not UTF-8 JSON with an object at the top (or repeating a key) →
+ *   InvalidParameter "Incorrect parameter: the request body is not a valid JSON object.".
+ */
+export function parseTencentRequest(raw: RawRequest, nowSeconds: number): TencentRequest {
+  const method = raw.method.toUpperCase();
+  if (method !== 'GET' && method !== 'POST') throw new TencentError('UnsupportedProtocol');
+  if (method === 'GET' && raw.url.length > TENCENT_LIMITS.getTargetBytes) {
+    throw new TencentError('RequestSizeLimitExceeded');
+  }
+  const authorization = present(raw.headers.authorization?.trim());
+  if (method === 'POST') {
+    const type = mediaType(raw.headers['content-type']);
+    const tc3 = authorization !== undefined;
+    if (type === 'application/json' || type === 'application/x-www-form-urlencoded') {
+      if (tc3 !== (type === 'application/json')) throw new TencentError('AuthFailure.InvalidAuthorization');
+    } else {
+      throw new TencentError('UnsupportedProtocol', { contentType: type });
+    }
+    const limit = tc3 ? TENCENT_LIMITS.tc3PostBodyBytes : TENCENT_LIMITS.v1PostBodyBytes;
+    if (raw.body.length > limit) throw new TencentError('RequestSizeLimitExceeded');
+  }
+  return authorization === undefined
+    ? parseV1(raw, method, nowSeconds)
+    : parseTc3(raw, method, authorization, nowSeconds);
+}
+
+function parseTc3(raw: RawRequest, method: string, authorization: string, nowSeconds: number): TencentRequest {
+  const auth = parseTc3Authorization(authorization);
+  const header = (name: string, param: string): string => {
+    const value = present(raw.headers[name]?.trim());
+    if (value === undefined) throw new TencentError('MissingParameter', { name: param });
+    return value;
+  };
+  const action = header('x-tc-action', 'Action');
+  const version = header('x-tc-version', 'Version');
+  const timestampText = header('x-tc-timestamp', 'Timestamp');
+  const timestamp = checkTimestamp(timestampText, nowSeconds);
+  const { path, rawQuery } = splitTarget(raw.url);
+  let params: ParamSource;
+  if (method === 'POST') {
+    const value = parseJsonObject(raw.body);
+    if (value === undefined) throw new TencentError('InvalidParameter', { rule: 'json' });
+    params = { format: 'json', value };
+  } else {
+    params = { format: 'flat', pairs: formPairs(rawQuery) };
+  }
+  const signed = { method, path, rawQuery: method === 'POST' ? '' : rawQuery, headers: raw.headers, body: raw.body, timestamp: timestampText };
+  return {
+    kind: 'TC3-HMAC-SHA256',
+    secretId: auth.secretId,
+    action,
+    version,
+    region: present(raw.headers['x-tc-region']?.trim()),
+    language: language(raw.headers['x-tc-language']?.trim()),
+    timestamp,
+    token: present(raw.headers['x-tc-token']?.trim()),
+    replayKey: undefined,
+    verify: (secretKey) => verifyTc3(signed, auth, secretKey),
+    params,
+  };
+}
+
+function parseV1(raw: RawRequest, method: string, nowSeconds: number): TencentRequest {
+  const { path, rawQuery } = splitTarget(raw.url);
+  const pairs = formPairs(method === 'POST' ? raw.body.toString('utf8') : rawQuery);
+  const common = new Map<string, string>();
+  const api: [string, string][] = [];
+  for (const pair of pairs) {
+    if (!V1_COMMON.has(pair[0])) {
+      api.push([pair[0], pair[1]]);
+    } else if (common.has(pair[0])) {
+      throw new TencentError('InvalidParameter', { name: pair[0] });
+    } else {
+      common.set(pair[0], pair[1]);
+    }
+  }
+  const required = (name: string): string => {
+    const value = present(common.get(name));
+    if (value === undefined) throw new TencentError('MissingParameter', { name });
+    return value;
+  };
+  const action = required('Action');
+  const version = required('Version');
+  const timestampText = required('Timestamp');
+  const nonce = required('Nonce');
+  const secretId = required('SecretId');
+  const signature = required('Signature');
+  if (!/^\d{1,19}$/.test(nonce) || BigInt(nonce) > NONCE_MAX) throw new TencentError('InvalidParameter', { name: 'Nonce' });
+  const timestamp = checkTimestamp(timestampText, nowSeconds);
+  const kind: V1SignatureMethod = common.get('SignatureMethod') === 'HmacSHA256' ? 'HmacSHA256' : 'HmacSHA1';
+  const signed = { method, path, host: raw.headers.host ?? '', pairs, signatureMethod: kind, signature };
+  return {
+    kind,
+    secretId,
+    action,
+    version,
+    region: present(common.get('Region')),
+    language: language(common.get('Language')),
+    timestamp,
+    token: present(common.get('Token')),
+    replayKey: `${secretId}:${nonce}:${timestampText}`,
+    verify: (secretKey) => verifyV1(signed, secretKey),
+    params: { format: 'flat', pairs: api },
+  };
+}

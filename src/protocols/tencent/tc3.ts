@@ -1,0 +1,131 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { TencentError } from './errors.ts';
+
+/** The parts of a `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */
+export interface Tc3Authorization {
+  readonly secretId: string;
+  /** Credential-scope date, `YYYY-MM-DD`. */
+  readonly date: string;
+  /** Service label exactly as sent: `mna`, but `127` or `localhost:PORT` from the Node SDK. */
+  readonly service: string;
+  /** The SignedHeaders list as sent (it is part of the canonical request verbatim). */
+  readonly signedHeaders: string;
+  /** Lower-case hex signature. */
+  readonly signature: string;
+}
+
+// PROTOCOL.md §1.3 verification recipe step 1, with optional whitespace around the commas.
+const AUTHORIZATION =
+  /^TC3-HMAC-SHA256\s+Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s,]+)\/tc3_request\s*,\s*SignedHeaders=([A-Za-z0-9;_-]+)\s*,\s*Signature=([0-9a-fA-F]{64})\s*$/;
+
+/**
+ * Parses an Authorization header of the TC3 scheme; anything else is
+ * AuthFailure.InvalidAuthorization. The doc requires `content-type` and `host` among the signed
+ * headers ("at least two headers of host and content-type"), so a list without them is too.
+ */
+export function parseTc3Authorization(value: string): Tc3Authorization {
+  const m = AUTHORIZATION.exec(value.trim());
+  if (m === null) throw new TencentError('AuthFailure.InvalidAuthorization');
+  const [, secretId, date, service, signedHeaders, signature] = m as unknown as readonly string[];
+  const names = signedHeaders!.toLowerCase().split(';');
+  if (!names.includes('content-type') || !names.includes('host')) {
+    throw new TencentError('AuthFailure.InvalidAuthorization');
+  }
+  return { secretId: secretId!, date: date!, service: service!, signedHeaders: signedHeaders!, signature: signature!.toLowerCase() };
+}
+
+/** Lower-case hex SHA-256. */
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** UTC `YYYY-MM-DD` of a Unix time in seconds (the credential-scope date, §1.3). */
+export function utcDate(timestampSeconds: number): string {
+  return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
+}
+
+/** SHA256("UNSIGNED-PAYLOAD"), the payload hash when X-TC-Content-SHA256 opts out (§1.2). */
+export const UNSIGNED_PAYLOAD_HASH = sha256Hex('UNSIGNED-PAYLOAD');
+
+/** Everything of the request that the TC3 canonical request covers. */
+export interface Tc3SignedParts {
+  readonly method: string;
+  readonly path: string;
+  /** Raw query string as on the request line ("" for POST). */
+  readonly rawQuery: string;
+  /** `name:value\n` lines, in the SignedHeaders order. */
+  readonly canonicalHeaders: string;
+  readonly signedHeaders: string;
+  readonly payloadHash: string;
+}
+
+/** CanonicalRequest of PROTOCOL.md §1.3. */
+export function tc3CanonicalRequest(parts: Tc3SignedParts): string {
+  return `${parts.method}\n${parts.path}\n${parts.rawQuery}\n${parts.canonicalHeaders}\n${parts.signedHeaders}\n${parts.payloadHash}`;
+}
+
+/** Signature = hex(HMAC(SecretSigning, StringToSign)) with the §1.3 key derivation. */
+export function tc3Signature(secretKey: string, date: string, service: string, timestamp: string, canonicalRequest: string): string {
+  const stringToSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/${service}/tc3_request\n${sha256Hex(canonicalRequest)}`;
+  const secretDate = createHmac('sha256', `TC3${secretKey}`).update(date).digest();
+  const secretService = createHmac('sha256', secretDate).update(service).digest();
+  const secretSigning = createHmac('sha256', secretService).update('tc3_request').digest();
+  return createHmac('sha256', secretSigning).update(stringToSign).digest('hex');
+}
+
+/** Constant-time equality of two ASCII strings. */
+export function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** `host` without its `:port` (IPv6 literals keep their brackets). */
+export function stripPort(host: string): string {
+  return host.replace(/:\d*$/, '');
+}
+
+/** What verifyTc3 needs from the request besides the parsed Authorization. */
+export interface Tc3Request {
+  readonly method: string;
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: Buffer;
+  /** X-TC-Timestamp exactly as sent (it is signed as text). */
+  readonly timestamp: string;
+}
+
+/**
+ * PROTOCOL.md §1.3 server verification: canonical headers from the SignedHeaders list with raw
+ * values trimmed and lower-cased; `host` tried as received, then without its port (the Node SDK
+ * signs the hostname, Go and Python the endpoint with port); canonical query = raw query; payload
+ * hash over the raw body, or SHA256("UNSIGNED-PAYLOAD") when X-TC-Content-SHA256 says so; the
+ * service label taken from the scope as sent; scope date = UTC date of the timestamp.
+ */
+export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey: string): boolean {
+  if (auth.date !== utcDate(Number(request.timestamp))) return false;
+  const unsigned = request.headers['x-tc-content-sha256']?.trim() === 'UNSIGNED-PAYLOAD';
+  const payloadHash = unsigned ? UNSIGNED_PAYLOAD_HASH : sha256Hex(request.body);
+  const receivedHost = request.headers.host ?? '';
+  const hosts = receivedHost === stripPort(receivedHost) ? [receivedHost] : [receivedHost, stripPort(receivedHost)];
+  return hosts.some((host) => {
+    const canonicalHeaders = auth.signedHeaders
+      .split(';')
+      .map((name) => {
+        const lower = name.toLowerCase();
+        const value = lower === 'host' ? host : (request.headers[lower] ?? '');
+        return `${lower}:${value.trim().toLowerCase()}\n`;
+      })
+      .join('');
+    const canonical = tc3CanonicalRequest({
+      method: request.method,
+      path: request.path,
+      rawQuery: request.rawQuery,
+      canonicalHeaders,
+      signedHeaders: auth.signedHeaders,
+      payloadHash,
+    });
+    return safeEqual(tc3Signature(secretKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * Tables of IoT Platform 2018-01-20: instances, products, devices and batch-import jobs.
+ * Times are epoch milliseconds; secrets are sealed with the master key (core/secret-box.ts).
+ */
+export interface IotTables {
+  iot_instances: IotInstanceRow;
+  iot_products: IotProductRow;
+  iot_devices: IotDeviceRow;
+  iot_import_jobs: IotImportJobRow;
+  iot_import_rows: IotImportRowRow;
+}
+
+/**
+ * An account's default instance (kind 'default', id `default-<accountId>`, never addressable by
+ * IotInstanceId) or an Enterprise instance (kind 'enterprise', id `iot-` + 8 lowercase alnum).
+ */
+export interface IotInstanceRow {
+  id: string;
+  account_id: string;
+  kind: 'default' | 'enterprise';
+  /** Kept by the same transaction that creates or deletes a product: the 1,000-product quota. */
+  product_count: number;
+  created_at: number;
+}
+
+export interface IotProductRow {
+  /** 11 alphanumerics, unique platform-wide. */
+  product_key: string;
+  account_id: string;
+  instance_id: string;
+  name: string;
+  description: string | null;
+  node_type: number;
+  auth_type: string;
+  /** 'iothub' (basic) or 'iothub_senior' (TSL). */
+  commodity_code: string;
+  data_format: number | null;
+  protocol_type: string | null;
+  /** WIFI | CELLULAR | ETHERNET | OTHER, as CreateProduct takes it. */
+  net_type: string;
+  validate_type: number;
+  category_key: string | null;
+  /** RegionId of the creating request, when the client sent one. */
+  region: string | null;
+  /** ProductSecret sealed with associated data `iot.product:<product_key>`. */
+  secret_sealed: string;
+  /** Kept by the transaction that inserts or deletes devices: DeviceCount and the device quota. */
+  device_count: number;
+  created_at: number;
+}
+
+export type DeviceStatus = 'UNACTIVE' | 'ONLINE' | 'OFFLINE' | 'DISABLE';
+
+export interface IotDeviceRow {
+  /** Opaque, unique platform-wide. */
+  iot_id: string;
+  account_id: string;
+  product_key: string;
+  device_name: string;
+  /** DeviceSecret sealed with associated data `iot.device:<iot_id>`. */
+  secret_sealed: string;
+  sn: string | null;
+  nickname: string | null;
+  status: DeviceStatus;
+  created_at: number;
+  modified_at: number;
+  /** First connection; set by the device side, null while UNACTIVE. */
+  activated_at: number | null;
+  /** Latest connection; set by the device side. */
+  online_at: number | null;
+}
+
+/** CREATE while devices are being inserted; CREATE_SUCCESS / CREATE_FAILED once finished. */
+export type ImportJobStatus = 'CREATE' | 'CREATE_SUCCESS' | 'CREATE_FAILED';
+
+/** One BatchImportDevice call. Its rows are inserted in batches by the import-job runner. */
+export interface IotImportJobRow {
+  apply_id: number;
+  account_id: string;
+  product_key: string;
+  status: ImportJobStatus;
+  total: number;
+  /** Rows with seq below this have been processed (each batch commits it with its devices). */
+  next_seq: number;
+  /** Times a runner lost the job while holding it (crash, lease expiry, unexpected error). */
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  /** Catalog code of why the whole job stopped, when it did. */
+  failure: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ImportRowState = 'pending' | 'created' | 'failed';
+
+/** One device of an import job, as submitted; `iot_id` and the sealed secret are fixed up front. */
+export interface IotImportRowRow {
+  apply_id: number;
+  seq: number;
+  iot_id: string;
+  device_name: string;
+  sn: string | null;
+  secret_sealed: string;
+  state: ImportRowState;
+}

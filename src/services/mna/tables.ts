@@ -1,0 +1,84 @@
+/**
+ * Tables of the MNA product (migration 0002_mna). Every row carries the account it belongs to;
+ * times are epoch milliseconds. Uniqueness rules live in the schema, not in code:
+ * one vendor name per account and per name, SN unique per vendor, DeviceName and DataKey unique
+ * per account, at most one device per piece of hardware.
+ */
+export interface MnaTables {
+  mna_vendors: MnaVendorRow;
+  mna_hardware: MnaHardwareRow;
+  mna_devices: MnaDeviceRow;
+  mna_groups: MnaGroupRow;
+  mna_account_keys: MnaAccountKeyRow;
+}
+
+/** An account registered as a hardware vendor (manufacturer) under a unique name. */
+export interface MnaVendorRow {
+  account_id: string;
+  name: string;
+  created_at: number;
+}
+
+/** 1: to be activated, 2: activated (VendorHardware.Status). */
+export type HardwareStatus = 1 | 2;
+
+/** A serial number a vendor registered (AddHardware); `account_id` is the vendor's account. */
+export interface MnaHardwareRow {
+  /** `cpe-` + 10 lowercase alphanumerics. */
+  hardware_id: string;
+  account_id: string;
+  sn: string;
+  /** 1: customer pays, 2: vendor pays monthly, 3: vendor pays a permanent license. */
+  license_charging_mode: number;
+  description: string;
+  status: HardwareStatus;
+  activated_at: number | null;
+  /** The customer account that activated it; its device row lives in that account. */
+  owner_account_id: string | null;
+}
+
+/** A customer device: added directly (AddDevice) or the result of activating hardware. */
+export interface MnaDeviceRow {
+  /** `mna-` + 10 lowercase alphanumerics. */
+  device_id: string;
+  account_id: string;
+  device_name: string;
+  remark: string;
+  /** The DataKey sealed with AAD `mna.device:<device_id>`. */
+  data_key_sealed: string;
+  /** HMAC of the DataKey under the account's digest key: lets the schema keep keys unique. */
+  data_key_digest: string;
+  access_scope: number;
+  /** Effective license term: 0 monthly, 1 permanent. */
+  license_pay_mode: number;
+  flow_trunc: number;
+  group_id: string | null;
+  /** Set for activated hardware (a third-party device), null for devices added with AddDevice. */
+  hardware_id: string | null;
+  /** JSON array of the NIC settings set by UpdateDevice (UpdateNetInfo), by NetInfoName. */
+  net_config: string;
+  created_at: number;
+}
+
+export interface MnaGroupRow {
+  /** `cliGrp-` + 10 lowercase alphanumerics. */
+  group_id: string;
+  account_id: string;
+  group_name: string;
+  description: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Per-account key material, created on first use; every secret is sealed with the master key. */
+export interface MnaAccountKeyRow {
+  account_id: string;
+  /** HMAC key for data_key_digest. */
+  digest_key_sealed: string;
+  /** RSA public key (PKCS#1 PEM) that GetPublicKey returns; generated once. */
+  signing_public_key: string | null;
+  signing_private_key_sealed: string | null;
+  /** The preset key of CreateEncryptedKey (base64 AES-256 key); replaced on every call. */
+  preset_key_sealed: string | null;
+  created_at: number;
+}
