@@ -20,6 +20,7 @@ export interface Runtime extends AppContext {
   readonly rateLimits: RateLimits;
   readonly replayGuard: ReplayGuard;
   readonly metrics: Metrics;
+  /** Empty unless `serving`: an empty token never matches, so no admin request passes. */
   readonly adminToken: string;
   /** Set when this start created the admin token file: print it once. */
   readonly adminTokenCreated: boolean;
@@ -31,6 +32,11 @@ export interface Runtime extends AppContext {
 export interface RuntimeOptions {
   readonly logger?: Logger;
   readonly now?: () => number;
+  /**
+   * A server's first-start duties: the default account on an empty database and the admin token
+   * file. CLI commands skip them, so credentials are created only where they are printed.
+   */
+  readonly serving?: boolean;
 }
 
 /** Opens storage (migrated), secrets, limits and metrics for a server or a CLI command. */
@@ -44,8 +50,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   try {
     await migrateToLatest(store);
     if (redis) await redis.connect();
-    const bootstrap = await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now());
-    const { token: adminToken, created: adminTokenCreated } = loadAdminToken(config.adminToken, config.dataDir);
+    const bootstrap = options.serving ? await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now()) : undefined;
+    const { token: adminToken, created: adminTokenCreated } = options.serving
+      ? loadAdminToken(config.adminToken, config.dataDir)
+      : { token: '', created: false };
     return {
       config,
       store,

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Runtime } from './runtime.ts';
 import { isReachable } from './storage/database.ts';
 import { toRawRequest } from './gateway/raw.ts';
@@ -21,7 +21,9 @@ export const BODY_LIMIT_BYTES = 12 * 1024 * 1024;
 export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // The gateways write one line per API call themselves; Fastify's own lines would include the
+    // request URL, and a v1 GET carries its Signature there.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
     serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
     return503OnClosing: false,

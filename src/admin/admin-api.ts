@@ -21,7 +21,7 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
   const expected = Buffer.from(`Bearer ${runtime.adminToken}`);
   app.addHook('onRequest', async (request, reply) => {
     const given = Buffer.from(request.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    if (!runtime.adminToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return sendAdminError(reply, 401, 'Unauthorized', 'a valid admin bearer token is required');
     }
   });

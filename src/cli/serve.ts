@@ -5,7 +5,7 @@ import { BACKGROUND_WORKERS } from '../services/registry.ts';
 
 /** Starts the server and stops it gracefully on SIGTERM/SIGINT, finishing in-flight requests. */
 export async function serve(config: Config): Promise<void> {
-  const runtime = await openRuntime(config);
+  const runtime = await openRuntime(config, { serving: true });
   announceFirstStart(runtime);
   const app = await buildServer(runtime);
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));

@@ -27,12 +27,6 @@ export interface TencentRoute {
   readonly product: TencentProduct;
 }
 
-interface ResolvedAction {
-  readonly service: string;
-  readonly spec: TencentSpecAction;
-  readonly implementation: TencentAction;
-}
-
 interface Call {
   accountId?: string;
   product: string;
@@ -54,14 +48,16 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     routes.map((route) => [route.spec.version, new Map(route.product.actions.map((action) => [action.name, action]))]),
   );
 
-  function resolve(version: string, action: string): ResolvedAction {
+  /** Version → product, Action → spec entry, Region rule, then whether Fleetgate implements it. */
+  function resolve(version: string, action: string, region: string | undefined): { service: string; implementation: TencentAction } {
     const route = byVersion.get(version);
     if (!route) throw new TencentError('NoSuchVersion', { version });
     const spec = route.spec.actions[action];
     if (!spec) throw new TencentError('InvalidAction', { action });
+    if (spec.regionRequired && !region) throw new TencentError('MissingParameter', { name: 'Region' });
     const implementation = implemented.get(version)?.get(action);
     if (!implementation) throw new TencentError('UnsupportedOperation', { action });
-    return { service: route.spec.service, spec, implementation };
+    return { service: route.spec.service, implementation };
   }
 
   async function execute(raw: RawRequest, requestId: string, call: Call): Promise<string> {
@@ -72,9 +68,8 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     if (!key) throw new TencentError('AuthFailure.SecretIdNotFound');
     if (!request.verify(key.secret)) throw new TencentError('AuthFailure.SignatureFailure');
     call.accountId = key.accountId;
-    const { service, spec, implementation } = resolve(request.version, request.action);
+    const { service, implementation } = resolve(request.version, request.action, request.region);
     call.product = service;
-    if (spec.regionRequired && !request.region) throw new TencentError('MissingParameter', { name: 'Region' });
     const rate = await runtime.rateLimits.consume(key.accountId, service, request.action, runtime.config.defaultRateLimit);
     if (!rate.allowed) throw new TencentError('RequestLimitExceeded', { count: rate.count, limit: rate.limit });
     const params = decodeParams(implementation.request as TObject, request.params);

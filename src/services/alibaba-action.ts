@@ -10,7 +10,8 @@ import type { ActionContext } from './action-context.ts';
 export interface AlibabaAction<S extends TSchema = TSchema> {
   readonly name: string;
   readonly request: S;
-  readonly handle: (ctx: ActionContext, params: Static<S>) => Promise<Record<string, unknown>>;
+  // Method syntax on purpose: it lets a registry hold actions of different parameter types.
+  handle(ctx: ActionContext, params: Static<S>): Promise<Record<string, unknown>>;
 }
 
 export function defineAlibabaAction<S extends TSchema>(action: AlibabaAction<S>): AlibabaAction<S> {

@@ -9,7 +9,8 @@ import type { ActionContext } from './action-context.ts';
 export interface TencentAction<S extends TSchema = TSchema> {
   readonly name: string;
   readonly request: S;
-  readonly handle: (ctx: ActionContext, params: Static<S>) => Promise<Record<string, unknown>>;
+  // Method syntax on purpose: it lets a registry hold actions of different parameter types.
+  handle(ctx: ActionContext, params: Static<S>): Promise<Record<string, unknown>>;
 }
 
 /** Identity helper that lets TypeScript infer the parameter type from the schema. */

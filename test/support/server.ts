@@ -56,7 +56,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       ...options.env,
     },
   );
-  const runtime = await openRuntime(config, { logger: pino({ level: process.env.FLEETGATE_TEST_LOG ?? 'silent' }), now: options.now });
+  const runtime = await openRuntime(config, { logger: pino({ level: process.env.FLEETGATE_TEST_LOG ?? 'silent' }), now: options.now, serving: true });
   const fastify = await buildServer(runtime);
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
   await fastify.listen({ host: '127.0.0.1', port: 0 });

@@ -11,7 +11,7 @@ import {
   sha256Hex,
 } from './signature-acs3.ts';
 import { checkRequestTime } from './timestamp.ts';
-import { formPairs, hasFormBody, once, replayKeyOf, safeEqual, toRecord, without } from './request-common.ts';
+import { formPairs, hasFormBody, once, replayKeyOf, safeEqual, splitParams } from './request-common.ts';
 import type { AlibabaRequest } from './request-types.ts';
 
 // Headers whose values the request's meaning rests on; an unsigned one could be swapped in transit.
@@ -36,14 +36,14 @@ export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest
   const auth = parseAcs3Authorization(raw.headers.authorization ?? '');
   const { path, rawQuery } = splitTarget(raw.url);
   const queryPairs = parseParamPairs(rawQuery);
-  const all = toRecord([...queryPairs, ...formPairs(raw)]);
+  const { common, params } = splitParams([...queryPairs, ...formPairs(raw)], COMMON);
 
   const mustSign: string[] = [...MUST_SIGN];
-  if (all.Action === undefined) mustSign.push('x-acs-action');
-  if (all.Version === undefined) mustSign.push('x-acs-version');
+  if (!common.has('Action')) mustSign.push('x-acs-action');
+  if (!common.has('Version')) mustSign.push('x-acs-version');
   if (hasFormBody(raw)) mustSign.push('content-type');
-  const action = all.Action ?? header(raw, 'x-acs-action');
-  const version = all.Version ?? header(raw, 'x-acs-version');
+  const action = common.get('Action') ?? header(raw, 'x-acs-action');
+  const version = common.get('Version') ?? header(raw, 'x-acs-version');
   const date = header(raw, 'x-acs-date');
   const nonce = header(raw, 'x-acs-signature-nonce');
   const hashedPayload = header(raw, 'x-acs-content-sha256');
@@ -75,7 +75,7 @@ export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest
     format: 'JSON',
     nonce,
     replayKey,
-    regionId: all.RegionId,
+    regionId: common.get('RegionId'),
     verify(secret) {
       if (payloadMatches()) {
         if (safeEqual(acs3Signature(sdkForm(), secret), auth.signature)) return { ok: true };
@@ -84,6 +84,6 @@ export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest
       }
       return { ok: false, stringToSign: sdkForm() };
     },
-    params: without(all, COMMON),
+    params,
   };
 }

@@ -4,7 +4,7 @@ import { AlibabaError } from './errors.ts';
 import { parseParamPairs } from './encoding.ts';
 import { v1Signature, v1StringToSign } from './signature-v1.ts';
 import { checkRequestTime } from './timestamp.ts';
-import { formPairs, once, replayKeyOf, safeEqual, toRecord, without } from './request-common.ts';
+import { formPairs, once, replayKeyOf, safeEqual, splitParams } from './request-common.ts';
 import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
 
 // PROTOCOL.md §1.2: common parameters that must be present (RegionId and SecurityToken need not).
@@ -27,15 +27,17 @@ function formatOf(value: string | undefined): ResponseFormat {
  */
 export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {
   const pairs = [...parseParamPairs(splitTarget(raw.url).rawQuery), ...formPairs(raw)];
-  const all = toRecord(pairs);
+  const { common: all, params } = splitParams(pairs, COMMON);
+  const common = {} as Record<(typeof REQUIRED)[number], string>;
   for (const name of REQUIRED) {
-    if (!all[name]) throw new AlibabaError('MissingParameter', { name });
+    const value = all.get(name);
+    if (!value) throw new AlibabaError('MissingParameter', { name });
+    common[name] = value;
   }
-  const common = all as Record<(typeof REQUIRED)[number], string>;
   checkRequestTime(common.Timestamp, nowMs);
   if (common.SignatureMethod !== 'HMAC-SHA1') throw new AlibabaError('InvalidSignatureMethod');
   if (common.SignatureVersion !== '1.0') throw new AlibabaError('IncompleteSignature');
-  const format = formatOf(all.Format);
+  const format = formatOf(all.get('Format'));
   const replayKey = replayKeyOf(common.AccessKeyId, common.SignatureNonce);
   const stringToSign = once(() => v1StringToSign(raw.method, pairs));
   return {
@@ -46,11 +48,11 @@ export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {
     format,
     nonce: common.SignatureNonce,
     replayKey,
-    regionId: all.RegionId,
+    regionId: all.get('RegionId'),
     verify(secret) {
       const expected = v1Signature(stringToSign(), secret);
       return safeEqual(expected, common.Signature) ? { ok: true } : { ok: false, stringToSign: stringToSign() };
     },
-    params: without(all, COMMON),
+    params,
   };
 }

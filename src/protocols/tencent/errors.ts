@@ -43,7 +43,9 @@ function render(code: TencentErrorCode, params: TencentErrorParams, language: Te
   const templated = templatedMessage(code, params, language);
   if (templated !== undefined) return templated;
   const text = tencentErrorCatalog[code];
-  // Real responses (AuthFailure.SignatureExpire…) carry shorter English texts than the doc table.
-  if (language === 'en-US') return text.observed ?? text.en ?? text.zh;
+  // Real responses (AuthFailure.SignatureExpire…) carry shorter English texts than the doc table;
+  // observed texts with a `placeholder` belong to one request and serve only as templates.
+  const observed = text.observed?.includes('`') === false ? text.observed : undefined;
+  if (language === 'en-US') return observed ?? text.en ?? text.zh;
   return text.zh;
 }

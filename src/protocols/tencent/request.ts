@@ -92,7 +92,8 @@ function checkTimestamp(text: string, nowSeconds: number): number {
  * - an Authorization header selects TC3, its absence v1. POST application/json without
  *   Authorization, or a form POST with one, → AuthFailure.InvalidAuthorization (§1.1: JSON is
  *   TC3 only, forms v1 only); any other POST Content-Type (multipart included: none of our
- *   actions takes one) → UnsupportedProtocol naming it;
+ *   actions takes one) → UnsupportedProtocol naming it. A GET's Content-Type is left to the
+ *   signature (TC3 signs it; v1 clients send none);
  * - POST body over 10 MiB (TC3) or 1 MiB (v1) → RequestSizeLimitExceeded;
  * - TC3: malformed Authorization, or one not signing content-type and host →
  *   AuthFailure.InvalidAuthorization; missing X-TC-Action / X-TC-Version / X-TC-Timestamp →
@@ -148,7 +149,7 @@ function parseTc3(raw: RawRequest, method: string, authorization: string, nowSec
   } else {
     params = { format: 'flat', pairs: formPairs(rawQuery) };
   }
-  const signed = { method, path, rawQuery: method === 'POST' ? '' : rawQuery, headers: raw.headers, body: raw.body, timestamp: timestampText };
+  const signed = { method, path, rawQuery, headers: raw.headers, body: raw.body, timestamp: timestampText };
   return {
     kind: 'TC3-HMAC-SHA256',
     secretId: auth.secretId,

@@ -64,13 +64,21 @@ export function tc3CanonicalRequest(parts: Tc3SignedParts): string {
   return `${parts.method}\n${parts.path}\n${parts.rawQuery}\n${parts.canonicalHeaders}\n${parts.signedHeaders}\n${parts.payloadHash}`;
 }
 
-/** Signature = hex(HMAC(SecretSigning, StringToSign)) with the §1.3 key derivation. */
-export function tc3Signature(secretKey: string, date: string, service: string, timestamp: string, canonicalRequest: string): string {
-  const stringToSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/${service}/tc3_request\n${sha256Hex(canonicalRequest)}`;
+/** SecretSigning of the §1.3 key derivation (TC3 + SecretKey → date → service → tc3_request). */
+function tc3SigningKey(secretKey: string, date: string, service: string): Buffer {
   const secretDate = createHmac('sha256', `TC3${secretKey}`).update(date).digest();
   const secretService = createHmac('sha256', secretDate).update(service).digest();
-  const secretSigning = createHmac('sha256', secretService).update('tc3_request').digest();
-  return createHmac('sha256', secretSigning).update(stringToSign).digest('hex');
+  return createHmac('sha256', secretService).update('tc3_request').digest();
+}
+
+function signWithKey(signingKey: Buffer, date: string, service: string, timestamp: string, canonicalRequest: string): string {
+  const stringToSign = `TC3-HMAC-SHA256\n${timestamp}\n${date}/${service}/tc3_request\n${sha256Hex(canonicalRequest)}`;
+  return createHmac('sha256', signingKey).update(stringToSign).digest('hex');
+}
+
+/** Signature = hex(HMAC(SecretSigning, StringToSign)) (PROTOCOL.md §1.3). */
+export function tc3Signature(secretKey: string, date: string, service: string, timestamp: string, canonicalRequest: string): string {
+  return signWithKey(tc3SigningKey(secretKey, date, service), date, service, timestamp, canonicalRequest);
 }
 
 /** Constant-time equality of two ASCII strings. */
@@ -109,6 +117,7 @@ export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey
   const payloadHash = unsigned ? UNSIGNED_PAYLOAD_HASH : sha256Hex(request.body);
   const receivedHost = request.headers.host ?? '';
   const hosts = receivedHost === stripPort(receivedHost) ? [receivedHost] : [receivedHost, stripPort(receivedHost)];
+  const signingKey = tc3SigningKey(secretKey, auth.date, auth.service);
   return hosts.some((host) => {
     const canonicalHeaders = auth.signedHeaders
       .split(';')
@@ -126,6 +135,6 @@ export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey
       signedHeaders: auth.signedHeaders,
       payloadHash,
     });
-    return safeEqual(tc3Signature(secretKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
+    return safeEqual(signWithKey(signingKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
   });
 }

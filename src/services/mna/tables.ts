@@ -9,6 +9,7 @@ export interface MnaTables {
   mna_hardware: MnaHardwareRow;
   mna_devices: MnaDeviceRow;
   mna_groups: MnaGroupRow;
+  mna_device_nics: MnaDeviceNicRow;
   mna_account_keys: MnaAccountKeyRow;
 }
 
@@ -32,6 +33,7 @@ export interface MnaHardwareRow {
   license_charging_mode: number;
   description: string;
   status: HardwareStatus;
+  created_at: number;
   activated_at: number | null;
   /** The customer account that activated it; its device row lives in that account. */
   owner_account_id: string | null;
@@ -55,9 +57,21 @@ export interface MnaDeviceRow {
   group_id: string | null;
   /** Set for activated hardware (a third-party device), null for devices added with AddDevice. */
   hardware_id: string | null;
-  /** JSON array of the NIC settings set by UpdateDevice (UpdateNetInfo), by NetInfoName. */
-  net_config: string;
   created_at: number;
+}
+
+/** Settings of one network interface of a device, set by UpdateDevice (UpdateNetInfo). */
+export interface MnaDeviceNicRow {
+  account_id: string;
+  device_id: string;
+  net_info_name: string;
+  /** 0 cellular data, 1 Wi-Fi, 2 wired. */
+  type: number;
+  /** 0/1 rather than a boolean: the same column type on both engines. */
+  data_enable: number;
+  /** Bits per second; 0 = unlimited. */
+  upload_limit: number;
+  download_limit: number;
 }
 
 export interface MnaGroupRow {

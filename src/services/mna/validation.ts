@@ -1,4 +1,4 @@
-import { TencentError } from '../../protocols/tencent/errors.ts';
+import { TencentError, type TencentErrorCode } from '../../protocols/tencent/errors.ts';
 
 /**
  * Value rules the spec leaves open, checked in the handlers (not in the request schema) so a
@@ -22,9 +22,20 @@ export function invalidValue(name: string, reason: string): TencentError {
   return new TencentError('InvalidParameterValue', { name, detail: `The value of parameter \`${name}\` is invalid: ${reason}.` });
 }
 
+/**
+ * A business error about one parameter of a batch: the catalog text plus which entry and value,
+ * e.g. "SN already exists (Hardware.1.SN: AN)".
+ */
+export function entryError(code: TencentErrorCode, name: string, value: string): TencentError {
+  return new TencentError(code, { name, detail: `${new TencentError(code).message} (${name}: ${value})` });
+}
+
+/** The first failed check, if any. */
+export const firstProblem = (...checks: Check[]): Check => checks.find((check) => check !== undefined);
+
 /** Throws the first failed check. */
 export function assertValid(...checks: Check[]): void {
-  const failed = checks.find((check) => check !== undefined);
+  const failed = firstProblem(...checks);
   if (failed) throw failed;
 }
 
@@ -39,6 +50,14 @@ export const checkText = (name: string, value: string | undefined): Check =>
 
 export function checkOneOf(name: string, value: number | undefined, allowed: readonly number[]): Check {
   return value === undefined || allowed.includes(value) ? undefined : invalidValue(name, `it must be one of ${allowed.join(', ')}`);
+}
+
+export function checkAtLeast(name: string, value: number | undefined, min: number): Check {
+  return value === undefined || value >= min ? undefined : invalidValue(name, `it must be at least ${min}`);
+}
+
+export function checkRequired(name: string, value: unknown): Check {
+  return value !== undefined ? undefined : invalidValue(name, 'it is required');
 }
 
 /** A DataKey is canonical base64 of 1 to 64 bytes. */

@@ -51,7 +51,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('flow_trunc', 'integer', (c) => c.notNull())
     .addColumn('group_id', 'text')
     .addColumn('hardware_id', 'text')
-    .addColumn('net_config', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('mna_devices_name_unique', ['account_id', 'device_name'])
     .addUniqueConstraint('mna_devices_data_key_unique', ['account_id', 'data_key_digest'])
@@ -65,6 +64,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('mna_devices_group').on('mna_devices').columns(['group_id']).execute();
 
   await db.schema
+    .createTable('mna_device_nics')
+    .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+    .addColumn('device_id', 'text', (c) => c.notNull().references('mna_devices.device_id').onDelete('cascade'))
+    .addColumn('net_info_name', 'text', (c) => c.notNull())
+    .addColumn('type', 'integer', (c) => c.notNull())
+    .addColumn('data_enable', 'integer', (c) => c.notNull())
+    .addColumn('upload_limit', 'bigint', (c) => c.notNull())
+    .addColumn('download_limit', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('mna_device_nics_pk', ['device_id', 'net_info_name'])
+    .execute();
+
+  await db.schema
     .createTable('mna_account_keys')
     .addColumn('account_id', 'text', (c) => c.primaryKey().references('accounts.id'))
     .addColumn('digest_key_sealed', 'text', (c) => c.notNull())
@@ -76,7 +87,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['mna_account_keys', 'mna_devices', 'mna_groups', 'mna_hardware', 'mna_vendors']) {
+  for (const table of ['mna_account_keys', 'mna_device_nics', 'mna_devices', 'mna_groups', 'mna_hardware', 'mna_vendors']) {
     await db.schema.dropTable(table).execute();
   }
 }

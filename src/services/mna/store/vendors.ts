@@ -10,10 +10,13 @@ export interface Vendor {
   readonly createdAt: number;
 }
 
+/** What a vendor name may be: the Vendor parameter customers type into ActivateHardware. */
+export const VENDOR_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
+
 /** Why a vendor registration was refused. */
 export class VendorRegistrationError extends Error {
   constructor(
-    readonly reason: 'AccountNotFound' | 'VendorNameTaken' | 'AlreadyVendor',
+    readonly reason: 'InvalidVendorName' | 'AccountNotFound' | 'VendorNameTaken' | 'AlreadyVendor',
     message: string,
   ) {
     super(message);
@@ -24,6 +27,9 @@ const toVendor = (row: MnaVendorRow): Vendor => ({ accountId: row.account_id, na
 
 /** Registers `accountId` as the vendor `name`; the schema keeps both the account and the name unique. */
 export async function registerVendor(db: Kysely<Database>, accountId: string, name: string, now: number): Promise<Vendor> {
+  if (!new RegExp(VENDOR_NAME_PATTERN).test(name)) {
+    throw new VendorRegistrationError('InvalidVendorName', `a vendor name is 1 to 64 letters, digits or the characters _ . - (got "${name}")`);
+  }
   const row: MnaVendorRow = { account_id: accountId, name, created_at: now };
   try {
     await db.insertInto('mna_vendors').values(row).execute();

@@ -1,0 +1,29 @@
+/** Alibaba Cloud RPC protocol (v1 HMAC-SHA1 and ACS3-HMAC-SHA256): parse, verify, decode, serialise. */
+export { AlibabaError, isAlibabaErrorCode } from './errors.ts';
+export type { AlibabaErrorParams } from './errors.ts';
+export { errorCatalog } from './specs/error-catalog.ts';
+export type { AlibabaCatalogCode, AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
+export { iotSpec } from './specs/iot-2018-01-20.ts';
+export { percentEncode, parseParamPairs } from './encoding.ts';
+export type { ParamPair } from './encoding.ts';
+export { v1CanonicalizedQuery, v1Signature, v1StringToSign } from './signature-v1.ts';
+export {
+  ACS3_ALGORITHM,
+  EMPTY_PAYLOAD_SHA256,
+  acs3CanonicalQuery,
+  acs3CanonicalRequest,
+  acs3Signature,
+  acs3StringToSign,
+  parseAcs3Authorization,
+} from './signature-acs3.ts';
+export type { Acs3Authorization, Acs3CanonicalInput } from './signature-acs3.ts';
+export { ALIBABA_NONCE_TTL_SECONDS, ALIBABA_TIME_WINDOW_MS } from './timestamp.ts';
+export { isAlibabaRequest, parseAlibabaRequest, responseFormatOf } from './request.ts';
+export type { AlibabaRequest, AlibabaVerifyResult, ResponseFormat } from './request-types.ts';
+export { decodeParams } from './params.ts';
+export { JSON_CONTENT_TYPE, XML_CONTENT_TYPE, renderError, renderSuccess } from './envelope.ts';
+export type { AlibabaReply, ErrorSource } from './envelope.ts';
+export { flattenParams, isoSeconds, signAcs3, signOpenApiV2, signPopCoreGet, signPopCorePost } from './sign.ts';
+export type { Acs3ClientCall, ClientCall } from './sign.ts';
+export { deviceSign, deviceSignContent, parseDeviceSignMethod, verifyDeviceSign } from './device-sign.ts';
+export type { DeviceSignMethod } from './device-sign.ts';

@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tencentReferenceDir } from '../../../scripts/generate-tencent-specs.ts';
+
+/** A TC3 entry of test-vectors.json (fields vary per entry). */
+export interface Tc3Vector {
+  readonly source: string;
+  readonly secretId?: string;
+  readonly secretKey: string;
+  readonly method: string;
+  readonly host: string;
+  readonly service: string;
+  readonly timestamp: number;
+  readonly date?: string;
+  readonly contentType?: string;
+  readonly signedHeaders: string;
+  readonly canonicalHeaders?: string;
+  readonly payload: string;
+  readonly hashedPayload?: string;
+  readonly canonicalRequest?: string;
+  readonly hashedCanonicalRequest?: string;
+  readonly stringToSign?: string;
+  readonly signature: string;
+  readonly authorization?: string;
+}
+
+/** A v1 entry of test-vectors.json. */
+export interface V1Vector {
+  readonly source: string;
+  readonly secretKey: string;
+  readonly signatureMethod: string;
+  readonly stringToSign: string;
+  readonly signature: string;
+  readonly urlEncodedSignature?: string;
+}
+
+/** The API-protocol part of reference/tencent/test-vectors.json (the rest is device-side). */
+export const vectors = JSON.parse(readFileSync(join(tencentReferenceDir(), 'test-vectors.json'), 'utf8')) as {
+  readonly tc3: readonly Tc3Vector[];
+  readonly v1: readonly V1Vector[];
+};
