@@ -194,9 +194,6 @@ function renderErrorCatalog(dir: string): string {
     ...lines,
     '} as const satisfies Readonly<Record<string, AlibabaErrorSpec>>;',
     '',
-    '/** A code as listed in the catalog (templated codes in their `{Param}` form). */',
-    'export type AlibabaCatalogCode = keyof typeof errorCatalog;',
-    '',
   ].join('\n');
 }
 

@@ -5,7 +5,8 @@ import { isReachable } from './storage/database.ts';
 import { toRawRequest } from './gateway/raw.ts';
 import { createTencentGateway } from './gateway/tencent-gateway.ts';
 import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
-import { isAlibabaRequest } from './protocols/alibaba/index.ts';
+import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
+import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
 import { TENCENT_ROUTES, ALIBABA_PRODUCTS } from './services/registry.ts';
 
@@ -40,8 +41,16 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
       url: '/',
       handler: async (request, reply) => {
         const raw = toRawRequest(request);
-        return isAlibabaRequest(raw) ? alibaba(request, reply, raw) : tencent(request, reply, raw);
+        return isAlibabaRequest(raw) ? alibaba.handle(request, reply, raw) : tencent.handle(request, reply, raw);
       },
+    });
+    // A body over the hard limit is refused before the route runs: still answer in the cloud's envelope.
+    gateway.setErrorHandler(async (error: { code?: string }, request, reply) => {
+      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+      const raw = toRawRequest(request);
+      return isAlibabaRequest(raw)
+        ? alibaba.reject(reply, raw, new AlibabaError('InvalidParameter', { name: 'body' }))
+        : tencent.reject(reply, raw, new TencentError('RequestSizeLimitExceeded'));
     });
   });
 

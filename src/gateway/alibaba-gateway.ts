@@ -9,6 +9,9 @@ import {
   parseAlibabaRequest,
   renderError,
   renderSuccess,
+  responseFormatOf,
+  type AlibabaReply,
+  type ErrorSource,
   type ResponseFormat,
 } from '../protocols/alibaba/index.ts';
 import { iotSpec } from '../protocols/alibaba/specs/iot-2018-01-20.ts';
@@ -66,11 +69,11 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     );
   }
 
-  return async function handleAlibaba(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+  async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
     const startedAt = process.hrtime.bigint();
     const requestId = newRequestId().toUpperCase();
-    const call: Call = { product: '-', action: '-', format: 'JSON' };
-    let response: { status: number; contentType: string; body: string };
+    const call: Call = { product: '-', action: '-', format: responseFormatOf(raw) };
+    let response: AlibabaReply;
     let code = 'Success';
     try {
       const fields = await execute(raw, requestId, call);
@@ -78,11 +81,30 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     } catch (error) {
       const failure = error instanceof AlibabaError ? error : internalError(runtime, error, requestId);
       code = failure.code;
-      response = renderError(requestId, call.action, failure, call.format);
+      response = renderError(requestId, call.action, failure, call.format, errorSource(raw, failure));
     }
     recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, startedAt });
-    await reply.code(response.status).header('content-type', response.contentType).send(response.body);
-  };
+    await send(reply, response);
+  }
+
+  /** Answers a request refused before it could be read (a body over the server's hard limit). */
+  async function reject(reply: FastifyReply, raw: RawRequest, error: AlibabaError): Promise<void> {
+    const requestId = newRequestId().toUpperCase();
+    const action = raw.headers['x-acs-action'] ?? '-';
+    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: undefined, product: '-', action, code: error.code, startedAt: process.hrtime.bigint() });
+    await send(reply, renderError(requestId, action, error, responseFormatOf(raw), errorSource(raw, error)));
+  }
+
+  return { handle, reject };
+}
+
+function send(reply: FastifyReply, response: AlibabaReply): FastifyReply {
+  return reply.code(response.status).headers({ ...response.headers, 'content-type': response.contentType }).send(response.body);
+}
+
+/** The Host the client called names the endpoint in gateway errors; throttling says when to retry. */
+function errorSource(raw: RawRequest, error: AlibabaError): ErrorSource {
+  return { hostId: raw.headers.host, ...(error.code.startsWith('Throttling') ? { retryAfterSeconds: 1 } : {}) };
 }
 
 function internalError(runtime: Runtime, error: unknown, requestId: string): AlibabaError {

@@ -84,7 +84,7 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     return successBody(requestId, fields);
   }
 
-  return async function handleTencent(request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+  async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
     const startedAt = process.hrtime.bigint();
     const requestId = newRequestId();
     const call: Call = { product: '-', action: '-' };
@@ -98,8 +98,25 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
       body = errorBody(requestId, failure, call.language ?? languageOf(raw));
     }
     recordCall(runtime, { cloud: 'tencent', requestId, accountId: call.accountId, product: call.product, action: call.action, code, startedAt });
-    await reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(body);
-  };
+    await sendJson(reply, body);
+  }
+
+  /** Answers a request refused before it could be read (a body over the server's hard limit). */
+  async function reject(reply: FastifyReply, raw: RawRequest, error: TencentError): Promise<void> {
+    const requestId = newRequestId();
+    recordCall(runtime, { cloud: 'tencent', requestId, accountId: undefined, product: '-', action: '-', code: error.code, startedAt: process.hrtime.bigint() });
+    await sendJson(reply, errorBody(requestId, error, languageOf(raw)));
+  }
+
+  return { handle, reject };
+}
+
+/**
+ * HTTP 200 with `Content-Type: application/json` exactly: tccli only reads errors under that
+ * exact type, and Fastify would append a charset to a string body, so the body goes as bytes.
+ */
+function sendJson(reply: FastifyReply, body: string): FastifyReply {
+  return reply.code(200).header('content-type', JSON_CONTENT_TYPE).send(Buffer.from(body, 'utf8'));
 }
 
 function internalError(runtime: Runtime, error: unknown, requestId: string): TencentError {

@@ -28,6 +28,8 @@ interface Resolved {
 }
 
 function resolve(code: string): Resolved | undefined {
+  // The template rows themselves ('Missing{Param}') are not codes anyone can answer with.
+  if (code.includes('{')) return undefined;
   const exact = catalog[code];
   if (exact !== undefined) return { spec: exact, param: undefined };
   for (const t of TEMPLATED) {
@@ -43,7 +45,7 @@ export function isAlibabaErrorCode(code: string): boolean {
 }
 
 function render(code: string, template: string, param: string | undefined, params: AlibabaErrorParams): string {
-  return template.replace(/<(\w+)>|\{Param\}/g, (slot: string, name: string | undefined) => {
+  return template.replace(/<(\w+)>|\{Param\}/g, (_slot: string, name: string | undefined) => {
     if (name === undefined) return param as string;
     const key = name.charAt(0).toLowerCase() + name.slice(1);
     const value = params[key];

@@ -2,14 +2,13 @@
 export { AlibabaError, isAlibabaErrorCode } from './errors.ts';
 export type { AlibabaErrorParams } from './errors.ts';
 export { errorCatalog } from './specs/error-catalog.ts';
-export type { AlibabaCatalogCode, AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
+export type { AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
 export { iotSpec } from './specs/iot-2018-01-20.ts';
 export { percentEncode, parseParamPairs } from './encoding.ts';
 export type { ParamPair } from './encoding.ts';
 export { v1CanonicalizedQuery, v1Signature, v1StringToSign } from './signature-v1.ts';
 export {
   ACS3_ALGORITHM,
-  EMPTY_PAYLOAD_SHA256,
   acs3CanonicalQuery,
   acs3CanonicalRequest,
   acs3Signature,

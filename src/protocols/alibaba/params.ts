@@ -60,7 +60,7 @@ function compiled(schema: TObject): Compiled {
 /** Missing<Name> / Invalid<Name> as the POP gateway words them (errors.json); the classic code otherwise. */
 function paramError(prefix: 'Missing' | 'Invalid', wireName: string): AlibabaError {
   const code = `${prefix}${wireName}`;
-  return isAlibabaErrorCode(code) ? new AlibabaError(code) : new AlibabaError(`${prefix}Parameter`, { name: wireName });
+  return new AlibabaError(isAlibabaErrorCode(code) ? code : `${prefix}Parameter`, { name: wireName });
 }
 
 // Lists are collected as they arrive (pairs come in any order) and checked for gaps at the end.

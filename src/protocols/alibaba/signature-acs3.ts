@@ -6,9 +6,6 @@ import type { ParamPair } from './encoding.ts';
 /** The only V3 algorithm Fleetgate verifies (PROTOCOL.md §1.4). */
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 
-/** SHA-256 of an empty body, as sent in `x-acs-content-sha256` by body-less requests. */
-export const EMPTY_PAYLOAD_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
 /** The parts of `Authorization: ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`. */
 export interface Acs3Authorization {
   readonly accessKeyId: string;

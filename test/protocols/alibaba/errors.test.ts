@@ -85,6 +85,7 @@ describe('a code missing from the catalog is a programming error', () => {
   it('throws TypeError for an unknown code', () => {
     expect(() => new AlibabaError('iot.prod.NoSuchThing')).toThrow(TypeError);
     expect(() => new AlibabaError('Missingproductkey')).toThrow(TypeError);
+    expect(() => new AlibabaError('Missing{Param}')).toThrow(TypeError);
     expect(isAlibabaErrorCode('iot.prod.NoSuchThing')).toBe(false);
   });
 

@@ -111,6 +111,11 @@ describe('decodeParams reports missing parameters the POP gateway way (Missing<N
       'The input parameter "lowerName" that is mandatory for processing this request is not supplied.',
     ]);
   });
+
+  it('a parameter literally named Parameter still gets a well-formed MissingParameter', () => {
+    const schema = Type.Object({ Parameter: Type.String() });
+    expect(codeOf(() => decodeParams(schema, {}))[2]).toBe('The input parameter "Parameter" that is mandatory for processing this request is not supplied.');
+  });
 });
 
 describe('decodeParams rejects malformed list shapes with Invalid<Name>', () => {

@@ -678,6 +678,3 @@ export const errorCatalog = {
     confirmed: true,
   },
 } as const satisfies Readonly<Record<string, AlibabaErrorSpec>>;
-
-/** A code as listed in the catalog (templated codes in their `{Param}` form). */
-export type AlibabaCatalogCode = keyof typeof errorCatalog;
