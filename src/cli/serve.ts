@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { buildServer } from '../server.ts';
+import { trackInFlight } from '../graceful-shutdown.ts';
 import { BACKGROUND_WORKERS } from '../services/registry.ts';
 
 /** Starts the server and stops it gracefully on SIGTERM/SIGINT, finishing in-flight requests. */
@@ -8,6 +9,7 @@ export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config, { serving: true });
   announceFirstStart(runtime);
   const app = await buildServer(runtime);
+  const inFlight = trackInFlight(app);
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
   const address = await app.listen({ host: config.host, port: config.port });
   runtime.logger.info({ address, database: runtime.store.dialect, redis: !!config.redisUrl }, 'fleetgate is serving');
@@ -17,6 +19,7 @@ export async function serve(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     runtime.logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await inFlight.drain();
     await app.close();
     await Promise.all(workers.map((worker) => worker.stop()));
     await runtime.close();

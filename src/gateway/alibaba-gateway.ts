@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import type { AlibabaAction, AlibabaProduct } from '../services/alibaba-action.ts';
 import type { RawRequest } from '../protocols/raw-request.ts';
 import {
+  ALIBABA_NONCE_TTL_SECONDS,
   AlibabaError,
   decodeParams,
   parseAlibabaRequest,
@@ -17,9 +18,6 @@ import {
 import { iotSpec } from '../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
-
-/** Alibaba keeps nonces for its 15-minute timestamp window. */
-const NONCE_TTL_SECONDS = 15 * 60 + 60;
 
 const DOCUMENTED_QPS: Readonly<Record<string, number>> = Object.fromEntries(
   Object.entries(iotSpec.actions).map(([name, action]) => [name, action.qps]),
@@ -62,7 +60,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     const rate = await runtime.rateLimits.consume(key.accountId, product.toLowerCase(), request.action, DOCUMENTED_QPS[request.action] ?? 50);
     if (!rate.allowed) throw new AlibabaError('Throttling.User');
     const params = decodeParams(implementation.request as TObject, request.params);
-    if (!(await runtime.replayGuard.claim(`ali:${request.replayKey}`, NONCE_TTL_SECONDS))) throw new AlibabaError('SignatureNonceUsed');
+    if (!(await runtime.replayGuard.claim(`ali:${request.replayKey}`, ALIBABA_NONCE_TTL_SECONDS))) throw new AlibabaError('SignatureNonceUsed');
     return implementation.handle(
       { accountId: key.accountId, requestId, region: request.regionId, store: runtime.store, secrets: runtime.secrets, now: runtime.now },
       params,

@@ -34,6 +34,9 @@ interface Call {
   language?: TencentLanguage;
 }
 
+/** Tencent documents no code for a replay; a signature failure is what clients already handle. */
+const REPLAY_MESSAGE = 'The request was refused as a replay: its `Nonce` and `Timestamp` were already used.';
+
 /** The v1 replay window: the signature's own validity (±300 s) plus margin. */
 const NONCE_TTL_SECONDS = 660;
 
@@ -75,7 +78,7 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     const params = decodeParams(implementation.request as TObject, request.params);
     // Only an executed request uses up its nonce: the Go SDK re-sends identical requests after throttling.
     if (request.replayKey && !(await runtime.replayGuard.claim(`tc:${request.replayKey}`, NONCE_TTL_SECONDS))) {
-      throw new TencentError('AuthFailure.SignatureFailure');
+      throw new TencentError('AuthFailure.SignatureFailure', { detail: REPLAY_MESSAGE });
     }
     const fields = await implementation.handle(
       { accountId: key.accountId, requestId, region: request.region, store: runtime.store, secrets: runtime.secrets, now: runtime.now },

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Dialect } from '../../src/storage/database.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -41,6 +41,8 @@ export interface TestServerOptions {
   /** Share the master key too when sharing a database. */
   readonly masterKey?: string;
   readonly now?: () => number;
+  /** Where the server logs; silent unless FLEETGATE_TEST_LOG names a level. */
+  readonly logger?: Logger;
 }
 
 /** Starts a real Fleetgate server on an ephemeral port over a fresh SQLite file or PostgreSQL schema. */
@@ -56,7 +58,7 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
       ...options.env,
     },
   );
-  const runtime = await openRuntime(config, { logger: pino({ level: process.env.FLEETGATE_TEST_LOG ?? 'silent' }), now: options.now, serving: true });
+  const runtime = await openRuntime(config, { logger: options.logger ?? pino({ level: process.env.FLEETGATE_TEST_LOG ?? 'silent' }), now: options.now, serving: true });
   const fastify = await buildServer(runtime);
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
   await fastify.listen({ host: '127.0.0.1', port: 0 });

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from './request-common.ts';
 
 /** HMAC methods devices sign with (PROTOCOL.md §5.1, §5.3). */
 export type DeviceSignMethod = 'hmacmd5' | 'hmacsha1' | 'hmacsha256';
@@ -33,7 +34,5 @@ export function deviceSign(method: DeviceSignMethod, key: string, fields: Readon
 
 /** Checks a device's hex signature; C SDKs send upper case, the Node SDK lower case (§0.12). */
 export function verifyDeviceSign(method: DeviceSignMethod, key: string, fields: Readonly<Record<string, string>>, sign: string): boolean {
-  const expected = Buffer.from(deviceSign(method, key, fields));
-  const given = Buffer.from(sign.toLowerCase());
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return safeEqual(deviceSign(method, key, fields), sign.toLowerCase());
 }

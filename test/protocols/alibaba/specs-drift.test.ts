@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderAlibabaSpecs } from '../../../scripts/generate-alibaba-specs.ts';
+import { alibabaReferenceDir, renderAlibabaSpecs } from '../../../scripts/generate-alibaba-specs.ts';
 
 const repoRoot = join(import.meta.dirname, '..', '..', '..');
 
@@ -12,4 +12,9 @@ describe('generated Alibaba specs are in sync with reference/alibaba', () => {
       expect(readFileSync(join(repoRoot, path), 'utf8')).toBe(text);
     });
   }
+
+  it('reads ../shared/reference/alibaba by default and $FLEETGATE_REFERENCE_DIR/alibaba when set', () => {
+    expect(alibabaReferenceDir({})).toBe(join(repoRoot, '..', 'shared', 'reference', 'alibaba'));
+    expect(alibabaReferenceDir({ FLEETGATE_REFERENCE_DIR: '/refs' })).toBe(join('/refs', 'alibaba'));
+  });
 });

@@ -20,7 +20,7 @@ describe.each(DIALECTS)('MNA concurrency: exactly one winner (%s)', (dialect) =>
     world = await openWorld(dialect);
     customers = await Promise.all(Array.from({ length: CONTENDERS }, () => world.party()));
   });
-  afterAll(() => world.close());
+  afterAll(() => world?.close());
 
   it('parallel ActivateHardware of one SN by different accounts', async () => {
     const sn = unique('race');

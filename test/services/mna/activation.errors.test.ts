@@ -9,7 +9,7 @@ describe.each(DIALECTS)('MNA ActivateHardware, documented errors (%s)', (dialect
   beforeAll(async () => {
     world = await openWorld(dialect);
   });
-  afterAll(() => world.close());
+  afterAll(() => world?.close());
 
   const entry = (SN: string, extra: Partial<Entry> = {}): Entry => ({ Vendor: world.vendorName, SN, DeviceName: unique('dev'), ...extra });
   const activate = (...entries: Entry[]) => world.customer.client.ActivateHardware({ Hardware: entries });

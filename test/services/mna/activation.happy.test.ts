@@ -7,7 +7,7 @@ describe.each(DIALECTS)('MNA ActivateHardware, happy paths (%s)', (dialect) => {
   beforeAll(async () => {
     world = await openWorld(dialect);
   });
-  afterAll(() => world.close());
+  afterAll(() => world?.close());
 
   it('answers the seed request with the ActivateHardware struct, DataKey as given', async () => {
     const sn = unique('AN');

@@ -7,7 +7,7 @@ describe.each(DIALECTS)('MNA vendor hardware, documented errors (%s)', (dialect)
   beforeAll(async () => {
     world = await openWorld(dialect);
   });
-  afterAll(() => world.close());
+  afterAll(() => world?.close());
 
   const countMatching = async (keyword: string) => (await world.vendor.client.GetVendorHardware({ PageNumber: 1, PageSize: 10, Keyword: keyword })).Length;
 

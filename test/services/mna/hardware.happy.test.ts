@@ -7,7 +7,7 @@ describe.each(DIALECTS)('MNA vendor hardware, happy paths (%s)', (dialect) => {
   beforeAll(async () => {
     world = await openWorld(dialect);
   });
-  afterAll(() => world.close());
+  afterAll(() => world?.close());
 
   it('AddHardware registers a batch and returns each entry with a fresh HardwareId', async () => {
     const [a, b] = [unique('sn'), unique('sn')];

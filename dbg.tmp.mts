@@ -1,0 +1,16 @@
+import { startServing } from './test/support/cli.ts';
+import * as tencentcloud from 'tencentcloud-sdk-nodejs';
+import { mkdtempSync } from 'node:fs';
+import { once } from 'node:events';
+const dataDir = mkdtempSync('/tmp/fg-dbg-');
+const s = await startServing(['--data-dir', dataDir], { FLEETGATE_TENCENT_SECRET_ID: 'AKIDciPinnedKey00000000000000000002', FLEETGATE_TENCENT_SECRET_KEY: 'ciPinnedSecretKey000000000000002', FLEETGATE_RATE_LIMIT: '1000' });
+const sdk = new tencentcloud.mna.v20210119.Client({ credential: { secretId: 'AKIDciPinnedKey00000000000000000002', secretKey: 'ciPinnedSecretKey000000000000002' }, profile: { httpProfile: { protocol: 'http://', endpoint: s.endpoint } } });
+const hardware = Array.from({ length: 100 }, (_, i) => ({ Vendor: 'nobody', SN: `sn-${i}`, DeviceName: `device-${i}` }));
+const t0 = Date.now();
+let first: () => void; const busy = new Promise<void>((r) => (first = r));
+const all = Array.from({ length: 20 }, (_, i) => sdk.ActivateHardware({ Hardware: hardware }).then(() => `${i} ok ${Date.now()-t0}`, (e: any) => `${i} ${e.code ?? e.message} ${Date.now()-t0}`).finally(() => first()));
+await busy; console.log('first answer at', Date.now()-t0);
+s.child.kill('SIGTERM');
+console.log((await Promise.all(all)).join('\n'));
+await once(s.child, 'exit');
+console.log(s.logs().split('\n').map(l => { try { const j = JSON.parse(l); return `${j.time - 0} ${j.msg} ${j.code ?? ''} ${j.latencyMs ?? ''}`; } catch { return l; } }).join('\n'));

@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent, request } from 'node:http';
+import type { RawRequest } from '../../src/protocols/raw-request.ts';
+import { signTc3Request } from '../../src/protocols/tencent/index.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as tencentcloud from 'tencentcloud-sdk-nodejs';
+import { startServing, type ServingProcess } from '../support/cli.ts';
+
+let serving: ServingProcess | undefined;
+let dataDir: string;
+
+afterEach(async () => {
+  if (serving && serving.child.exitCode === null) {
+    serving.child.kill('SIGKILL');
+    await once(serving.child, 'exit');
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const client = (endpoint: string, secretId: string, secretKey: string) =>
+  new tencentcloud.mna.v20210119.Client({ credential: { secretId, secretKey }, profile: { httpProfile: { protocol: 'http://', endpoint } } });
+
+describe('fleetgate serve', () => {
+  it('on a fresh data dir serves SQLite, prints the default credentials and admin token once', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    serving = await startServing(['--data-dir', dataDir]);
+    const id = /SecretId=(AKID\w+)\s+SecretKey=(\w+)/.exec(serving.banner);
+    expect(id).not.toBeNull();
+    expect(serving.banner).toMatch(/AccessKeyId=LTAI\w+\s+AccessKeySecret=\w+/);
+    const token = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
+    expect(serving.banner).toContain(token);
+    expect(statSync(join(dataDir, 'admin.token')).mode & 0o777).toBe(0o600);
+    expect(serving.logs()).not.toContain(id![2]!);
+    expect(serving.logs()).not.toContain(token);
+
+    const answer = await client(serving.endpoint, id![1]!, id![2]!).GetPublicKey();
+    expect(answer.PublicKey).toContain('PUBLIC KEY');
+    serving.child.kill('SIGTERM');
+    await once(serving.child, 'exit');
+
+    serving = await startServing(['--data-dir', dataDir]);
+    expect(serving.banner).toBe('');
+  });
+
+  it('uses the pinned keys from the environment, so CI pipelines can hard-code them', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    serving = await startServing(['--data-dir', dataDir], {
+      FLEETGATE_TENCENT_SECRET_ID: 'AKIDciPinnedKey00000000000000000001',
+      FLEETGATE_TENCENT_SECRET_KEY: 'ciPinnedSecretKey000000000000001',
+    });
+    const answer = await client(serving.endpoint, 'AKIDciPinnedKey00000000000000000001', 'ciPinnedSecretKey000000000000001').GetPublicKey();
+    expect(answer.RequestId).toBeTruthy();
+  });
+
+  it('finishes in-flight requests on SIGTERM before exiting', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    const secretId = 'AKIDciPinnedKey00000000000000000002';
+    const secretKey = 'ciPinnedSecretKey000000000000002';
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_TENCENT_SECRET_ID: secretId, FLEETGATE_TENCENT_SECRET_KEY: secretKey, FLEETGATE_RATE_LIMIT: '1000' });
+    const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+    const send = (path: string, raw?: RawRequest) =>
+      new Promise<string>((resolve) => {
+        const req = request(`${serving!.url}${path}`, { agent, method: raw?.method ?? 'GET', headers: raw ? { ...raw.headers, 'content-length': String(raw.body.length) } : {} }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(String(res.statusCode)));
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        req.end(raw?.body);
+      });
+    // Twenty open keep-alive connections, then a large atomic batch on each: the server is still
+    // working through them when the signal arrives.
+    expect(await Promise.all(Array.from({ length: 20 }, () => send('/healthz')))).toEqual(Array(20).fill('200'));
+    const hardware = Array.from({ length: 100 }, (_, i) => ({ Vendor: 'nobody', SN: `sn-${i}`, DeviceName: `device-${i}` }));
+    const batch = () =>
+      signTc3Request({ secretId, secretKey, action: 'ActivateHardware', version: '2021-01-19', timestamp: Math.floor(Date.now() / 1000), host: serving!.endpoint, params: { Hardware: hardware } });
+    const inFlight = Array.from({ length: 20 }, () => send('/', batch()));
+    serving.child.kill('SIGTERM');
+    const [results, [exitCode]] = await Promise.all([Promise.all(inFlight), once(serving.child, 'exit')]);
+    expect(results).toEqual(Array(20).fill('200'));
+    expect(exitCode).toBe(0);
+    agent.destroy();
+    expect(await send('/healthz')).toBe('ECONNREFUSED');
+  });
+});
