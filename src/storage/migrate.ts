@@ -1,4 +1,4 @@
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely';
 import type { Store } from './database.ts';
 import * as core from './migrations/0001_core.ts';
 import * as mna from './migrations/0002_mna.ts';
@@ -13,8 +13,22 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    // Kysely looks its bookkeeping tables up by name in every schema; pin it to ours so a
+    // database holding several Fleetgate schemas (one per tenant of a shared server, or per test)
+    // never mistakes another schema's tables for its own.
+    ...(store.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(store) } : {}),
+  });
   const result = await migrator.migrateToLatest();
   if (result.error) throw result.error;
   return result;
+}
+
+async function currentSchema(store: Store): Promise<string> {
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(store.db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL has no current schema: check search_path');
+  return schema;
 }

@@ -139,9 +139,8 @@ describe('decodeParams rejects malformed list shapes with Invalid<Name>', () => 
   });
 
   it('a huge sparse index cannot make a huge array', () => {
-    const started = performance.now();
+    // A decoder that allocated by index would run out of memory here instead of answering.
     expect(codeOf(() => decodeParams(batch, { ...base, 'DeviceList.999999999.DeviceName': 'd' }))[0]).toBe('InvalidDeviceList');
-    expect(performance.now() - started).toBeLessThan(50);
   });
 });
 
@@ -174,20 +173,4 @@ describe('a 10,001-row BatchCheckImportDevice (about 1 MB) parses, verifies and 
       expect(decoded.DeviceList[10_000]).toEqual(rows[10_000]);
     });
   }
-
-  it('decoding 10,001 rows takes a few ms once the validator is compiled (best of 7 runs)', () => {
-    const request = parseAlibabaRequest(signPopCoreGet(call), now);
-    decodeParams(batch, request.params);
-    const best = Math.min(
-      ...Array.from({ length: 7 }, () => {
-        const started = performance.now();
-        decodeParams(batch, request.params);
-        return performance.now() - started;
-      }),
-    );
-    // About 12 ms on the shared 2-core runner this was written on (where a bare 1e8-step loop
-    // takes 550 ms, ~7x a laptop), so a few ms on ordinary hardware; the best run shrugs off
-    // contention from other processes.
-    expect(best).toBeLessThan(40);
-  });
 });

@@ -1,0 +1,139 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import RPCClient from '@alicloud/pop-core';
+import { REDIS_URL, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
+import { freshPostgresSchema } from '../support/databases.ts';
+import { sendRaw, type RawResponse } from '../support/http.ts';
+import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../../src/protocols/alibaba/index.ts';
+
+function call(server: TestServer, account: TestAccount, overrides: Partial<ClientCall> = {}): ClientCall {
+  return {
+    accessKeyId: account.alibaba.accessKeyId,
+    accessKeySecret: account.alibaba.accessKeySecret,
+    action: 'QueryProductList',
+    version: '2018-01-20',
+    params: { CurrentPage: 1, PageSize: 10 },
+    host: server.endpoint,
+    nowMs: Date.now(),
+    nonce: randomUUID(),
+    ...overrides,
+  };
+}
+
+function gatewayError(response: RawResponse, status: number, code: string) {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toBe('application/json;charset=utf-8');
+  const body = response.json();
+  expect(body).toMatchObject({ RequestId: expect.stringMatching(/^[0-9A-F-]{36}$/), HostId: expect.any(String), Code: code, Message: expect.any(String), Recommend: expect.any(String) });
+  return body;
+}
+
+describe('Alibaba RPC gateway', () => {
+  let server: TestServer;
+  let account: TestAccount;
+  beforeAll(async () => {
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'iot:QueryProduct=3' } });
+    account = await server.createAccount();
+  });
+  afterAll(() => server.close());
+
+  it('answers pop-core (v1, GET and POST form) and ACS3 requests on the same listener as Tencent', async () => {
+    for (const sign of [signPopCoreGet, signPopCorePost, signAcs3]) {
+      const response = await sendRaw(server.url, sign(call(server, account)));
+      expect(response.status).toBe(200);
+      expect(response.json()).toMatchObject({ Success: true, RequestId: expect.any(String) });
+    }
+  });
+
+  it('InvalidTimeStamp.Expired outside the 15-minute window, InvalidTimeStamp.Format for a malformed one', async () => {
+    gatewayError(await sendRaw(server.url, signAcs3(call(server, account, { nowMs: Date.now() - 16 * 60_000 }))), 400, 'InvalidTimeStamp.Expired');
+    const good = signPopCoreGet(call(server, account));
+    const malformed = { ...good, url: good.url.replace(/Timestamp=[^&]+/, 'Timestamp=yesterday') };
+    gatewayError(await sendRaw(server.url, malformed), 400, 'InvalidTimeStamp.Format');
+  });
+
+  it('InvalidAccessKeyId.NotFound for an unknown key', async () => {
+    const stranger = { ...account, alibaba: { accessKeyId: 'LTAIunknownunknown000000', accessKeySecret: 's' } };
+    gatewayError(await sendRaw(server.url, signAcs3(call(server, stranger))), 404, 'InvalidAccessKeyId.NotFound');
+  });
+
+  it('SignatureDoesNotMatch ends with the server string to sign, which pop-core reports by its code', async () => {
+    const body = gatewayError(await sendRaw(server.url, signPopCoreGet({ ...call(server, account), accessKeySecret: 'wrong' })), 400, 'SignatureDoesNotMatch');
+    expect(body.Message).toMatch(/server string to sign is:GET&%2F&AccessKeyId%3D/);
+    const pop = new RPCClient({ endpoint: server.url, apiVersion: '2018-01-20', accessKeyId: account.alibaba.accessKeyId, accessKeySecret: 'wrong' });
+    await expect(pop.request('QueryProductList', { CurrentPage: 1, PageSize: 10 })).rejects.toMatchObject({ code: 'SignatureDoesNotMatch' });
+  });
+
+  it('SignatureNonceUsed for a nonce seen before', async () => {
+    const once = signAcs3(call(server, account));
+    expect((await sendRaw(server.url, once)).status).toBe(200);
+    gatewayError(await sendRaw(server.url, once), 400, 'SignatureNonceUsed');
+  });
+
+  it('InvalidAction.NotFound, InvalidVersion and Missing<Name>', async () => {
+    gatewayError(await sendRaw(server.url, signAcs3(call(server, account, { action: 'Teleport' }))), 404, 'InvalidAction.NotFound');
+    gatewayError(await sendRaw(server.url, signAcs3(call(server, account, { version: '2099-01-01' }))), 400, 'InvalidVersion');
+    const missing = gatewayError(await sendRaw(server.url, signAcs3(call(server, account, { action: 'QueryProduct', params: {} }))), 400, 'MissingProductKey');
+    expect(missing.Message).toContain('ProductKey');
+  });
+
+  it('Throttling.User over the action’s QPS, with a retry hint', async () => {
+    const fresh = await server.createAccount();
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => sendRaw(server.url, signAcs3(call(server, fresh, { action: 'QueryProduct', params: { ProductKey: 'a1BwAGV0000' } })))),
+    );
+    const throttled = responses.filter((r) => r.json().Code === 'Throttling.User');
+    expect(throttled).toHaveLength(3);
+    expect(throttled[0]!.status).toBe(400);
+    expect(throttled[0]!.headers['x-acs-retry-after']).toBeDefined();
+  });
+
+  it('answers XML to a v1 request without Format, and JSON to ACS3 always', async () => {
+    const v1 = signPopCoreGet(call(server, account));
+    const withoutFormat = { ...v1, url: v1.url.replace(/&?Format=JSON/, '') };
+    // Removing Format changes the signed string: the error itself must come back as XML.
+    const response = await sendRaw(server.url, withoutFormat);
+    expect(response.headers['content-type']).toBe('text/xml;charset=utf-8');
+    expect(response.text).toMatch(/^<\?xml version='1\.0' encoding='UTF-8'\?><Error><RequestId>/);
+    expect(response.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+  });
+
+  it('answers a 10,001-row BatchCheckImportDevice (about 1 MB request line) with the business error', async () => {
+    const rows = Array.from({ length: 10_001 }, (_, i) => ({ DeviceName: `device${String(i).padStart(6, '0')}`, DeviceSecret: `secret${i}` }));
+    for (const sign of [signPopCoreGet, signAcs3]) {
+      const request = sign(call(server, account, { action: 'BatchCheckImportDevice', params: { ProductKey: 'a1BwAGV0000', DeviceList: rows } }));
+      expect(request.url.length).toBeGreaterThan(500_000);
+      const response = await sendRaw(server.url, request);
+      expect(response.status).toBe(200);
+      expect(response.json()).toMatchObject({ Success: false, Code: 'iot.device.TooManyDeviceNamesPerRequest' });
+    }
+  });
+
+  it('never answers a business error with a Code on success (pop-core would throw)', async () => {
+    const body = (await sendRaw(server.url, signAcs3(call(server, account)))).json();
+    expect(body.Code).toBeUndefined();
+  });
+});
+
+describe('Alibaba nonces across two nodes sharing Redis', () => {
+  let nodes: TestServer[];
+  let drop: () => Promise<void>;
+  beforeAll(async () => {
+    const schema = await freshPostgresSchema();
+    drop = schema.drop;
+    const masterKey = randomBytes(32).toString('base64');
+    nodes = [];
+    for (let i = 0; i < 2; i++) nodes.push(await startTestServer({ dialect: 'postgres', databaseUrl: schema.url, masterKey, env: { FLEETGATE_REDIS_URL: REDIS_URL } }));
+  });
+  afterAll(async () => {
+    await Promise.all(nodes.map((node) => node.close()));
+    await drop();
+  });
+
+  it('a request replayed to the other node gets SignatureNonceUsed', async () => {
+    const account = await nodes[0]!.createAccount();
+    const request = signAcs3(call(nodes[0]!, account));
+    expect((await sendRaw(nodes[0]!.url, request)).status).toBe(200);
+    gatewayError(await sendRaw(nodes[1]!.url, request), 400, 'SignatureNonceUsed');
+  });
+});
