@@ -39,9 +39,7 @@ async function run(dialect: Dialect): Promise<void> {
     const started = performance.now();
     const applyIds: number[] = [];
     for (const deviceList of lists) {
-      const t0 = performance.now();
       const response = await client.batchImportDevice(new $Iot.BatchImportDeviceRequest({ productKey, deviceList }));
-      console.log("req", (performance.now() - t0).toFixed(0));
       if (!response.body.success) throw new Error(`import refused: ${JSON.stringify(response.body)}`);
       applyIds.push(response.body.data!.applyId!);
     }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Runtime } from '../runtime.ts';
 import { AccountNameTaken, findAccount, listAccounts, setAccountStatus } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
@@ -131,6 +131,6 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
   );
 }
 
-function accountNotFound(reply: import('fastify').FastifyReply, accountId: string) {
+function accountNotFound(reply: FastifyReply, accountId: string) {
   return sendAdminError(reply, 404, 'AccountNotFound', `no account ${accountId}`);
 }

@@ -34,14 +34,15 @@ export const batchImportDevice = defineAlibabaAction({
   name: 'BatchImportDevice',
   request,
   async handle(ctx, params) {
+    const devices = params.DeviceList ?? [];
     const { product, problems } = await checkImportList(ctx, params);
     if (problems) {
       const refusal = new AlibabaError('iot.device.InvalidDeviceParams');
       return { Success: false, Code: refusal.code, ErrorMessage: refusal.message, Data: wrappedLists(problems) };
     }
     // Early, friendly refusal; the runner's conditional counter update is what enforces the quota.
-    if (product.device_count + (params.DeviceList ?? []).length > MAX_DEVICES_PER_PRODUCT) throw new AlibabaError('iot.device.DeviceCountExceeded');
-    const applyId = await createImportJob(ctx.store.db, ctx.secrets, ctx.accountId, product.product_key, params.DeviceList ?? [], ctx.now());
+    if (product.device_count + devices.length > MAX_DEVICES_PER_PRODUCT) throw new AlibabaError('iot.device.DeviceCountExceeded');
+    const applyId = await createImportJob(ctx.store.db, ctx.secrets, ctx.accountId, product.product_key, devices, ctx.now());
     return { Success: true, Data: { ApplyId: applyId, ...wrappedLists(NO_PROBLEMS) } };
   },
 });

@@ -8,7 +8,7 @@ import { deleteProduct } from './store/products.ts';
  * DeleteProduct's parameters (iot20180120 DeleteProductRequest). api-summary.json has no entry
  * for this action, so its schema is not generated with the others.
  */
-export const deleteProductRequest = Type.Object({
+const request = Type.Object({
   IotInstanceId: Type.Optional(Type.String()),
   ProductKey: Type.String(),
 });
@@ -19,7 +19,7 @@ export const deleteProductRequest = Type.Object({
  */
 export const deleteProductAction = defineAlibabaAction({
   name: 'DeleteProduct',
-  request: deleteProductRequest,
+  request,
   async handle(ctx, params) {
     const instanceId = await requireInstance(ctx, params.IotInstanceId);
     const product = await requireProductIn(ctx, instanceId, params.ProductKey);

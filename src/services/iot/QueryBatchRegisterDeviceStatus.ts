@@ -1,8 +1,7 @@
 import { defineAlibabaAction } from '../alibaba-action.ts';
 import { iotSpec } from '../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../protocols/alibaba/errors.ts';
-import { requireInstance, requireProductIn } from './scope.ts';
-import { requireImportJob } from './apply-id.ts';
+import { requireImportJob, requireInstance, requireProductIn } from './scope.ts';
 import { importOutcomes } from './store/import-jobs.ts';
 
 /**

@@ -7,7 +7,7 @@ import type { ProductRow } from './store/products.ts';
 import type { ImportedDevice } from './store/import-jobs.ts';
 
 /** Rows one BatchCheckImportDevice / BatchImportDevice call takes, inclusive. */
-export const MAX_IMPORT_ROWS = 10_000;
+const MAX_IMPORT_ROWS = 10_000;
 
 /** One refused row, as `InvalidDetailList` reports it. */
 export interface InvalidDetail {
@@ -33,8 +33,8 @@ export interface ImportRequest {
   readonly DeviceList?: readonly ImportedDevice[];
 }
 
-
-const ERROR = {
+// ErrorMsg of InvalidDetailList rows; the seed's sample wording is "The device name is illegal."
+const ROW_ERROR = {
   name: 'The device name is illegal.',
   secret: 'The device secret is illegal.',
   sn: 'The SN is illegal.',
@@ -67,19 +67,19 @@ export async function checkImportList(ctx: ActionContext, request: ImportRequest
     const errors: string[] = [];
     if (!occurrences.has(row.DeviceName)) {
       invalidDeviceNames.add(row.DeviceName);
-      errors.push(ERROR.name);
+      errors.push(ROW_ERROR.name);
     } else {
-      if ((occurrences.get(row.DeviceName) ?? 0) > 1) errors.push(ERROR.twice);
-      if (existing.has(row.DeviceName)) errors.push(ERROR.exists);
+      if ((occurrences.get(row.DeviceName) ?? 0) > 1) errors.push(ROW_ERROR.twice);
+      if (existing.has(row.DeviceName)) errors.push(ROW_ERROR.exists);
       if (errors.length > 0) repeatedDeviceNames.add(row.DeviceName);
     }
     if (!isImportedDeviceSecret(row.DeviceSecret)) {
       invalidDeviceSecrets.add(row.DeviceSecret);
-      errors.push(ERROR.secret);
+      errors.push(ROW_ERROR.secret);
     }
     if (row.Sn !== undefined && !isSn(row.Sn)) {
       invalidSns.add(row.Sn);
-      errors.push(ERROR.sn);
+      errors.push(ROW_ERROR.sn);
     }
     if (errors.length > 0) {
       invalidDetails.push({ DeviceName: row.DeviceName, DeviceSecret: row.DeviceSecret, ...(row.Sn === undefined ? {} : { Sn: row.Sn }), ErrorMsg: errors.join(' ') });

@@ -4,6 +4,7 @@ import { isDeviceName, isIotId, isProductKey } from './rules.ts';
 import { findInstanceId } from './store/instances.ts';
 import { findProduct, type ProductRow } from './store/products.ts';
 import { findDeviceByIotId, findDeviceByName, type DeviceRow } from './store/devices.ts';
+import { findImportJob, type ImportJobRow } from './store/import-jobs.ts';
 
 /**
  * The instance a request addresses. An empty IotInstanceId means none (pop-core sends `=` for
@@ -60,4 +61,12 @@ export async function requireDevice(ctx: ActionContext, identity: DeviceIdentity
   const device = await findDeviceByName(ctx.store.db, ctx.accountId, product.product_key, identity.DeviceName);
   if (!device) throw new AlibabaError('iot.device.NotExistedDevice');
   return { device, instanceId };
+}
+
+/** The caller's import job of that ApplyId in the addressed instance. */
+export async function requireImportJob(ctx: ActionContext, instanceId: string, applyId: number): Promise<ImportJobRow> {
+  if (applyId <= 0) throw new AlibabaError('iot.device.InvalidFormattedApplyId');
+  const job = await findImportJob(ctx.store.db, ctx.accountId, instanceId, applyId);
+  if (!job) throw new AlibabaError('iot.device.DeviceApplyIsNotFound');
+  return job;
 }

@@ -49,7 +49,8 @@ export const ActivateHardware = defineTencentAction({
       const problem = firstProblem(checkSerial(at('SN'), entry.SN), checkDeviceFields(at, entry), checkText(at('Description'), entry.Description));
       return { entry, at, dataKey, digest: digest(dataKey), problem };
     });
-    if (prepared.some((p) => p.problem)) throw await firstFailure(ctx, prepared);
+    const invalid = prepared.find((p) => p.problem);
+    if (invalid) throw (await firstFailure(ctx, prepared)) ?? invalid.problem;
     try {
       return { HardwareInfo: await ctx.store.db.transaction().execute((trx) => activate(ctx, trx, prepared, digest)) };
     } catch (error) {
@@ -76,10 +77,13 @@ async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: rea
   for (const { entry } of prepared) {
     const vendorAccountId = vendors.get(entry.Vendor);
     if (vendorAccountId === undefined) throw new BatchConflict();
-    snsByVendor.set(vendorAccountId, [...(snsByVendor.get(vendorAccountId) ?? []), entry.SN]);
+    const sns = snsByVendor.get(vendorAccountId) ?? [];
+    sns.push(entry.SN);
+    snsByVendor.set(vendorAccountId, sns);
   }
   const claimed = new Map<string, { hardware_id: string; license_charging_mode: number }>();
-  for (const [vendorAccountId, sns] of snsByVendor) {
+  // Every transaction locks rows in the same order (vendor, then SN by index), so overlapping batches wait rather than deadlock.
+  for (const [vendorAccountId, sns] of [...snsByVendor].sort(([a], [b]) => a.localeCompare(b))) {
     const rows = await claimHardware(trx, vendorAccountId, sns, ctx.accountId, now);
     // Fewer rows than entries: an SN is unknown, already activated, or twice in the batch.
     if (rows.length !== sns.length) throw new BatchConflict();
@@ -91,7 +95,12 @@ async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: rea
     const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
     return newDevice(ctx, digest, { ...entry, DataKey: dataKey, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
   });
-  await insertDevices(trx, ctx.accountId, devices.map((d) => d.row));
+  // Inserting in name order keeps concurrent batches from deadlocking on the unique name index.
+  await insertDevices(
+    trx,
+    ctx.accountId,
+    devices.map((d) => d.row).sort((a, b) => (a.device_name < b.device_name ? -1 : 1)),
+  );
   return prepared.map(({ entry }, i) => {
     const { row, dataKey } = devices[i]!;
     return {

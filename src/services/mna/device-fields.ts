@@ -5,9 +5,9 @@ import { generateDataKey, sealDataKey } from './key-material.ts';
 import { checkDataKey, checkName, checkOneOf, firstProblem, type Check } from './validation.ts';
 
 /** AccessScope: 0 public cloud gateway, 1 private gateway, 2 both. */
-export const ACCESS_SCOPES = [0, 1, 2] as const;
+const ACCESS_SCOPES = [0, 1, 2] as const;
 /** LicensePayMode as a device's license term: 0 monthly, 1 permanent. */
-export const LICENSE_TERMS = [0, 1] as const;
+const LICENSE_TERMS = [0, 1] as const;
 /** FlowTrunc: 0 pay-as-you-go, 1 truncate. */
 export const FLOW_TRUNC_MODES = [0, 1] as const;
 

@@ -9,6 +9,7 @@ const generateRsa = promisify(generateKeyPair);
 
 const DATA_KEY_BYTES = 16;
 const PRESET_KEY_BYTES = 32;
+const DIGEST_KEY_BYTES = 32;
 const GCM_IV_BYTES = 12;
 
 const digestAad = (accountId: string) => `mna.digest-key:${accountId}`;
@@ -26,7 +27,7 @@ async function accountKeys(ctx: ActionContext): Promise<MnaAccountKeyRow> {
   const { db } = ctx.store;
   const existing = await findAccountKeys(db, ctx.accountId);
   if (existing) return existing;
-  const digestKey = randomBytes(32).toString('base64');
+  const digestKey = randomBytes(DIGEST_KEY_BYTES).toString('base64');
   await insertAccountKeysIfAbsent(db, ctx.accountId, ctx.secrets.seal(digestKey, digestAad(ctx.accountId)), ctx.now());
   const created = await findAccountKeys(db, ctx.accountId);
   if (!created) throw new Error(`mna_account_keys row of ${ctx.accountId} vanished`);

@@ -9,8 +9,8 @@ export type Check = TencentError | undefined;
 
 /** Most entries one AddHardware / ActivateHardware call may carry. */
 export const MAX_BATCH = 100;
-export const MAX_TEXT = 256;
-/** DeviceName, GroupName: letters of any script, digits and `_ . : @ -`. */
+const MAX_TEXT = 256;
+/** DeviceName, GroupName, NetInfoName: letters of any script, digits and `_ . : @ -`. */
 const NAME = /^[\p{L}\p{N}_.:@-]{1,64}$/u;
 /** SN: ASCII letters, digits and `_ . : -`. */
 const SERIAL = /^[A-Za-z0-9_.:-]{1,64}$/;

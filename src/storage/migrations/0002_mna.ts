@@ -25,7 +25,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('owner_account_id', 'text', (c) => c.references('accounts.id'))
     .addUniqueConstraint('mna_hardware_sn_unique', ['account_id', 'sn'])
     .execute();
-  await db.schema.createIndex('mna_hardware_listing').on('mna_hardware').columns(['account_id', 'status', 'created_at']).execute();
+  // The listing order; activation changes status, which is deliberately not in it.
+  await db.schema.createIndex('mna_hardware_listing').on('mna_hardware').columns(['account_id', 'created_at', 'sn']).execute();
 
   await db.schema
     .createTable('mna_groups')
@@ -60,7 +61,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addForeignKeyConstraint('mna_devices_group_fk', ['group_id'], 'mna_groups', ['group_id'], (fk) => fk.onDelete('set null'))
     .addForeignKeyConstraint('mna_devices_hardware_fk', ['hardware_id'], 'mna_hardware', ['hardware_id'])
     .execute();
-  await db.schema.createIndex('mna_devices_listing').on('mna_devices').columns(['account_id', 'created_at']).execute();
+  await db.schema.createIndex('mna_devices_listing').on('mna_devices').columns(['account_id', 'created_at', 'device_name']).execute();
   await db.schema.createIndex('mna_devices_group').on('mna_devices').columns(['group_id']).execute();
 
   await db.schema

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../support/server.ts';
-import { openWorld, unique, type Party, type World } from './support.ts';
+import { DIALECTS, startTestServer } from '../../support/server.ts';
+import { mnaClient, openWorld, unique, type Party, type World } from './support.ts';
 
 const CONTENDERS = 8;
 
@@ -74,8 +74,36 @@ describe.each(DIALECTS)('MNA concurrency: exactly one winner (%s)', (dialect) =>
 
   it('parallel first GetPublicKey calls all see the one key that was kept', async () => {
     const fresh = await world.party();
-    const keys = await Promise.all(Array.from({ length: CONTENDERS }, () => fresh.client.GetPublicKey({})));
+    const keys = await Promise.all(Array.from({ length: CONTENDERS }, () => fresh.client.GetPublicKey()));
     expect(new Set(keys.map((k) => k.PublicKey)).size).toBe(1);
-    expect((await fresh.client.GetPublicKey({})).PublicKey).toBe(keys[0]!.PublicKey);
+    expect((await fresh.client.GetPublicKey()).PublicKey).toBe(keys[0]!.PublicKey);
+  });
+});
+
+describe('MNA concurrency across server nodes on one PostgreSQL database', () => {
+  let world: World;
+  beforeAll(async () => {
+    world = await openWorld('postgres');
+  });
+  afterAll(() => world?.close());
+
+  it('parallel ActivateHardware of one SN through two nodes: exactly one winner', async () => {
+    const { config } = world.server.app;
+    const second = await startTestServer({ dialect: 'postgres', databaseUrl: config.databaseUrl, masterKey: config.masterKey });
+    try {
+      const customers = await Promise.all(Array.from({ length: CONTENDERS }, () => world.party()));
+      const sn = unique('nodes');
+      await world.addHardware([sn]);
+      const { won, codes } = await race(
+        customers.map((c, i) => {
+          const client = i % 2 === 0 ? c.client : mnaClient(second, c.account);
+          return client.ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: sn, DeviceName: 'contender' }] });
+        }),
+      );
+      expect(won).toHaveLength(1);
+      expect(codes).toEqual(Array(CONTENDERS - 1).fill('OperationDenied.HardwareHasActivated'));
+    } finally {
+      await second.close();
+    }
   });
 });

@@ -13,7 +13,7 @@ const BATCH_SIZE = 100;
 const IN_FLIGHT = 4;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-mna-crash-'));
-const env = { FLEETGATE_DATA_DIR: dataDir, FLEETGATE_MASTER_KEY: randomBytes(32).toString('base64'), FLEETGATE_RATE_LIMIT: '100000', FLEETGATE_LOG_LEVEL: 'warn' };
+const env = { FLEETGATE_DATA_DIR: dataDir, FLEETGATE_MASTER_KEY: randomBytes(32).toString('base64'), FLEETGATE_RATE_LIMIT: '100000' };
 const running: ServingProcess[] = [];
 afterAll(async () => {
   for (const serving of running) if (serving.child.exitCode === null && serving.child.signalCode === null) serving.child.kill('SIGKILL');

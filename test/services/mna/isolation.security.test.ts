@@ -18,7 +18,7 @@ describe.each(DIALECTS)('MNA tenant isolation (%s)', (dialect) => {
     await world.vendorize(rivalVendor);
     owned.sn = unique('hw');
     owned.activatedSn = unique('hw-act');
-    [owned.hardwareId] = await world.addHardware([owned.sn, owned.activatedSn]);
+    owned.hardwareId = (await world.addHardware([owned.sn, owned.activatedSn]))[0]!;
     owned.groupName = unique('group');
     owned.groupId = (await world.customer.client.AddGroup({ GroupName: owned.groupName, Description: 'mine' })).GroupId!;
     owned.deviceName = unique('device');
@@ -89,14 +89,14 @@ describe.each(DIALECTS)('MNA tenant isolation (%s)', (dialect) => {
   });
 
   it('CreateEncryptedKey and GetPublicKey act on the caller’s own keys only', async () => {
-    const presetKey = (await world.customer.client.CreateEncryptedKey({})).EncryptedKey!;
-    await stranger().CreateEncryptedKey({});
+    const presetKey = (await world.customer.client.CreateEncryptedKey()).EncryptedKey!;
+    await stranger().CreateEncryptedKey();
     const DataKey = Buffer.from(unique('k')).toString('base64');
     const added = await world.customer.client.AddDevice({ DeviceName: unique('enc'), DataKey, Encrypted: true });
     const bytes = Buffer.from(added.DataKey!, 'base64');
     const decipher = createDecipheriv('aes-256-gcm', Buffer.from(presetKey, 'base64'), bytes.subarray(0, 12));
     decipher.setAuthTag(bytes.subarray(bytes.length - 16));
     expect(Buffer.concat([decipher.update(bytes.subarray(12, bytes.length - 16)), decipher.final()]).toString('base64')).toBe(DataKey);
-    expect((await stranger().GetPublicKey({})).PublicKey).not.toBe((await world.customer.client.GetPublicKey({})).PublicKey);
+    expect((await stranger().GetPublicKey()).PublicKey).not.toBe((await world.customer.client.GetPublicKey()).PublicKey);
   });
 });

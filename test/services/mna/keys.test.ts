@@ -22,22 +22,22 @@ describe.each(DIALECTS)('MNA keys (%s)', (dialect) => {
 
   describe('happy paths', () => {
     it('GetPublicKey returns one RSA-2048 PKCS#1 public key per account, the same every time', async () => {
-      const { PublicKey } = await world.customer.client.GetPublicKey({});
+      const { PublicKey } = await world.customer.client.GetPublicKey();
       expect(PublicKey).toMatch(/^-----BEGIN RSA PUBLIC KEY-----\n[\s\S]+\n-----END RSA PUBLIC KEY-----\n$/);
       expect(createPublicKey(PublicKey!).asymmetricKeyDetails?.modulusLength).toBe(2048);
-      expect((await world.customer.client.GetPublicKey({})).PublicKey).toBe(PublicKey);
+      expect((await world.customer.client.GetPublicKey()).PublicKey).toBe(PublicKey);
     });
 
     it("AddDevice's Signature verifies with GetPublicKey over DeviceId + newline + DataKey", async () => {
       const added = await world.customer.client.AddDevice({ DeviceName: unique('signed') });
-      const { PublicKey } = await world.customer.client.GetPublicKey({});
+      const { PublicKey } = await world.customer.client.GetPublicKey();
       expect(verifies(PublicKey!, `${added.DeviceId}\n${added.DataKey}`, added.Signature!)).toBe(true);
       expect(verifies(PublicKey!, `${added.DeviceId}\nAAAA${added.DataKey}`, added.Signature!)).toBe(false);
     });
 
     it('CreateEncryptedKey sets a fresh preset key each call; AddDevice Encrypted returns the DataKey under the latest one', async () => {
-      const first = (await world.customer.client.CreateEncryptedKey({})).EncryptedKey!;
-      const latest = (await world.customer.client.CreateEncryptedKey({})).EncryptedKey!;
+      const first = (await world.customer.client.CreateEncryptedKey()).EncryptedKey!;
+      const latest = (await world.customer.client.CreateEncryptedKey()).EncryptedKey!;
       expect(Buffer.from(latest, 'base64')).toHaveLength(32);
       expect(latest).not.toBe(first);
 
@@ -46,15 +46,15 @@ describe.each(DIALECTS)('MNA keys (%s)', (dialect) => {
       expect(added.DataKey).not.toBe(DataKey);
       expect(decryptWithPresetKey(latest, added.DataKey!).toString('base64')).toBe(DataKey);
       expect(() => decryptWithPresetKey(first, added.DataKey!)).toThrow();
-      const { PublicKey } = await world.customer.client.GetPublicKey({});
+      const { PublicKey } = await world.customer.client.GetPublicKey();
       expect(verifies(PublicKey!, `${added.DeviceId}\n${added.DataKey}`, added.Signature!)).toBe(true);
     });
   });
 
   describe('security', () => {
     it('keeps the private and preset keys sealed at rest, bound to their account', async () => {
-      await world.stranger.client.CreateEncryptedKey({});
-      await world.stranger.client.GetPublicKey({});
+      await world.stranger.client.CreateEncryptedKey();
+      await world.stranger.client.GetPublicKey();
       const { app } = world.server;
       const row = await app.store.db.selectFrom('mna_account_keys').selectAll().where('account_id', '=', world.stranger.account.id).executeTakeFirstOrThrow();
       expect(JSON.stringify(row)).not.toMatch(/PRIVATE KEY/);
@@ -65,8 +65,8 @@ describe.each(DIALECTS)('MNA keys (%s)', (dialect) => {
 
     it("gives every account its own keys: one account's signature does not verify with another's key", async () => {
       const added = await world.customer.client.AddDevice({ DeviceName: unique('mine') });
-      const theirs = (await world.stranger.client.GetPublicKey({})).PublicKey!;
-      expect(theirs).not.toBe((await world.customer.client.GetPublicKey({})).PublicKey);
+      const theirs = (await world.stranger.client.GetPublicKey()).PublicKey!;
+      expect(theirs).not.toBe((await world.customer.client.GetPublicKey()).PublicKey);
       expect(verifies(theirs, `${added.DeviceId}\n${added.DataKey}`, added.Signature!)).toBe(false);
     });
   });
@@ -81,8 +81,8 @@ describe.each(DIALECTS)('MNA unexpected failures (%s)', (dialect) => {
 
   it('answers InternalError, without internals, when storage fails under an action', async () => {
     await world.server.app.store.db.schema.dropTable('mna_account_keys').execute();
-    const error = await rejectsWith(world.customer.client.GetPublicKey({}), 'InternalError');
+    const error = await rejectsWith(world.customer.client.GetPublicKey(), 'InternalError');
     expect(error.message).not.toMatch(/mna_account_keys|SQL|relation|table/i);
-    await rejectsWith(world.customer.client.CreateEncryptedKey({}), 'InternalError');
+    await rejectsWith(world.customer.client.CreateEncryptedKey(), 'InternalError');
   });
 });

@@ -142,7 +142,9 @@ export async function deleteDevice(db: Kysely<Database>, accountId: string, devi
 
 /**
  * Which of `names` already exist in the product: one statement whatever the list length, the
- * names bound as a single array parameter (JSON on SQLite, text[] on PostgreSQL).
+ * names bound as a single array parameter. On PostgreSQL `= any(array)` probes the unique
+ * (product, name) index per name whatever the table statistics say; an IN-subquery over unnest
+ * was planned as a nested loop on a freshly filled table.
  */
 export async function existingDeviceNames(
   db: Kysely<Database>,
@@ -152,16 +154,16 @@ export async function existingDeviceNames(
   names: readonly string[],
 ): Promise<Set<string>> {
   if (names.length === 0) return new Set();
-  const candidates =
-    dialect === 'sqlite'
-      ? sql<string>`(select value from json_each(${JSON.stringify(names)}))`
-      : sql<string>`(select unnest(${names}::text[]))`;
   const rows = await db
     .selectFrom('iot_devices')
     .select('device_name')
     .where('product_key', '=', productKey)
     .where('account_id', '=', accountId)
-    .where('device_name', 'in', candidates)
+    .where((eb) =>
+      dialect === 'sqlite'
+        ? eb('device_name', 'in', sql<string>`(select value from json_each(${JSON.stringify(names)}))`)
+        : eb('device_name', '=', sql<string>`any(${names}::text[])`),
+    )
     .execute();
   return new Set(rows.map((r) => r.device_name));
 }

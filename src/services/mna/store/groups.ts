@@ -9,24 +9,30 @@ export interface GroupView extends Omit<MnaGroupRow, 'account_id'> {
   readonly device_num: number;
 }
 
-function groupViews(db: Kysely<Database>, accountId: string) {
+function matchingGroups(db: Kysely<Database>, accountId: string, keyword?: string) {
   return db
     .selectFrom('mna_groups as g')
     .where('g.account_id', '=', accountId)
-    .select([
-      'g.group_id',
-      'g.group_name',
-      'g.description',
-      'g.created_at',
-      'g.updated_at',
-      (eb) =>
-        eb
-          .selectFrom('mna_devices as d')
-          .select((inner) => inner.fn.countAll<number>().as('n'))
-          .whereRef('d.group_id', '=', 'g.group_id')
-          .whereRef('d.account_id', '=', 'g.account_id')
-          .as('device_num'),
-    ]);
+    .$if(!!keyword, (q) => q.where(contains('g.group_name', keyword!)));
+}
+
+const VIEW_COLUMNS = [
+  'g.group_id',
+  'g.group_name',
+  'g.description',
+  'g.created_at',
+  'g.updated_at',
+] as const;
+
+function withDeviceNum(query: ReturnType<typeof matchingGroups>) {
+  return query.select(VIEW_COLUMNS).select((eb) =>
+    eb
+      .selectFrom('mna_devices as d')
+      .select((inner) => inner.fn.countAll<number>().as('n'))
+      .whereRef('d.group_id', '=', 'g.group_id')
+      .whereRef('d.account_id', '=', 'g.account_id')
+      .as('device_num'),
+  );
 }
 
 const withCount = (row: Omit<GroupView, 'device_num'> & { device_num: number | null }): GroupView => ({ ...row, device_num: Number(row.device_num ?? 0) });
@@ -39,7 +45,7 @@ export async function insertGroup(db: Kysely<Database>, accountId: string, row: 
 }
 
 export async function findGroup(db: Kysely<Database>, accountId: string, groupId: string): Promise<GroupView | undefined> {
-  const row = await groupViews(db, accountId).where('g.group_id', '=', groupId).executeTakeFirst();
+  const row = await withDeviceNum(matchingGroups(db, accountId).where('g.group_id', '=', groupId)).executeTakeFirst();
   return row && withCount(row);
 }
 
@@ -52,18 +58,9 @@ export async function groupNames(db: Kysely<Database>, accountId: string, groupI
 
 /** One page of the account's groups, oldest first (then by name), and how many match in total. */
 export async function listGroups(db: Kysely<Database>, accountId: string, keyword: string | undefined, window: PageWindow): Promise<{ total: number; rows: GroupView[] }> {
-  const matching = db
-    .selectFrom('mna_groups as g')
-    .where('g.account_id', '=', accountId)
-    .$if(!!keyword, (q) => q.where(contains('g.group_name', keyword!)));
+  const matching = matchingGroups(db, accountId, keyword);
   const counted = await matching.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await page(
-    groupViews(db, accountId)
-      .$if(!!keyword, (q) => q.where(contains('g.group_name', keyword!)))
-      .orderBy('g.created_at')
-      .orderBy('g.group_name'),
-    window,
-  ).execute();
+  const rows = await page(withDeviceNum(matching).orderBy('g.created_at').orderBy('g.group_name'), window).execute();
   return { total: Number(counted.n), rows: rows.map(withCount) };
 }
 

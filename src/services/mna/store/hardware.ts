@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { preparedQuery } from '../../../storage/prepared-query.ts';
 import type { Database } from '../../../storage/schema.ts';
 import type { HardwareStatus, MnaHardwareRow } from '../tables.ts';
 import type { PageWindow } from '../validation.ts';
@@ -116,14 +117,17 @@ export interface HardwareLookup {
 }
 
 /** Finds hardware by vendor name and SN (a point read on two unique indexes). */
-export async function findHardwareBySerial(db: Kysely<Database>, vendorName: string, sn: string): Promise<HardwareLookup | undefined> {
-  return db
+const hardwareBySerial = preparedQuery((db: Kysely<Database>, vendorName: string, sn: string) =>
+  db
     .selectFrom('mna_vendors as v')
     .innerJoin('mna_hardware as h', (join) => join.onRef('h.account_id', '=', 'v.account_id').on('h.sn', '=', sn))
     .leftJoin('mna_devices as d', (join) => join.onRef('d.hardware_id', '=', 'h.hardware_id').onRef('d.account_id', '=', 'h.owner_account_id'))
     .select(['v.account_id as vendor_account_id', 'h.license_charging_mode', 'h.owner_account_id', 'd.license_pay_mode'])
-    .where('v.name', '=', vendorName)
-    .executeTakeFirst();
+    .where('v.name', '=', vendorName),
+);
+
+export async function findHardwareBySerial(db: Kysely<Database>, vendorName: string, sn: string): Promise<HardwareLookup | undefined> {
+  return (await hardwareBySerial(db, vendorName, sn))[0];
 }
 
 /** Hardware state by SN for one vendor, for explaining why an activation cannot proceed. */

@@ -1,0 +1,82 @@
+/**
+ * ActivateHardware in 100-entry batches: devices activated per second on SQLite (file) and
+ * PostgreSQL, through the whole server with tencentcloud-sdk-nodejs (TC3, gateway, handler) and
+ * for the handler alone. Prints figures; asserts nothing.
+ *
+ *   node --import tsx bench/mna-activate.ts [batches] [concurrency]
+ */
+import tencentcloud from 'tencentcloud-sdk-nodejs';
+import { startTestServer, type TestServer } from '../test/support/server.ts';
+import type { Dialect } from '../src/storage/database.ts';
+import type { ActionContext } from '../src/services/action-context.ts';
+import { registerVendor } from '../src/services/mna/store/vendors.ts';
+import { insertHardware } from '../src/services/mna/store/hardware.ts';
+import { ActivateHardware } from '../src/services/mna/ActivateHardware.ts';
+import { fmt, table } from './support/harness.ts';
+
+const BATCH = 100;
+const batches = Number(process.argv[2] ?? 200);
+const concurrency = Number(process.argv[3] ?? 4);
+
+/** Registers `count` batches of SNs `<prefix>-<batch>-<i>` under a fresh vendor. */
+async function seed(server: TestServer, prefix: string, count: number) {
+  const vendor = await server.createAccount();
+  const vendorName = `Bench${prefix}`;
+  await registerVendor(server.app.store.db, vendor.id, vendorName, server.app.now());
+  const now = server.app.now();
+  for (let k = 0; k < count; k++) {
+    const rows = Array.from({ length: BATCH }, (_, i) => ({
+      hardware_id: `cpe-${prefix}${k}x${i}`.slice(0, 40),
+      sn: `${prefix}-${k}-${i}`,
+      license_charging_mode: 1 + (i % 3),
+      description: '',
+      status: 1 as const,
+      created_at: now,
+      activated_at: null,
+      owner_account_id: null,
+    }));
+    await insertHardware(server.app.store.db, vendor.id, rows);
+  }
+  const entries = (k: number) => Array.from({ length: BATCH }, (_, i) => ({ Vendor: vendorName, SN: `${prefix}-${k}-${i}`, DeviceName: `${prefix}-${k}-${i}` }));
+  return { customer: await server.createAccount(), entries };
+}
+
+/** Runs `count` batches with `concurrency` in flight; returns devices per second. */
+async function drive(count: number, activate: (k: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await activate(next++);
+    }),
+  );
+  return (count * BATCH) / ((performance.now() - started) / 1000);
+}
+
+async function run(dialect: Dialect) {
+  const server = await startTestServer({ dialect, env: { FLEETGATE_RATE_LIMIT: '1000000', FLEETGATE_LOG_LEVEL: 'warn' } });
+  try {
+    const viaSdk = await seed(server, 'sdk', batches);
+    const client = new tencentcloud.mna.v20210119.Client({
+      credential: viaSdk.customer.tencent,
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } },
+    });
+    // Warm-up (JIT, the account's key row) outside the timed runs.
+    const warm = await seed(server, 'warm', 2);
+    const warmClient = new tencentcloud.mna.v20210119.Client({ credential: warm.customer.tencent, region: 'ap-guangzhou', profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } } });
+    await warmClient.ActivateHardware({ Hardware: warm.entries(0) });
+    const sdkRate = await drive(batches, (k) => client.ActivateHardware({ Hardware: viaSdk.entries(k) }));
+
+    const direct = await seed(server, 'handler', batches);
+    const ctx: ActionContext = { accountId: direct.customer.id, requestId: 'bench', region: undefined, store: server.app.store, secrets: server.app.secrets, now: server.app.now };
+    await ActivateHardware.handle({ ...ctx, accountId: warm.customer.id }, { Hardware: warm.entries(1) });
+    const handlerRate = await drive(batches, (k) => ActivateHardware.handle(ctx, { Hardware: direct.entries(k) }));
+    return { dialect, 'SDK → server (devices/s)': fmt(sdkRate), 'handler alone (devices/s)': fmt(handlerRate) };
+  } finally {
+    await server.close();
+  }
+}
+
+console.log(`ActivateHardware, ${batches} batches of ${BATCH} entries, ${concurrency} in flight`);
+table([await run('sqlite'), await run('postgres')]);

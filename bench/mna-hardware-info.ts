@@ -1,0 +1,87 @@
+/**
+ * GetHardwareInfo latency against a store of 1,000 hardware rows and one of 1,000,000, through
+ * the whole server with tencentcloud-sdk-nodejs (one call at a time, random SNs), plus the
+ * process's peak RSS. The point read uses two unique indexes, so the p50 should barely move
+ * (target ≤ 1.2×). Prints figures; asserts nothing.
+ *
+ *   node --import tsx bench/mna-hardware-info.ts [sqlite|postgres] [calls]
+ */
+import tencentcloud from 'tencentcloud-sdk-nodejs';
+import { startTestServer } from '../test/support/server.ts';
+import type { Dialect } from '../src/storage/database.ts';
+import { registerVendor } from '../src/services/mna/store/vendors.ts';
+import { insertHardware } from '../src/services/mna/store/hardware.ts';
+import { fmt, table } from './support/harness.ts';
+
+const dialect = (process.argv[2] ?? 'sqlite') as Dialect;
+const calls = Number(process.argv[3] ?? 2_000);
+const CHUNK = 1_000;
+const VENDOR = 'BenchVendor';
+/** Calls before timing starts: JIT, statement caches and index pages warm up. */
+const WARM_UP = 500;
+const ROUNDS = 10;
+
+/** A server whose vendor has `rows` hardware rows (SNs sn-0 … sn-(rows-1)), and a reading client. */
+async function prepare(rows: number) {
+  const server = await startTestServer({ dialect, env: { FLEETGATE_RATE_LIMIT: '1000000', FLEETGATE_LOG_LEVEL: 'warn' } });
+  const vendor = await server.createAccount();
+  await registerVendor(server.app.store.db, vendor.id, VENDOR, server.app.now());
+  const now = server.app.now();
+  const started = performance.now();
+  for (let start = 0; start < rows; start += CHUNK) {
+    const chunk = Array.from({ length: Math.min(CHUNK, rows - start) }, (_, i) => ({
+      hardware_id: `cpe-b${(start + i).toString(36)}`,
+      sn: `sn-${start + i}`,
+      license_charging_mode: 1 + ((start + i) % 3),
+      description: 'bench',
+      status: 1 as const,
+      created_at: now,
+      activated_at: null,
+      owner_account_id: null,
+    }));
+    await insertHardware(server.app.store.db, vendor.id, chunk);
+  }
+  const fillSeconds = (performance.now() - started) / 1000;
+  const reader = await server.createAccount();
+  const client = new tencentcloud.mna.v20210119.Client({
+    credential: reader.tencent,
+    region: 'ap-guangzhou',
+    profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } },
+  });
+  const samples: number[] = [];
+  /** Times `count` sequential calls for random SNs. */
+  const run = async (count: number, keep: boolean) => {
+    // The server drops keep-alive sockets idle for 5 s; the SDK's agent finds out on its next
+    // request, which may then fail with ECONNRESET.
+    await client.GetHardwareInfo({ Vendor: VENDOR, SN: 'sn-0' }).catch(() => undefined);
+    for (let i = 0; i < count; i++) {
+      const SN = `sn-${Math.floor(Math.random() * rows)}`;
+      const begun = performance.now();
+      await client.GetHardwareInfo({ Vendor: VENDOR, SN });
+      if (keep) samples.push(performance.now() - begun);
+    }
+  };
+  return { server, fillSeconds, samples, run };
+}
+
+const percentile = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * p)]!;
+
+const small = await prepare(1_000);
+const large = await prepare(1_000_000);
+try {
+  // Alternate the two in rounds, after a common warm-up, so JIT and machine load weigh on both alike.
+  await small.run(WARM_UP, false);
+  await large.run(WARM_UP, false);
+  for (let round = 0; round < ROUNDS; round++) {
+    await small.run(calls / ROUNDS, true);
+    await large.run(calls / ROUNDS, true);
+  }
+  const row = (rows: string, s: number[]) => ({ rows, 'p50 ms': fmt(percentile(s, 0.5), 2), 'p99 ms': fmt(percentile(s, 0.99), 2) });
+  console.log(`GetHardwareInfo (${dialect}), ${fmt(calls)} sequential calls per size in ${ROUNDS} alternating rounds; 1,000,000 rows inserted in ${fmt(large.fillSeconds, 1)} s`);
+  table([row('1,000', small.samples), row('1,000,000', large.samples)]);
+  console.log(`p50 ratio 1,000,000 / 1,000: ${fmt(percentile(large.samples, 0.5) / percentile(small.samples, 0.5), 2)}x`);
+  console.log(`peak RSS (both servers and the client, one process): ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
+} finally {
+  await small.server.close();
+  await large.server.close();
+}

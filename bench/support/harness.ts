@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { LoadResult, LoadSpec } from './load.ts';
+
+const run = promisify(execFile);
+
+/** Drives a server with autocannon from a separate process and returns its summary. */
+export async function load(spec: LoadSpec): Promise<LoadResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'load.ts'), JSON.stringify(spec)], {
+    maxBuffer: 1024 * 1024,
+  });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
+}
+
+/** Formats a number with thousands separators and fixed decimals. */
+export const fmt = (value: number, decimals = 0): string =>
+  value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+
+/** Prints a small aligned table to stdout. */
+export function table(rows: readonly Record<string, string | number>[]): void {
+  const columns = Object.keys(rows[0] ?? {});
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));
+  const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padStart(widths[i]!)).join('  ');
+  console.log(line(columns));
+  for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
+}

@@ -1,0 +1,40 @@
+/**
+ * Runs one autocannon load in its own process, so the load generator never shares an event loop
+ * with the server it measures. Input: a JSON LoadSpec as argv[2]; output: one JSON line.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadSpec {
+  readonly url: string;
+  readonly connections: number;
+  readonly seconds: number;
+  readonly method: 'GET' | 'POST';
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly non2xx: number;
+}
+
+const spec = JSON.parse(process.argv[2]!) as LoadSpec;
+const result = await autocannon({
+  url: spec.url,
+  connections: spec.connections,
+  duration: spec.seconds,
+  method: spec.method,
+  headers: spec.headers,
+  body: spec.body,
+});
+const summary: LoadResult = {
+  requestsPerSecond: result.requests.average,
+  p50Ms: result.latency.p50,
+  p99Ms: result.latency.p99,
+  errors: result.errors + result.timeouts,
+  non2xx: result.non2xx,
+};
+process.stdout.write(`${JSON.stringify(summary)}\n`);
