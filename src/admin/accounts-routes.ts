@@ -119,16 +119,30 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
     },
   );
 
+  app.get<{ Params: Static<typeof KeyParams> }>(
+    '/accounts/:accountId/keys/:keyId',
+    { schema: { summary: 'Show a key (never its secret)', tags: ['keys'], params: KeyParams, response: { 200: KeyInfo, 404: AdminErrorBody } } },
+    async (request, reply) => {
+      const { accountId, keyId } = request.params;
+      const key = (await listKeys(db, accountId)).find((k) => k.keyId === keyId);
+      return key ?? keyNotFound(reply, accountId, keyId);
+    },
+  );
+
   app.post<{ Params: Static<typeof KeyParams> }>(
     '/accounts/:accountId/keys/:keyId/disable',
     { schema: { summary: 'Disable a key', tags: ['keys'], params: KeyParams, response: { 200: Type.Object({ keyId: Type.String(), status: Type.Literal('disabled') }), 404: AdminErrorBody } } },
     async (request, reply) => {
       const { accountId, keyId } = request.params;
-      if (!(await disableKey(db, accountId, keyId))) return sendAdminError(reply, 404, 'KeyNotFound', `account ${accountId} has no key ${keyId}`);
+      if (!(await disableKey(db, accountId, keyId))) return keyNotFound(reply, accountId, keyId);
       runtime.keyRing.forget(keyId);
       return { keyId, status: 'disabled' as const };
     },
   );
+}
+
+function keyNotFound(reply: FastifyReply, accountId: string, keyId: string) {
+  return sendAdminError(reply, 404, 'KeyNotFound', `account ${accountId} has no key ${keyId}`);
 }
 
 function accountNotFound(reply: FastifyReply, accountId: string) {

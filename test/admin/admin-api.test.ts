@@ -55,6 +55,8 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     expect(key.status).toBe(201);
     expect(await json(key)).toMatchObject({ keyId: 'AKIDpinnedkey0000000001', accountId: a.id, secret: 'pinned-secret-000000000' });
 
+    expect(await json(call('GET', `/accounts/${a.id}/keys/AKIDpinnedkey0000000001`))).toMatchObject({ keyId: 'AKIDpinnedkey0000000001', status: 'active' });
+    expect((await call('GET', `/accounts/${b.id}/keys/AKIDpinnedkey0000000001`)).status).toBe(404);
     const foreign = await call('POST', `/accounts/${b.id}/keys/AKIDpinnedkey0000000001/disable`);
     expect(foreign.status).toBe(404);
     const own = await call('POST', `/accounts/${a.id}/keys/AKIDpinnedkey0000000001/disable`);

@@ -7,7 +7,7 @@ import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../protocols/tencent/errors.ts';
 import { activatedTerm } from './licensing.ts';
 import { checkDeviceFields, newDevice } from './device-fields.ts';
-import { dataKeyDigester, generateDataKey } from './key-material.ts';
+import { accountKeys, dataKeyDigester, generateDataKey } from './key-material.ts';
 import { checkBatch, checkSerial, checkText, entryError, firstProblem, invalidValue, assertValid, type Check } from './validation.ts';
 import { vendorAccountsByName } from './store/vendors.ts';
 import { claimHardware, hardwareStates } from './store/hardware.ts';
@@ -42,7 +42,7 @@ export const ActivateHardware = defineTencentAction({
   request: mnaSpec.actions.ActivateHardware.request,
   async handle(ctx, { Hardware }) {
     assertValid(checkBatch('Hardware', Hardware.length));
-    const digest = await dataKeyDigester(ctx);
+    const digest = dataKeyDigester(ctx, await accountKeys(ctx));
     const prepared = Hardware.map((entry, i): Prepared => {
       const at = (field: string) => `Hardware.${i}.${field}`;
       const dataKey = entry.DataKey ?? generateDataKey();

@@ -2,7 +2,7 @@ import { defineTencentAction } from '../tencent-action.ts';
 import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../protocols/tencent/errors.ts';
 import { checkDeviceFields, newDevice } from './device-fields.ts';
-import { dataKeyDigester, presetKeyEncrypter, signingKey } from './key-material.ts';
+import { accountKeys, dataKeyDigester, presetKeyEncrypter, signingKey } from './key-material.ts';
 import { assertValid, checkText } from './validation.ts';
 import { noSuchGroup, ownGroup } from './ownership.ts';
 import { insertDevices } from './store/devices.ts';
@@ -21,10 +21,11 @@ export const AddDevice = defineTencentAction({
     assertValid(checkDeviceFields((field) => field, params), checkText('Remark', params.Remark));
     const { db } = ctx.store;
     if (params.GroupId !== undefined) await ownGroup(db, ctx.accountId, params.GroupId);
-    const encrypt = params.Encrypted ? await presetKeyEncrypter(ctx) : undefined;
+    const keys = await accountKeys(ctx);
+    const encrypt = params.Encrypted ? presetKeyEncrypter(ctx, keys) : undefined;
     if (params.Encrypted && !encrypt) throw new TencentError('InternalError.UndefinedEncryptedKey');
-    const signer = await signingKey(ctx);
-    const digest = await dataKeyDigester(ctx);
+    const signer = await signingKey(ctx, keys);
+    const digest = dataKeyDigester(ctx, keys);
     const { row, dataKey } = newDevice(ctx, digest, { ...params, remark: params.Remark ?? '', term: params.LicensePayMode ?? 0, hardwareId: null, now: ctx.now() });
     try {
       await insertDevices(db, ctx.accountId, [row]);

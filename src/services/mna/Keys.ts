@@ -1,6 +1,6 @@
 import { defineTencentAction } from '../tencent-action.ts';
 import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { rotatePresetKey, signingKey } from './key-material.ts';
+import { accountKeys, rotatePresetKey, signingKey } from './key-material.ts';
 
 /**
  * CreateEncryptedKey: sets or replaces the caller's preset key (32 random bytes, base64), which
@@ -19,6 +19,6 @@ export const GetPublicKey = defineTencentAction({
   name: 'GetPublicKey',
   request: mnaSpec.actions.GetPublicKey.request,
   async handle(ctx) {
-    return { PublicKey: (await signingKey(ctx)).publicKey };
+    return { PublicKey: (await signingKey(ctx, await accountKeys(ctx))).publicKey };
   },
 });

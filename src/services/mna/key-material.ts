@@ -23,7 +23,8 @@ export const generateDataKey = (): string => randomBytes(DATA_KEY_BYTES).toStrin
 /** Seals a device's DataKey to its row (AAD `mna.device:<DeviceId>`). */
 export const sealDataKey = (secrets: SecretBox, deviceId: string, dataKey: string): string => secrets.seal(dataKey, deviceAad(deviceId));
 
-async function accountKeys(ctx: ActionContext): Promise<MnaAccountKeyRow> {
+/** The caller's key row, created (with its digest key) on first use; the first insert wins a race. */
+export async function accountKeys(ctx: ActionContext): Promise<MnaAccountKeyRow> {
   const { db } = ctx.store;
   const existing = await findAccountKeys(db, ctx.accountId);
   if (existing) return existing;
@@ -38,9 +39,8 @@ async function accountKeys(ctx: ActionContext): Promise<MnaAccountKeyRow> {
  * The account's DataKey fingerprint: an HMAC under a sealed per-account key, so the schema can
  * keep DataKeys unique without storing anything a database reader could test guesses against.
  */
-export async function dataKeyDigester(ctx: ActionContext): Promise<(dataKey: string) => string> {
-  const row = await accountKeys(ctx);
-  const key = Buffer.from(ctx.secrets.open(row.digest_key_sealed, digestAad(ctx.accountId)), 'base64');
+export function dataKeyDigester(ctx: ActionContext, keys: MnaAccountKeyRow): (dataKey: string) => string {
+  const key = Buffer.from(ctx.secrets.open(keys.digest_key_sealed, digestAad(ctx.accountId)), 'base64');
   return (dataKey) => createHmac('sha256', key).update(dataKey, 'utf8').digest('hex');
 }
 
@@ -55,8 +55,8 @@ export interface SigningKey {
  * The account's signing key pair, generated on first use. Concurrent first uses may each
  * generate a pair, but only the first stored one is ever kept and used.
  */
-export async function signingKey(ctx: ActionContext): Promise<SigningKey> {
-  let row = await accountKeys(ctx);
+export async function signingKey(ctx: ActionContext, keys: MnaAccountKeyRow): Promise<SigningKey> {
+  let row = keys;
   if (row.signing_public_key === null) {
     const pair = await generateRsa('rsa', {
       modulusLength: 2048,
@@ -84,9 +84,9 @@ export async function rotatePresetKey(ctx: ActionContext): Promise<string> {
  * Encrypts a DataKey for delivery under the account's preset key: AES-256-GCM over the key's
  * bytes, returned as base64(iv ‖ ciphertext ‖ tag). Undefined when no preset key was created.
  */
-export async function presetKeyEncrypter(ctx: ActionContext): Promise<((dataKey: string) => string) | undefined> {
-  const sealed = (await findAccountKeys(ctx.store.db, ctx.accountId))?.preset_key_sealed;
-  if (!sealed) return undefined;
+export function presetKeyEncrypter(ctx: ActionContext, keys: MnaAccountKeyRow): ((dataKey: string) => string) | undefined {
+  const sealed = keys.preset_key_sealed;
+  if (sealed === null) return undefined;
   const key = Buffer.from(ctx.secrets.open(sealed, presetAad(ctx.accountId)), 'base64');
   return (dataKey) => {
     const iv = randomBytes(GCM_IV_BYTES);
