@@ -4,7 +4,7 @@
  * process's peak RSS. The point read uses two unique indexes, so the p50 should barely move
  * (target ≤ 1.2×). Prints figures; asserts nothing.
  *
- *   node --import tsx bench/mna-hardware-info.ts [sqlite|postgres] [calls]
+ *   node --import tsx bench/mna-hardware-info.ts [sqlite|postgres] [calls]   (both engines by default)
  */
 import tencentcloud from 'tencentcloud-sdk-nodejs';
 import { startTestServer } from '../test/support/server.ts';
@@ -13,7 +13,7 @@ import { registerVendor } from '../src/services/mna/store/vendors.ts';
 import { insertHardware } from '../src/services/mna/store/hardware.ts';
 import { fmt, table } from './support/harness.ts';
 
-const dialect = (process.argv[2] ?? 'sqlite') as Dialect;
+const dialects: Dialect[] = process.argv[2] ? [process.argv[2] as Dialect] : ['sqlite', 'postgres'];
 const calls = Number(process.argv[3] ?? 2_000);
 const CHUNK = 1_000;
 const VENDOR = 'BenchVendor';
@@ -22,7 +22,7 @@ const WARM_UP = 500;
 const ROUNDS = 10;
 
 /** A server whose vendor has `rows` hardware rows (SNs sn-0 … sn-(rows-1)), and a reading client. */
-async function prepare(rows: number) {
+async function prepare(dialect: Dialect, rows: number) {
   const server = await startTestServer({ dialect, env: { FLEETGATE_RATE_LIMIT: '1000000', FLEETGATE_LOG_LEVEL: 'warn' } });
   const vendor = await server.createAccount();
   await registerVendor(server.app.store.db, vendor.id, VENDOR, server.app.now());
@@ -66,22 +66,27 @@ async function prepare(rows: number) {
 
 const percentile = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * p)]!;
 
-const small = await prepare(1_000);
-const large = await prepare(1_000_000);
-try {
-  // Alternate the two in rounds, after a common warm-up, so JIT and machine load weigh on both alike.
-  await small.run(WARM_UP, false);
-  await large.run(WARM_UP, false);
-  for (let round = 0; round < ROUNDS; round++) {
-    await small.run(calls / ROUNDS, true);
-    await large.run(calls / ROUNDS, true);
+/** Both stores side by side on one engine; prints p50/p99 of each, their ratio and peak RSS. */
+async function compare(dialect: Dialect) {
+  const small = await prepare(dialect, 1_000);
+  const large = await prepare(dialect, 1_000_000);
+  try {
+    // Alternate the two in rounds, after a common warm-up, so JIT and machine load weigh on both alike.
+    await small.run(WARM_UP, false);
+    await large.run(WARM_UP, false);
+    for (let round = 0; round < ROUNDS; round++) {
+      await small.run(calls / ROUNDS, true);
+      await large.run(calls / ROUNDS, true);
+    }
+    const row = (rows: string, s: number[]) => ({ rows, 'p50 ms': fmt(percentile(s, 0.5), 2), 'p99 ms': fmt(percentile(s, 0.99), 2) });
+    console.log(`GetHardwareInfo (${dialect}), ${fmt(calls)} sequential calls per size in ${ROUNDS} alternating rounds; 1,000,000 rows inserted in ${fmt(large.fillSeconds, 1)} s`);
+    table([row('1,000', small.samples), row('1,000,000', large.samples)]);
+    console.log(`p50 ratio 1,000,000 / 1,000: ${fmt(percentile(large.samples, 0.5) / percentile(small.samples, 0.5), 2)}x`);
+    console.log(`peak RSS so far (servers and client, one process): ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
+  } finally {
+    await small.server.close();
+    await large.server.close();
   }
-  const row = (rows: string, s: number[]) => ({ rows, 'p50 ms': fmt(percentile(s, 0.5), 2), 'p99 ms': fmt(percentile(s, 0.99), 2) });
-  console.log(`GetHardwareInfo (${dialect}), ${fmt(calls)} sequential calls per size in ${ROUNDS} alternating rounds; 1,000,000 rows inserted in ${fmt(large.fillSeconds, 1)} s`);
-  table([row('1,000', small.samples), row('1,000,000', large.samples)]);
-  console.log(`p50 ratio 1,000,000 / 1,000: ${fmt(percentile(large.samples, 0.5) / percentile(small.samples, 0.5), 2)}x`);
-  console.log(`peak RSS (both servers and the client, one process): ${fmt(process.resourceUsage().maxRSS / 1024)} MiB`);
-} finally {
-  await small.server.close();
-  await large.server.close();
 }
+
+for (const dialect of dialects) await compare(dialect);
