@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { secureRandomBytes } from './random.ts';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -19,7 +20,7 @@ export class SecretBox {
 
   /** Returns `v1.<iv>.<tag>.<ciphertext>` in base64url. */
   seal(plaintext: string, associatedData: string): string {
-    const iv = randomBytes(IV_BYTES);
+    const iv = secureRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

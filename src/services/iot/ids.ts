@@ -1,4 +1,5 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { secureRandomBytes } from '../../core/random.ts';
 import { lowerAlphanumeric, mixedAlphanumeric } from '../../core/ids.ts';
 
 /** Identifier formats IoT Platform clients see (PROTOCOL.md §3 "Shared identifiers"). */
@@ -6,7 +7,7 @@ export const newProductKey = (): string => mixedAlphanumeric(11);
 export const newProductSecret = (): string => mixedAlphanumeric(16);
 export const newIotId = (): string => mixedAlphanumeric(26);
 /** RegisterDevice secrets: 32 hex characters, like the documented samples. */
-export const newDeviceSecret = (): string => randomBytes(16).toString('hex');
+export const newDeviceSecret = (): string => secureRandomBytes(16).toString('hex');
 /** RegisterDevice without a DeviceName: the platform picks a 20-character one. */
 export const newDeviceName = (): string => mixedAlphanumeric(20);
 export const newEnterpriseInstanceId = (): string => `iot-${lowerAlphanumeric(8)}`;

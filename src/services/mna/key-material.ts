@@ -1,4 +1,5 @@
-import { createCipheriv, createHmac, generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { createCipheriv, createHmac, generateKeyPair, sign } from 'node:crypto';
+import { secureRandomBytes } from '../../core/random.ts';
 import { promisify } from 'node:util';
 import type { ActionContext } from '../action-context.ts';
 import type { SecretBox } from '../../core/secret-box.ts';
@@ -18,7 +19,7 @@ const presetAad = (accountId: string) => `mna.preset-key:${accountId}`;
 const deviceAad = (deviceId: string) => `mna.device:${deviceId}`;
 
 /** A fresh DataKey: 16 random bytes, base64. */
-export const generateDataKey = (): string => randomBytes(DATA_KEY_BYTES).toString('base64');
+export const generateDataKey = (): string => secureRandomBytes(DATA_KEY_BYTES).toString('base64');
 
 /** Seals a device's DataKey to its row (AAD `mna.device:<DeviceId>`). */
 export const sealDataKey = (secrets: SecretBox, deviceId: string, dataKey: string): string => secrets.seal(dataKey, deviceAad(deviceId));
@@ -28,7 +29,7 @@ export async function accountKeys(ctx: ActionContext): Promise<MnaAccountKeyRow>
   const { db } = ctx.store;
   const existing = await findAccountKeys(db, ctx.accountId);
   if (existing) return existing;
-  const digestKey = randomBytes(DIGEST_KEY_BYTES).toString('base64');
+  const digestKey = secureRandomBytes(DIGEST_KEY_BYTES).toString('base64');
   await insertAccountKeysIfAbsent(db, ctx.accountId, ctx.secrets.seal(digestKey, digestAad(ctx.accountId)), ctx.now());
   const created = await findAccountKeys(db, ctx.accountId);
   if (!created) throw new Error(`mna_account_keys row of ${ctx.accountId} vanished`);
@@ -75,7 +76,7 @@ export async function signingKey(ctx: ActionContext, keys: MnaAccountKeyRow): Pr
 /** Replaces the account's preset key with a fresh one and returns it (base64, 32 bytes). */
 export async function rotatePresetKey(ctx: ActionContext): Promise<string> {
   await accountKeys(ctx);
-  const presetKey = randomBytes(PRESET_KEY_BYTES).toString('base64');
+  const presetKey = secureRandomBytes(PRESET_KEY_BYTES).toString('base64');
   await setPresetKey(ctx.store.db, ctx.accountId, ctx.secrets.seal(presetKey, presetAad(ctx.accountId)));
   return presetKey;
 }
@@ -89,7 +90,7 @@ export function presetKeyEncrypter(ctx: ActionContext, keys: MnaAccountKeyRow): 
   if (sealed === null) return undefined;
   const key = Buffer.from(ctx.secrets.open(sealed, presetAad(ctx.accountId)), 'base64');
   return (dataKey) => {
-    const iv = randomBytes(GCM_IV_BYTES);
+    const iv = secureRandomBytes(GCM_IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     const body = Buffer.concat([cipher.update(Buffer.from(dataKey, 'base64')), cipher.final()]);
     return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
