@@ -1,8 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
-import { REDIS_URL, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
-import { freshPostgresSchema } from '../support/databases.ts';
+import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
 import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../../src/protocols/alibaba/index.ts';
 
@@ -117,18 +116,11 @@ describe('Alibaba RPC gateway', () => {
 
 describe('Alibaba nonces across two nodes sharing Redis', () => {
   let nodes: TestServer[];
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const schema = await freshPostgresSchema();
-    drop = schema.drop;
-    const masterKey = randomBytes(32).toString('base64');
-    nodes = [];
-    for (let i = 0; i < 2; i++) nodes.push(await startTestServer({ dialect: 'postgres', databaseUrl: schema.url, masterKey, env: { FLEETGATE_REDIS_URL: REDIS_URL } }));
+    ({ nodes, close } = await startCluster(2, { FLEETGATE_REDIS_URL: REDIS_URL }));
   });
-  afterAll(async () => {
-    await Promise.all(nodes.map((node) => node.close()));
-    await drop();
-  });
+  afterAll(() => close());
 
   it('a request replayed to the other node gets SignatureNonceUsed', async () => {
     const account = await nodes[0]!.createAccount();

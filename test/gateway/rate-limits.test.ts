@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDIS_URL, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
-import { freshPostgresSchema } from '../support/databases.ts';
+import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw } from '../support/http.ts';
 import { tc3, v1 } from '../support/tencent.ts';
 
@@ -51,19 +49,11 @@ describe('RequestLimitExceeded on one node (in memory)', () => {
 
 describe('two nodes on one PostgreSQL sharing Redis', () => {
   let nodes: TestServer[];
-  let drop: () => Promise<void>;
+  let close: () => Promise<void>;
   beforeAll(async () => {
-    const schema = await freshPostgresSchema();
-    drop = schema.drop;
-    const masterKey = randomBytes(32).toString('base64');
-    const env = { FLEETGATE_RATE_LIMIT: '5', FLEETGATE_REDIS_URL: REDIS_URL };
-    nodes = [];
-    for (let i = 0; i < 2; i++) nodes.push(await startTestServer({ dialect: 'postgres', databaseUrl: schema.url, masterKey, env }));
+    ({ nodes, close } = await startCluster(2, { FLEETGATE_RATE_LIMIT: '5', FLEETGATE_REDIS_URL: REDIS_URL }));
   });
-  afterAll(async () => {
-    await Promise.all(nodes.map((node) => node.close()));
-    await drop();
-  });
+  afterAll(() => close());
 
   it('share one rate budget: together they let through only the limit', async () => {
     const account = await nodes[0]!.createAccount();

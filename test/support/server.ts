@@ -87,3 +87,18 @@ export async function startTestServer(options: TestServerOptions): Promise<TestS
     },
   };
 }
+
+/** Several Fleetgate nodes on one fresh PostgreSQL schema with one master key, as in production. */
+export async function startCluster(count: number, env: Readonly<Record<string, string>> = {}): Promise<{ nodes: TestServer[]; close: () => Promise<void> }> {
+  const schema = await freshPostgresSchema();
+  const masterKey = randomBytes(32).toString('base64');
+  const nodes: TestServer[] = [];
+  for (let i = 0; i < count; i++) nodes.push(await startTestServer({ dialect: 'postgres', databaseUrl: schema.url, masterKey, env }));
+  return {
+    nodes,
+    close: async () => {
+      await Promise.all(nodes.map((node) => node.close()));
+      await schema.drop();
+    },
+  };
+}
