@@ -4,9 +4,10 @@
  * against a bare reference measured in the same run: a node:http server that does the same TC3
  * parse and verification, one better-sqlite3 point read on the same database file, and writes the
  * same envelope. autocannon drives both from its own process, 50 connections. Rounds alternate
- * (reference, Fleetgate, reference, Fleetgate) so drift on a noisy machine hits both alike.
+ * (reference, Fleetgate, reference, Fleetgate, …) so drift on a noisy machine hits both alike;
+ * the ratio is of the medians.
  *
- *   npm run bench -- tencent-gateway        (BENCH_SECONDS per round, default 10)
+ *   npm run bench -- tencent-gateway        (BENCH_ROUNDS pairs of BENCH_SECONDS each, default 3 × 10 s)
  */
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,6 +27,7 @@ import { fmt, load, table } from './support/harness.ts';
 import type { LoadResult } from './support/load.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-bench-'));
@@ -102,14 +104,18 @@ if (check.Response.Error) throw new Error(`the signed request fails: ${JSON.stri
 await drive(referencePort, 2);
 await drive(fleetgatePort, 2);
 const rounds: { target: string; result: LoadResult }[] = [];
-for (let round = 0; round < 2; round++) {
+for (let round = 0; round < ROUNDS; round++) {
   rounds.push({ target: 'bare node:http reference', result: await drive(referencePort, SECONDS) });
   rounds.push({ target: 'Fleetgate', result: await drive(fleetgatePort, SECONDS) });
 }
 
-const mean = (target: string, pick: (r: LoadResult) => number) => {
-  const values = rounds.filter((r) => r.target === target).map((r) => pick(r.result));
-  return values.reduce((a, b) => a + b, 0) / values.length;
+const median = (target: string, pick: (r: LoadResult) => number) => {
+  const values = rounds
+    .filter((r) => r.target === target)
+    .map((r) => pick(r.result))
+    .sort((a, b) => a - b);
+  const middle = Math.floor(values.length / 2);
+  return values.length % 2 === 1 ? values[middle]! : (values[middle - 1]! + values[middle]!) / 2;
 };
 console.log(`\nGetHardwareInfo, TC3 POST, ${CONNECTIONS} connections, ${SECONDS} s per round, SQLite`);
 table(
@@ -121,11 +127,11 @@ table(
     errors: result.errors + result.non2xx,
   })),
 );
-const ratio = mean('Fleetgate', (r) => r.requestsPerSecond) / mean('bare node:http reference', (r) => r.requestsPerSecond);
+const ratio = median('Fleetgate', (r) => r.requestsPerSecond) / median('bare node:http reference', (r) => r.requestsPerSecond);
 console.log(
-  `mean req/s: reference ${fmt(mean('bare node:http reference', (r) => r.requestsPerSecond))}, Fleetgate ${fmt(mean('Fleetgate', (r) => r.requestsPerSecond))}; ` +
+  `median req/s: reference ${fmt(median('bare node:http reference', (r) => r.requestsPerSecond))}, Fleetgate ${fmt(median('Fleetgate', (r) => r.requestsPerSecond))}; ` +
     `ratio Fleetgate/reference = ${ratio.toFixed(2)} (target ≥ 0.75); ` +
-    `p99 reference ${fmt(mean('bare node:http reference', (r) => r.p99Ms), 1)} ms, Fleetgate ${fmt(mean('Fleetgate', (r) => r.p99Ms), 1)} ms`,
+    `p99 reference ${fmt(median('bare node:http reference', (r) => r.p99Ms), 1)} ms, Fleetgate ${fmt(median('Fleetgate', (r) => r.p99Ms), 1)} ms`,
 );
 
 await fleetgate.close();

@@ -3,7 +3,7 @@ import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../protocols/tencent/errors.ts';
 import { hardwareLicense } from './licensing.ts';
 import { assertValid, checkSerial } from './validation.ts';
-import { findHardwareBySerial } from './store/hardware.ts';
+import { findActivationTerm, findHardwareBySerial } from './store/hardware.ts';
 
 /**
  * GetHardwareInfo: any authenticated account may ask how a Vendor + SN is licensed (a customer
@@ -17,8 +17,11 @@ export const GetHardwareInfo = defineTencentAction({
     assertValid(checkSerial('SN', SN));
     const found = await findHardwareBySerial(ctx.store.db, Vendor, SN);
     if (!found) throw new TencentError('OperationDenied.HardwareNotExist');
-    const mayKnowTerm = ctx.accountId === found.vendor_account_id || ctx.accountId === found.owner_account_id;
-    const license = hardwareLicense(found.license_charging_mode, mayKnowTerm ? found.license_pay_mode : null);
+    // The customer's chosen term is the owner's and the vendor's business only; asking for it only
+    // then also keeps the common pre-activation check a single point read.
+    const mayKnowTerm = found.owner_account_id !== null && (ctx.accountId === found.vendor_account_id || ctx.accountId === found.owner_account_id);
+    const term = mayKnowTerm ? await findActivationTerm(ctx.store.db, found.owner_account_id!, found.hardware_id) : undefined;
+    const license = hardwareLicense(found.license_charging_mode, term ?? null);
     return { LicensePayMode: license.licensePayMode, Payer: license.payer, SN, Vendor };
   },
 });

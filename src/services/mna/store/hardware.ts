@@ -111,9 +111,9 @@ export async function listVendorHardware(
 /** What GetHardwareInfo needs about one Vendor + SN. */
 export interface HardwareLookup {
   readonly vendor_account_id: string;
+  readonly hardware_id: string;
   readonly license_charging_mode: number;
   readonly owner_account_id: string | null;
-  readonly license_pay_mode: number | null;
 }
 
 /** Finds hardware by vendor name and SN (a point read on two unique indexes). */
@@ -121,13 +121,21 @@ const hardwareBySerial = preparedQuery((db: Kysely<Database>, vendorName: string
   db
     .selectFrom('mna_vendors as v')
     .innerJoin('mna_hardware as h', (join) => join.onRef('h.account_id', '=', 'v.account_id').on('h.sn', '=', sn))
-    .leftJoin('mna_devices as d', (join) => join.onRef('d.hardware_id', '=', 'h.hardware_id').onRef('d.account_id', '=', 'h.owner_account_id'))
-    .select(['v.account_id as vendor_account_id', 'h.license_charging_mode', 'h.owner_account_id', 'd.license_pay_mode'])
+    .select(['v.account_id as vendor_account_id', 'h.hardware_id', 'h.license_charging_mode', 'h.owner_account_id'])
     .where('v.name', '=', vendorName),
 );
 
 export async function findHardwareBySerial(db: Kysely<Database>, vendorName: string, sn: string): Promise<HardwareLookup | undefined> {
   return (await hardwareBySerial(db, vendorName, sn))[0];
+}
+
+const activationTerm = preparedQuery((db: Kysely<Database>, ownerAccountId: string, hardwareId: string) =>
+  db.selectFrom('mna_devices').select('license_pay_mode').where('account_id', '=', ownerAccountId).where('hardware_id', '=', hardwareId),
+);
+
+/** The license term the owner chose when activating this hardware (its device's LicensePayMode). */
+export async function findActivationTerm(db: Kysely<Database>, ownerAccountId: string, hardwareId: string): Promise<number | undefined> {
+  return (await activationTerm(db, ownerAccountId, hardwareId))[0]?.license_pay_mode;
 }
 
 /** Hardware state by SN for one vendor, for explaining why an activation cannot proceed. */
