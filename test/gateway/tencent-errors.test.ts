@@ -114,8 +114,9 @@ describe('Tencent gateway: documented errors for hand-built requests', () => {
     expect(expectError(await sendRaw(server.url, zh), 'MissingParameter')).toBe('缺少必填参数 `SN`。');
   });
 
-  it('accepts TC3 with UNSIGNED-PAYLOAD, host signed with its port, and an extra signed header', async () => {
+  it('accepts TC3 with UNSIGNED-PAYLOAD, host signed with its port (Go) or with a scheme (tccli), and an extra signed header', async () => {
     const variants = [
+      tc3(server, account, { ...getHardwareInfo, host: `http://${server.endpoint}`, signHostWithPort: true, service: 'mna' }),
       tc3(server, account, { ...getHardwareInfo, unsignedPayload: true }),
       tc3(server, account, { ...getHardwareInfo, signHostWithPort: true, service: 'mna' }),
       tc3(server, account, { ...getHardwareInfo, extraSignedHeaders: ['x-tc-action'], contentType: 'application/json; charset=utf-8' }),
