@@ -45,7 +45,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'fleetgate' } });
   const now = options.now ?? Date.now;
   const secrets = new SecretBox(loadMasterKey(config.masterKey, config.dataDir));
-  const store = openStore({ location: config.databaseUrl ?? join(config.dataDir, 'fleetgate.db') });
+  const store = openStore({
+    location: config.databaseUrl ?? join(config.dataDir, 'fleetgate.db'),
+    onBackgroundError: (err, what) => logger.warn({ err }, what),
+  });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
   try {
     await migrateToLatest(store);

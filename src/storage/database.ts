@@ -17,6 +17,10 @@ export interface StoreOptions {
   /** postgres://… selects PostgreSQL; anything else is a SQLite file path (or ':memory:'). */
   readonly location: string;
   readonly poolSize?: number;
+  /** Told about failures outside any query: a pooled PostgreSQL client lost, the checkpointer gone. */
+  readonly onBackgroundError?: (error: unknown, what: string) => void;
+  /** How often SQLite's checkpointer runs (tests shorten it). */
+  readonly checkpointEveryMs?: number;
 }
 
 const INT8_OID = 20;
@@ -24,17 +28,24 @@ const NUMERIC_OID = 1700;
 
 /** Opens SQLite (WAL, foreign keys on) or a PostgreSQL pool, depending on the location. */
 export function openStore(options: StoreOptions): Store {
-  if (/^postgres(ql)?:\/\//.test(options.location)) return openPostgres(options.location, options.poolSize ?? 10);
-  return openSqlite(options.location);
+  const onBackgroundError = options.onBackgroundError ?? (() => {});
+  if (/^postgres(ql)?:\/\//.test(options.location)) return openPostgres(options.location, options.poolSize ?? 10, onBackgroundError);
+  return openSqlite(options.location, options.checkpointEveryMs, onBackgroundError);
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackgroundError: NonNullable<StoreOptions['onBackgroundError']>): Store {
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
   connection.pragma('synchronous = NORMAL');
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const checkpointer = connection.memory ? undefined : startCheckpointer(file);
+  const checkpointer = connection.memory
+    ? undefined
+    : startCheckpointer(file, checkpointEveryMs, (error) => {
+        // Without its checkpointer the WAL would grow forever: checkpoint inline again.
+        if (connection.open) connection.pragma('wal_autocheckpoint = 1000');
+        onBackgroundError(error, 'SQLite checkpointer stopped; checkpointing inline again');
+      });
   if (checkpointer) connection.pragma('wal_autocheckpoint = 0');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
   return {
@@ -71,13 +82,16 @@ function withStatementCache(connection: SQLite.Database): SqliteDatabase {
   };
 }
 
-function openPostgres(url: string, max: number): Store {
+function openPostgres(url: string, max: number, onBackgroundError: NonNullable<StoreOptions['onBackgroundError']>): Store {
   // bigint columns hold epoch milliseconds and money in cents: well inside 2^53, so numbers, not strings.
   const types = {
     getTypeParser: (oid: number, format?: 'text' | 'binary') =>
       oid === INT8_OID || oid === NUMERIC_OID ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
   };
   const pool = new pg.Pool({ connectionString: url, max, types: types as pg.CustomTypesConfig });
+  // An idle client dropped by the server (restart, failover) is an 'error' event on the pool; unheard,
+  // Node would exit. The pool replaces the client, and /readyz reports an unreachable database.
+  pool.on('error', (error) => onBackgroundError(error, 'PostgreSQL dropped an idle pooled connection'));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 
-const CHECKPOINT_EVERY_MS = 1000;
+const DEFAULT_EVERY_MS = 1000;
 
 // Runs in the worker thread: its own connection to the same file, checkpointing on a timer.
 // PASSIVE never waits for readers or writers; frames it cannot copy yet are taken next time.
@@ -20,18 +20,33 @@ parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close();
  * copies the WAL back into the database file every 1,000 pages, fsync included, inside whichever
  * request happened to cross the line; measured on ActivateHardware that was a third of the
  * handler's time. The serving connection turns auto-checkpoints off and this worker thread
- * checkpoints every second on a connection of its own.
+ * checkpoints every second on a connection of its own. Should the worker fail, `onFailure` hears of
+ * it (the caller turns inline checkpoints back on).
  */
-export function startCheckpointer(file: string): { stop(): Promise<void> } {
+export function startCheckpointer(file: string, everyMs = DEFAULT_EVERY_MS, onFailure: (error: unknown) => void): { stop(): Promise<void> } {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs: CHECKPOINT_EVERY_MS },
+    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), everyMs },
   });
   worker.unref();
-  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let stopping = false;
+  let failed = false;
+  const fail = (error: unknown) => {
+    if (stopping || failed) return;
+    failed = true;
+    onFailure(error);
+  };
+  worker.on('error', fail);
+  const exited = new Promise<void>((resolve) =>
+    worker.once('exit', (code) => {
+      if (code !== 0) fail(new Error(`the checkpointer exited with code ${code}`));
+      resolve();
+    }),
+  );
   return {
     async stop() {
       // Unreferenced so it never keeps a process alive, but the final checkpoint must be awaited.
+      stopping = true;
       worker.ref();
       worker.postMessage('stop');
       await exited;

@@ -15,7 +15,7 @@ afterEach(async () => {
 describe('SQLite checkpoints off the event loop', () => {
   it('keeps the WAL bounded although the serving connection never checkpoints itself', async () => {
     const file = join(dir, 'wal.db');
-    store = openStore({ location: file });
+    store = openStore({ location: file, checkpointEveryMs: 100 });
     const autocheckpoint = await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(store.db);
     expect(autocheckpoint.rows[0]!.wal_autocheckpoint).toBe(0);
 
@@ -24,7 +24,8 @@ describe('SQLite checkpoints off the event loop', () => {
     // 32 MB in three bursts with pauses the checkpointer can use.
     for (let burst = 0; burst < 3; burst++) {
       for (let i = 0; i < 170; i++) await sql`insert into blobs (body) values (${chunk})`.execute(store.db);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
+      // Five checkpointer periods: enough even on a loaded machine.
+      await new Promise((resolve) => setTimeout(resolve, 500));
     }
     // The checkpointer has copied the frames back: the next write starts the WAL over.
     await sql`insert into blobs (body) values ('last')`.execute(store.db);
