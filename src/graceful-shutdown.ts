@@ -14,14 +14,15 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 export function trackInFlight(app: FastifyInstance): { drain(): Promise<void> } {
   let active = 0;
   let draining = false;
-  app.addHook('onRequest', async () => {
+  app.addHook('onRequest', async (_request, reply) => {
     active += 1;
+    // 'close' fires once whether the answer went out or the client went away mid-request.
+    reply.raw.once('close', () => {
+      active -= 1;
+    });
   });
   app.addHook('onSend', async (_request, reply) => {
     if (draining) reply.header('connection', 'close');
-  });
-  app.addHook('onResponse', async () => {
-    active -= 1;
   });
 
   return {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { RawRequest } from './protocols/raw-request.ts';
 import type { Runtime } from './runtime.ts';
 import { isReachable } from './storage/database.ts';
 import { toRawRequest } from './gateway/raw.ts';
@@ -44,13 +45,24 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
         return isAlibabaRequest(raw) ? alibaba.handle(request, reply, raw) : tencent.handle(request, reply, raw);
       },
     });
-    // A body over the hard limit is refused before the route runs: still answer in the cloud's envelope.
+    // Fastify refuses some requests before the route runs (a body over the hard limit, a
+    // Content-Type it cannot even parse): they are still answered in the cloud's own envelope.
     gateway.setErrorHandler(async (error: { code?: string }, request, reply) => {
-      if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+      if (!error.code?.startsWith('FST_ERR_CTP_')) throw error;
+      const raw = toRawRequest(request);
+      const tooLarge = error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+      return isAlibabaRequest(raw)
+        ? alibaba.reject(reply, raw, new AlibabaError('InvalidParameter', { name: tooLarge ? 'body' : 'Content-Type' }))
+        : tencent.reject(reply, raw, tooLarge ? new TencentError('RequestSizeLimitExceeded') : unsupportedProtocol(raw));
+    });
+    // Methods the route does not list (PROPFIND, …) reach the not-found handler: on `/` that is the
+    // clouds' "unsupported method" answer, elsewhere a plain 404.
+    gateway.setNotFoundHandler(async (request, reply) => {
+      if (request.raw.url?.split('?')[0] !== '/') return reply.code(404).send({ error: { code: 'NotFound', message: `no route ${request.method} ${request.url}` } });
       const raw = toRawRequest(request);
       return isAlibabaRequest(raw)
-        ? alibaba.reject(reply, raw, new AlibabaError('InvalidParameter', { name: 'body' }))
-        : tencent.reject(reply, raw, new TencentError('RequestSizeLimitExceeded'));
+        ? alibaba.reject(reply, raw, new AlibabaError('UnsupportedHTTPMethod'))
+        : tencent.reject(reply, raw, new TencentError('UnsupportedProtocol'));
     });
   });
 
@@ -65,4 +77,8 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     reply.header('content-type', runtime.metrics.registry.contentType).send(await runtime.metrics.registry.metrics()),
   );
   return app;
+}
+
+function unsupportedProtocol(raw: RawRequest): TencentError {
+  return new TencentError('UnsupportedProtocol', { contentType: raw.headers['content-type'] ?? '' });
 }

@@ -10,8 +10,16 @@ export async function serve(config: Config): Promise<void> {
   announceFirstStart(runtime);
   const app = await buildServer(runtime);
   const inFlight = trackInFlight(app);
+  let address: string;
+  try {
+    address = await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // A taken port must end the process, not leave it idling with an open database.
+    await app.close();
+    await runtime.close();
+    throw error;
+  }
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
-  const address = await app.listen({ host: config.host, port: config.port });
   runtime.logger.info({ address, database: runtime.store.dialect, redis: !!config.redisUrl }, 'fleetgate is serving');
 
   let stopping = false;

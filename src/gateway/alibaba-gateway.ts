@@ -18,6 +18,7 @@ import {
 import { iotSpec } from '../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
+import { actionContext } from '../services/action-context.ts';
 
 const DOCUMENTED_QPS: Readonly<Record<string, number>> = Object.fromEntries(
   Object.entries(iotSpec.actions).map(([name, action]) => [name, action.qps]),
@@ -61,10 +62,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     if (!rate.allowed) throw new AlibabaError('Throttling.User');
     const params = decodeParams(implementation.request as TObject, request.params);
     if (!(await runtime.replayGuard.claim(`ali:${request.replayKey}`, ALIBABA_NONCE_TTL_SECONDS))) throw new AlibabaError('SignatureNonceUsed');
-    return implementation.handle(
-      { accountId: key.accountId, requestId, region: request.regionId, store: runtime.store, secrets: runtime.secrets, now: runtime.now },
-      params,
-    );
+    return implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.regionId }), params);
   }
 
   async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
@@ -75,6 +73,8 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     let code = 'Success';
     try {
       const fields = await execute(raw, requestId, call);
+      // An action may answer a documented refusal with data (BatchImportDevice's invalid rows).
+      if (fields.Success === false && typeof fields.Code === 'string') code = fields.Code;
       response = renderSuccess(requestId, call.action, fields, call.format);
     } catch (error) {
       const failure = error instanceof AlibabaError ? error : internalError(runtime, error, requestId);

@@ -5,6 +5,7 @@ export interface CallRecord {
   readonly cloud: 'tencent' | 'alibaba';
   readonly requestId: string;
   readonly accountId: string | undefined;
+  /** '-' until the request was routed to a product. */
   readonly product: string;
   readonly action: string;
   readonly code: string;
@@ -13,7 +14,10 @@ export interface CallRecord {
 
 export function recordCall(runtime: Runtime, call: CallRecord): void {
   const seconds = Number(process.hrtime.bigint() - call.startedAt) / 1e9;
-  runtime.metrics.observe({ cloud: call.cloud, product: call.product, action: call.action, code: call.code }, seconds);
+  // Until a request is routed its Action is whatever the caller typed: keep it out of the metric
+  // labels (one series per made-up name would grow without bound) but in the log line.
+  const action = call.product === '-' ? '-' : call.action;
+  runtime.metrics.observe({ cloud: call.cloud, product: call.product, action, code: call.code }, seconds);
   runtime.logger.info(
     {
       requestId: call.requestId,

@@ -14,6 +14,7 @@ import {
 } from '../protocols/tencent/index.ts';
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
+import { actionContext } from '../services/action-context.ts';
 
 /** What the spec says about one action, as far as routing needs it. */
 export interface TencentSpecAction {
@@ -80,10 +81,7 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     if (request.replayKey && !(await runtime.replayGuard.claim(`tc:${request.replayKey}`, NONCE_TTL_SECONDS))) {
       throw new TencentError('AuthFailure.SignatureFailure', { detail: REPLAY_MESSAGE });
     }
-    const fields = await implementation.handle(
-      { accountId: key.accountId, requestId, region: request.region, store: runtime.store, secrets: runtime.secrets, now: runtime.now },
-      params,
-    );
+    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.region }), params);
     return successBody(requestId, fields);
   }
 

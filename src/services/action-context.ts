@@ -1,5 +1,6 @@
 import type { Store } from '../storage/database.ts';
 import type { SecretBox } from '../core/secret-box.ts';
+import type { AppContext } from '../core/app-context.ts';
 
 /**
  * What a handler of any cloud action gets besides its parameters. Handlers never see HTTP:
@@ -15,4 +16,9 @@ export interface ActionContext {
   readonly secrets: SecretBox;
   /** Epoch milliseconds; injectable so tests can move time. */
   readonly now: () => number;
+}
+
+/** The context of one authenticated call, built from the process's long-lived parts. */
+export function actionContext(app: AppContext, call: { accountId: string; requestId: string; region: string | undefined }): ActionContext {
+  return { ...call, store: app.store, secrets: app.secrets, now: app.now };
 }

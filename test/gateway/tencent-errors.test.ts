@@ -139,3 +139,41 @@ describe('Tencent gateway: InternalError instead of a 500', () => {
     }
   });
 });
+
+describe('Tencent gateway: requests Fastify itself would refuse', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dialect: 'sqlite' });
+  });
+  afterAll(() => server.close());
+
+  it('answers an unrouted method on / with UnsupportedProtocol in the envelope', async () => {
+    const message = expectError(await sendRaw(server.url, { method: 'PROPFIND', url: '/', headers: { host: server.endpoint }, body: Buffer.alloc(0) }), 'UnsupportedProtocol');
+    expect(message).toMatch(/GET|POST/);
+  });
+
+  it('answers an unparsable Content-Type with UnsupportedProtocol in the envelope', async () => {
+    const response = await sendRaw(server.url, { method: 'POST', url: '/', headers: { host: server.endpoint, 'content-type': ';;;' }, body: Buffer.from('{}') });
+    expect(expectError(response, 'UnsupportedProtocol')).toContain(';;;');
+  });
+
+  it('keeps a plain 404 for paths that are not an API', async () => {
+    const response = await fetch(`${server.url}/nothing-here`);
+    expect(response.status).toBe(404);
+  });
+});
+
+describe('metrics labels', () => {
+  it('do not grow with made-up Action names of unauthenticated requests', async () => {
+    const server = await startTestServer({ dialect: 'sqlite' });
+    try {
+      const stranger = { id: '0', tencent: { secretId: 'AKIDnobodynobodynobodynobodynobody00', secretKey: 'k' }, alibaba: { accessKeyId: '', accessKeySecret: '' } };
+      for (const action of ['Bogus1', 'Bogus2', 'Bogus3']) await sendRaw(server.url, tc3(server, stranger, { action }));
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(text).not.toContain('Bogus');
+      expect(text).toMatch(/fleetgate_api_requests_total\{cloud="tencent",product="-",action="-",code="AuthFailure.SecretIdNotFound"\} 3/);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from './request-common.ts';
+import { safeEqual } from '../digest.ts';
 
 /** HMAC methods devices sign with (PROTOCOL.md §5.1, §5.3). */
 export type DeviceSignMethod = 'hmacmd5' | 'hmacsha1' | 'hmacsha256';

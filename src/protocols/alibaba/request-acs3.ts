@@ -2,17 +2,11 @@ import type { RawRequest } from '../raw-request.ts';
 import { splitTarget } from '../raw-request.ts';
 import { AlibabaError } from './errors.ts';
 import { parseParamPairs, percentEncode } from './encoding.ts';
-import {
-  acs3CanonicalQuery,
-  acs3CanonicalRequest,
-  acs3Signature,
-  acs3StringToSign,
-  parseAcs3Authorization,
-  sha256Hex,
-} from './signature-acs3.ts';
+import { acs3CanonicalQuery, acs3CanonicalRequest, acs3Signature, acs3StringToSign, parseAcs3Authorization } from './signature-acs3.ts';
 import { checkRequestTime } from './timestamp.ts';
-import { formPairs, hasFormBody, once, replayKeyOf, safeEqual, splitParams } from './request-common.ts';
+import { formPairs, hasFormBody, once, replayKeyOf, splitParams } from './request-common.ts';
 import type { AlibabaRequest } from './request-types.ts';
+import { safeEqual, sha256Hex } from '../digest.ts';
 
 // Headers whose values the request's meaning rests on; an unsigned one could be swapped in transit.
 const MUST_SIGN = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { RawRequest } from '../raw-request.ts';
 import { AlibabaError } from './errors.ts';
 import { parseParamPairs, percentEncode } from './encoding.ts';
@@ -46,13 +45,6 @@ export function splitParams(pairs: readonly ParamPair[], commonNames: ReadonlySe
 export function replayKeyOf(accessKeyId: string, nonce: string): string {
   if (nonce.length > MAX_NONCE_LENGTH) throw new AlibabaError('InvalidSignatureNonce');
   return `${percentEncode(accessKeyId)}&${percentEncode(nonce)}`;
-}
-
-/** Constant-time string comparison. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Memoises a secret-independent computation (string to sign) across verify() calls. */

@@ -4,8 +4,9 @@ import { AlibabaError } from './errors.ts';
 import { parseParamPairs } from './encoding.ts';
 import { v1Signature, v1StringToSign } from './signature-v1.ts';
 import { checkRequestTime } from './timestamp.ts';
-import { formPairs, once, replayKeyOf, safeEqual, splitParams } from './request-common.ts';
+import { formPairs, once, replayKeyOf, splitParams } from './request-common.ts';
 import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
+import { safeEqual } from '../digest.ts';
 
 // PROTOCOL.md §1.2: common parameters that must be present (RegionId and SecurityToken need not).
 const REQUIRED = ['Action', 'Version', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const;

@@ -3,14 +3,8 @@ import type { RawRequest } from '../raw-request.ts';
 import { percentEncode, sortPairs } from './encoding.ts';
 import type { ParamPair } from './encoding.ts';
 import { v1CanonicalizedQuery, v1Signature, v1StringToSign } from './signature-v1.ts';
-import {
-  ACS3_ALGORITHM,
-  acs3CanonicalQuery,
-  acs3CanonicalRequest,
-  acs3Signature,
-  acs3StringToSign,
-  sha256Hex,
-} from './signature-acs3.ts';
+import { ACS3_ALGORITHM, acs3CanonicalQuery, acs3CanonicalRequest, acs3Signature, acs3StringToSign } from './signature-acs3.ts';
+import { sha256Hex } from '../digest.ts';
 
 /**
  * Client-side signers that reproduce, byte for byte in everything signed, the requests of

@@ -1,7 +1,8 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { AlibabaError } from './errors.ts';
 import { percentEncode, sortPairs } from './encoding.ts';
 import type { ParamPair } from './encoding.ts';
+import { sha256Hex } from '../digest.ts';
 
 /** The only V3 algorithm Fleetgate verifies (PROTOCOL.md §1.4). */
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
@@ -76,11 +77,6 @@ export function acs3CanonicalRequest(input: Acs3CanonicalInput): string {
     input.signedHeaders.join(';'),
     input.hashedPayload,
   ].join('\n');
-}
-
-/** Lower-case hex SHA-256. */
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** `ACS3-HMAC-SHA256\n` + hex(SHA-256(CanonicalRequest)). */

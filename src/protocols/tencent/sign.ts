@@ -1,9 +1,10 @@
 import { stringify as querystringify } from 'node:querystring';
 import type { RawRequest } from '../raw-request.ts';
 import { stringifyJson } from './json.ts';
-import { sha256Hex, stripPort, tc3CanonicalRequest, tc3Signature, UNSIGNED_PAYLOAD_HASH, utcDate } from './tc3.ts';
+import { stripPort, tc3CanonicalRequest, tc3Signature, UNSIGNED_PAYLOAD_HASH, utcDate } from './tc3.ts';
 import { v1Signature, v1StringToSign } from './v1.ts';
 import type { V1SignatureMethod } from './v1.ts';
+import { sha256Hex } from '../digest.ts';
 
 /** A flattened parameter value as the Node SDK puts it on the wire. */
 export type FlatValue = string | number | boolean | bigint;

@@ -1,5 +1,6 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { TencentError } from './errors.ts';
+import { safeEqual, sha256Hex } from '../digest.ts';
 
 /** The parts of a `TC3-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header. */
 export interface Tc3Authorization {
@@ -32,11 +33,6 @@ export function parseTc3Authorization(value: string): Tc3Authorization {
     throw new TencentError('AuthFailure.InvalidAuthorization');
   }
   return { secretId: secretId!, date: date!, service: service!, signedHeaders: signedHeaders!, signature: signature!.toLowerCase() };
-}
-
-/** Lower-case hex SHA-256. */
-export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** UTC `YYYY-MM-DD` of a Unix time in seconds (the credential-scope date, §1.3). */
@@ -79,13 +75,6 @@ function signWithKey(signingKey: Buffer, date: string, service: string, timestam
 /** Signature = hex(HMAC(SecretSigning, StringToSign)) (PROTOCOL.md §1.3). */
 export function tc3Signature(secretKey: string, date: string, service: string, timestamp: string, canonicalRequest: string): string {
   return signWithKey(tc3SigningKey(secretKey, date, service), date, service, timestamp, canonicalRequest);
-}
-
-/** Constant-time equality of two ASCII strings. */
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** `host` without its `:port` (IPv6 literals keep their brackets). */

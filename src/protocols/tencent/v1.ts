@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual, stripPort } from './tc3.ts';
+import { stripPort } from './tc3.ts';
+import { safeEqual } from '../digest.ts';
 
 /** The two HMACs of signature v1; `SignatureMethod=HmacSHA256` selects the second, anything else the first (§1.2). */
 export type V1SignatureMethod = 'HmacSHA1' | 'HmacSHA256';

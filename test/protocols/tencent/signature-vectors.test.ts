@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseTencentRequest } from '../../../src/protocols/tencent/request.ts';
-import { sha256Hex, tc3CanonicalRequest, tc3Signature, utcDate } from '../../../src/protocols/tencent/tc3.ts';
+import { tc3CanonicalRequest, tc3Signature, utcDate } from '../../../src/protocols/tencent/tc3.ts';
 import { v1Signature, v1StringToSign } from '../../../src/protocols/tencent/v1.ts';
 import type { V1SignatureMethod } from '../../../src/protocols/tencent/v1.ts';
 import { vectors } from './vectors.ts';
 import type { Tc3Vector } from './vectors.ts';
+import { sha256Hex } from '../../../src/protocols/digest.ts';
 
 function contentTypeOf(v: Tc3Vector): string {
   return v.contentType ?? /^content-type:(.*)$/m.exec(v.canonicalHeaders ?? '')![1]!;

@@ -134,6 +134,7 @@ export async function deleteDevice(db: Kysely<Database>, accountId: string, devi
     await tx
       .updateTable('iot_products')
       .set((eb) => ({ device_count: eb('device_count', '-', 1) }))
+      .where('account_id', '=', accountId)
       .where('product_key', '=', device.product_key)
       .execute();
     return true;

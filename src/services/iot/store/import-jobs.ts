@@ -236,6 +236,7 @@ export async function runImportBatch(
       const counted = await tx
         .updateTable('iot_products')
         .set((eb) => ({ device_count: eb('device_count', '+', created) }))
+        .where('account_id', '=', job.account_id)
         .where('product_key', '=', job.product_key)
         .where('device_count', '<=', MAX_DEVICES_PER_PRODUCT - created)
         .executeTakeFirst();
@@ -254,7 +255,7 @@ export async function runImportBatch(
         .executeTakeFirst();
       status = anyFailed ? 'CREATE_FAILED' : 'CREATE_SUCCESS';
     }
-    await tx
+    const progressed = await tx
       .updateTable('iot_import_jobs')
       .set({
         next_seq: end,
@@ -264,10 +265,20 @@ export async function runImportBatch(
         lease_until: finished ? null : now + options.leaseMs,
       })
       .where('apply_id', '=', job.apply_id)
-      .execute();
+      // The lease may have expired and passed to another runner while this batch ran: then the
+      // whole batch rolls back and the new holder does it.
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    if (progressed.numUpdatedRows === 0n) throw new LeaseLost();
     return finished ? 'finished' : 'continued';
+  }).catch((error: unknown) => {
+    if (error instanceof LeaseLost) return 'lost' as const;
+    throw error;
   });
 }
+
+/** Thrown inside a batch's transaction to roll it back when its runner no longer holds the job. */
+class LeaseLost extends Error {}
 
 /** Gives a job back without finishing it; `countAttempt` when the holder failed rather than stopped. */
 export async function releaseImportJob(db: Kysely<Database>, applyId: number, owner: string, countAttempt: boolean): Promise<void> {

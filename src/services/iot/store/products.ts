@@ -150,6 +150,7 @@ export async function deleteProduct(db: Kysely<Database>, accountId: string, ins
     await tx
       .updateTable('iot_instances')
       .set((eb) => ({ product_count: eb('product_count', '-', 1) }))
+      .where('account_id', '=', accountId)
       .where('id', '=', instanceId)
       .execute();
     return true;
