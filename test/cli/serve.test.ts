@@ -7,7 +7,8 @@ import type { RawRequest } from '../../src/protocols/raw-request.ts';
 import { signTc3Request } from '../../src/protocols/tencent/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
-import { startServing, type ServingProcess } from '../support/cli.ts';
+import { createServer } from 'node:net';
+import { runCli, startServing, type ServingProcess } from '../support/cli.ts';
 
 let serving: ServingProcess | undefined;
 let dataDir: string;
@@ -83,5 +84,19 @@ describe('fleetgate serve', () => {
     expect(exitCode).toBe(0);
     agent.destroy();
     expect(await send('/healthz')).toBe('ECONNREFUSED');
+  });
+
+  it('exits with an error instead of idling when its port is taken', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as { port: number };
+      const result = await runCli(['serve', '--port', String(port), '--data-dir', dataDir]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('EADDRINUSE');
+    } finally {
+      blocker.close();
+    }
   });
 });

@@ -82,7 +82,10 @@ async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: rea
     snsByVendor.set(vendorAccountId, sns);
   }
   const claimed = new Map<string, { hardware_id: string; license_charging_mode: number }>();
-  // Every transaction locks rows in the same order (vendor, then SN by index), so overlapping batches wait rather than deadlock.
+  // Vendors are claimed in a fixed order and each claim walks the (account_id, sn) index, which on
+  // PostgreSQL visits an IN list in sorted order: overlapping batches wait for each other rather
+  // than deadlock. (Two batches reusing each other's DataKeys in opposite orders still could; that
+  // surfaces as InternalError.)
   for (const [vendorAccountId, sns] of [...snsByVendor].sort(([a], [b]) => a.localeCompare(b))) {
     const rows = await claimHardware(trx, vendorAccountId, sns, ctx.accountId, now);
     // Fewer rows than entries: an SN is unknown, already activated, or twice in the batch.
