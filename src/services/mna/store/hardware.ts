@@ -122,7 +122,9 @@ const hardwareBySerial = preparedQuery((db: Kysely<Database>, vendorName: string
     .selectFrom('mna_vendors as v')
     .innerJoin('mna_hardware as h', (join) => join.onRef('h.account_id', '=', 'v.account_id').on('h.sn', '=', sn))
     .select(['v.account_id as vendor_account_id', 'h.hardware_id', 'h.license_charging_mode', 'h.owner_account_id'])
-    .where('v.name', '=', vendorName),
+    .where('v.name', '=', vendorName)
+    // At most one row by the unique indexes; LIMIT lets SQLite stop without probing for a second.
+    .limit(1),
 );
 
 export async function findHardwareBySerial(db: Kysely<Database>, vendorName: string, sn: string): Promise<HardwareLookup | undefined> {
