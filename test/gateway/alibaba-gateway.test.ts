@@ -108,6 +108,17 @@ describe('Alibaba RPC gateway', () => {
     }
   });
 
+  it('counts a documented refusal that carries data (BatchImportDevice) under its code, not as Success', async () => {
+    const product = (await sendRaw(server.url, signAcs3(call(server, account, { action: 'CreateProduct', params: { ProductName: 'RefusalCount', NodeType: 0 } })))).json();
+    const refused = await sendRaw(
+      server.url,
+      signAcs3(call(server, account, { action: 'BatchImportDevice', params: { ProductKey: product.Data.ProductKey, DeviceList: [{ DeviceName: 'x', DeviceSecret: 's' }] } })),
+    );
+    expect(refused.json()).toMatchObject({ Success: false, Code: 'iot.device.InvalidDeviceParams' });
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/fleetgate_api_requests_total\{cloud="alibaba",product="Iot",action="BatchImportDevice",code="iot.device.InvalidDeviceParams"\} 1/);
+  });
+
   it('never answers a business error with a Code on success (pop-core would throw)', async () => {
     const body = (await sendRaw(server.url, signAcs3(call(server, account)))).json();
     expect(body.Code).toBeUndefined();
