@@ -4,7 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import { AccountNameTaken, findAccount, listAccounts, setAccountStatus } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
 import { KeyIdTaken, createKey, disableKey, listKeys } from '../core/credentials.ts';
-import { AdminErrorBody, sendAdminError } from './errors.ts';
+import { AdminErrorBody, sendAccountNotFound, sendAdminError } from './errors.ts';
 
 const Account = Type.Object({
   id: Type.String({ description: '12-digit account id' }),
@@ -73,7 +73,7 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
     { schema: { summary: 'Show an account', tags: ['accounts'], params: AccountParams, response: { 200: Account, 404: AdminErrorBody } } },
     async (request, reply) => {
       const account = await requireAccount(request.params.accountId);
-      return account ?? accountNotFound(reply, request.params.accountId);
+      return account ?? sendAccountNotFound(reply, request.params.accountId);
     },
   );
 
@@ -81,7 +81,7 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
     '/accounts/:accountId/disable',
     { schema: { summary: 'Disable an account: all its keys stop authenticating', tags: ['accounts'], params: AccountParams, response: { 200: Account, 404: AdminErrorBody } } },
     async (request, reply) => {
-      if (!(await setAccountStatus(db, request.params.accountId, 'disabled'))) return accountNotFound(reply, request.params.accountId);
+      if (!(await setAccountStatus(db, request.params.accountId, 'disabled'))) return sendAccountNotFound(reply, request.params.accountId);
       runtime.keyRing.forget();
       return requireAccount(request.params.accountId);
     },
@@ -99,7 +99,7 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
       },
     },
     async (request, reply) => {
-      if (!(await requireAccount(request.params.accountId))) return accountNotFound(reply, request.params.accountId);
+      if (!(await requireAccount(request.params.accountId))) return sendAccountNotFound(reply, request.params.accountId);
       try {
         const key = await createKey(db, runtime.secrets, { accountId: request.params.accountId, ...request.body, now: runtime.now() });
         return reply.code(201).send(key);
@@ -114,7 +114,7 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
     '/accounts/:accountId/keys',
     { schema: { summary: "List an account's keys (never their secrets)", tags: ['keys'], params: AccountParams, response: { 200: Type.Object({ keys: Type.Array(KeyInfo) }), 404: AdminErrorBody } } },
     async (request, reply) => {
-      if (!(await requireAccount(request.params.accountId))) return accountNotFound(reply, request.params.accountId);
+      if (!(await requireAccount(request.params.accountId))) return sendAccountNotFound(reply, request.params.accountId);
       return { keys: await listKeys(db, request.params.accountId) };
     },
   );
@@ -143,8 +143,4 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
 
 function keyNotFound(reply: FastifyReply, accountId: string, keyId: string) {
   return sendAdminError(reply, 404, 'KeyNotFound', `account ${accountId} has no key ${keyId}`);
-}
-
-function accountNotFound(reply: FastifyReply, accountId: string) {
-  return sendAdminError(reply, 404, 'AccountNotFound', `no account ${accountId}`);
 }

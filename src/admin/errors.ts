@@ -9,3 +9,7 @@ export const AdminErrorBody = Type.Object({
 export function sendAdminError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({ error: { code, message } });
 }
+
+export function sendAccountNotFound(reply: FastifyReply, accountId: string): FastifyReply {
+  return sendAdminError(reply, 404, 'AccountNotFound', `no account ${accountId}`);
+}

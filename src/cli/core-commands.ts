@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { CliModule } from './cli-module.ts';
-import { CliError, print } from './output.ts';
-import { AccountNameTaken, findAccount, listAccounts } from '../core/accounts.ts';
+import { CliError, print, requireAccount } from './output.ts';
+import { AccountNameTaken, listAccounts } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
 import { KeyIdTaken, createKey, disableKey, listKeys } from '../core/credentials.ts';
 import type { Cloud } from '../core/tables.ts';
@@ -40,8 +40,7 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
     .option('--json', 'machine-readable output')
     .action((accountId: string, options: { json?: boolean }) =>
       withApp(async (app) => {
-        const account = await findAccount(app.store.db, accountId);
-        if (!account) throw new CliError(`no account ${accountId}`);
+        const account = await requireAccount(app, accountId);
         const keys = await listKeys(app.store.db, accountId);
         print(!!options.json, { ...account, keys }, keys.map((k) => ({ account: account.id, name: account.name, cloud: k.cloud, keyId: k.keyId, status: k.status })));
       }),
@@ -55,7 +54,7 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
     .option('--json', 'machine-readable output')
     .action((options: { account: string; cloud: Cloud; json?: boolean }) =>
       withApp(async (app) => {
-        if (!(await findAccount(app.store.db, options.account))) throw new CliError(`no account ${options.account}`);
+        await requireAccount(app, options.account);
         try {
           const key = await createKey(app.store.db, app.secrets, { accountId: options.account, cloud: options.cloud, now: app.now() });
           print(!!options.json, key, [{ cloud: key.cloud, keyId: key.keyId, secret: key.secret }]);
@@ -71,7 +70,7 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
     .option('--json', 'machine-readable output')
     .action((options: { account: string; json?: boolean }) =>
       withApp(async (app) => {
-        if (!(await findAccount(app.store.db, options.account))) throw new CliError(`no account ${options.account}`);
+        await requireAccount(app, options.account);
         const all = await listKeys(app.store.db, options.account);
         print(!!options.json, { keys: all }, all.map((k) => ({ cloud: k.cloud, keyId: k.keyId, status: k.status, created: when(k.createdAt) })));
       }),

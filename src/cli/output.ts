@@ -1,3 +1,6 @@
+import type { AppContext } from '../core/app-context.ts';
+import { findAccount, type Account } from '../core/accounts.ts';
+
 /** Prints either JSON (for scripts) or aligned rows (for people). */
 export function print(json: boolean, value: unknown, rows?: readonly Record<string, unknown>[]): void {
   if (json || !rows) {
@@ -17,3 +20,10 @@ export function print(json: boolean, value: unknown, rows?: readonly Record<stri
 
 /** A CLI failure the user can fix: printed without a stack, exit code 1. */
 export class CliError extends Error {}
+
+/** The account a command names, or a CliError saying there is none. */
+export async function requireAccount(app: AppContext, accountId: string): Promise<Account> {
+  const account = await findAccount(app.store.db, accountId);
+  if (!account) throw new CliError(`no account ${accountId}`);
+  return account;
+}

@@ -9,6 +9,7 @@ import {
   decodeParams,
   errorBody,
   parseTencentRequest,
+  requestLanguage,
   successBody,
   type TencentLanguage,
 } from '../protocols/tencent/index.ts';
@@ -96,7 +97,7 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     } catch (error) {
       const failure = error instanceof TencentError ? error : internalError(runtime, error, requestId);
       code = failure.code;
-      body = errorBody(requestId, failure, call.language ?? languageOf(raw));
+      body = errorBody(requestId, failure, call.language ?? requestLanguage(raw));
     }
     recordCall(runtime, { cloud: 'tencent', requestId, accountId: call.accountId, product: call.product, action: call.action, code, startedAt });
     await sendJson(reply, body);
@@ -106,7 +107,7 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
   async function reject(reply: FastifyReply, raw: RawRequest, error: TencentError): Promise<void> {
     const requestId = newRequestId();
     recordCall(runtime, { cloud: 'tencent', requestId, accountId: undefined, product: '-', action: '-', code: error.code, startedAt: process.hrtime.bigint() });
-    await sendJson(reply, errorBody(requestId, error, languageOf(raw)));
+    await sendJson(reply, errorBody(requestId, error, requestLanguage(raw)));
   }
 
   return { handle, reject };
@@ -123,12 +124,4 @@ function sendJson(reply: FastifyReply, body: string): FastifyReply {
 function internalError(runtime: Runtime, error: unknown, requestId: string): TencentError {
   runtime.logger.error({ requestId, err: error }, 'unexpected failure in a Tencent API call');
   return new TencentError('InternalError');
-}
-
-/** For requests too broken to parse: X-TC-Language, or Language in the form/query; en-US otherwise. */
-function languageOf(raw: RawRequest): TencentLanguage {
-  const header = raw.headers['x-tc-language'];
-  if (header === 'zh-CN' || header === 'en-US') return header;
-  const source = raw.method === 'GET' ? raw.url : raw.body.toString('latin1');
-  return /(?:^|[?&])Language=zh-CN(?:&|$)/.test(source) ? 'zh-CN' : 'en-US';
 }

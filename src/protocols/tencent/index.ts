@@ -9,7 +9,7 @@ export { tencentActionErrors, tencentErrorCatalog } from './specs/error-catalog.
 export type { TencentErrorText } from './specs/error-catalog.ts';
 export { mnaSpec } from './specs/mna-2021-01-19.ts';
 export { iotcloudSpec } from './specs/iotcloud-2021-04-08.ts';
-export { parseTencentRequest, TENCENT_LIMITS } from './request.ts';
+export { parseTencentRequest, requestLanguage, TENCENT_LIMITS } from './request.ts';
 export type { ParamSource, TencentRequest, TencentSignatureKind } from './request.ts';
 export { decodeParams } from './params.ts';
 export { JSON_CONTENT_TYPE, errorBody, successBody } from './envelope.ts';

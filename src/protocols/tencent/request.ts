@@ -85,6 +85,17 @@ function checkTimestamp(text: string, nowSeconds: number): number {
 }
 
 /**
+ * The message language of a request too broken to parse (X-TC-Language, or Language in the query
+ * or form body), so even its error answers in the language asked for.
+ */
+export function requestLanguage(raw: RawRequest): TencentLanguage {
+  const header = raw.headers['x-tc-language']?.trim();
+  if (header) return language(header);
+  const source = raw.method === 'GET' ? raw.url : raw.body.toString('latin1');
+  return language(/(?:^|[?&])Language=(zh-CN)(?:&|$)/.exec(source)?.[1]);
+}
+
+/**
  * Parses a Tencent Cloud API 3.0 request (PROTOCOL.md §1.1–1.5) without knowing any secret.
  * Rejections, in the order they are checked:
  * - method other than GET/POST → UnsupportedProtocol;

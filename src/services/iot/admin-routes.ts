@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AdminModule } from '../../admin/admin-module.ts';
-import { AdminErrorBody, sendAdminError } from '../../admin/errors.ts';
+import { AdminErrorBody, sendAccountNotFound } from '../../admin/errors.ts';
 import { findAccount } from '../../core/accounts.ts';
 import { createEnterpriseInstance, listEnterpriseInstances } from './store/instances.ts';
 
@@ -34,7 +34,7 @@ export const iotAdminModule: AdminModule = (app, ctx) => {
     },
     async (request, reply) => {
       const { accountId } = request.body;
-      if (!(await findAccount(db, accountId))) return sendAdminError(reply, 404, 'AccountNotFound', `no account ${accountId}`);
+      if (!(await findAccount(db, accountId))) return sendAccountNotFound(reply, accountId);
       return reply.code(201).send(await createEnterpriseInstance(db, accountId, ctx.now()));
     },
   );

@@ -1,6 +1,5 @@
 import type { CliModule } from '../../cli/cli-module.ts';
-import { CliError, print } from '../../cli/output.ts';
-import { findAccount } from '../../core/accounts.ts';
+import { print, requireAccount } from '../../cli/output.ts';
 import { createEnterpriseInstance, listEnterpriseInstances, type IotInstance } from './store/instances.ts';
 
 const row = (instance: IotInstance) => ({
@@ -20,7 +19,7 @@ export const iotCliModule: CliModule = (program, withApp) => {
     .option('--json', 'machine-readable output')
     .action((options: { account: string; json?: boolean }) =>
       withApp(async (app) => {
-        if (!(await findAccount(app.store.db, options.account))) throw new CliError(`no account ${options.account}`);
+        await requireAccount(app, options.account);
         const instance = await createEnterpriseInstance(app.store.db, options.account, app.now());
         print(!!options.json, instance, [row(instance)]);
       }),
