@@ -3,6 +3,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { SplitSqliteDialect } from './sqlite-writer.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -36,23 +37,33 @@ export function openStore(options: StoreOptions): Store {
 function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackgroundError: NonNullable<StoreOptions['onBackgroundError']>): Store {
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
-  connection.pragma('synchronous = NORMAL');
-  connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
-  const checkpointer = connection.memory
-    ? undefined
-    : startCheckpointer(file, checkpointEveryMs, (error) => {
-        // Without its checkpointer the WAL would grow forever: checkpoint inline again.
-        if (connection.open) connection.pragma('wal_autocheckpoint = 1000');
-        onBackgroundError(error, 'SQLite checkpointer stopped; checkpointing inline again');
-      });
-  if (checkpointer) connection.pragma('wal_autocheckpoint = 0');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+  if (connection.memory) {
+    // An in-memory database lives on one connection only: it stays on the event loop.
+    connection.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
+    return { db, dialect: 'sqlite', close: () => db.destroy() };
+  }
+  // Reads only: writes go through the writer thread's connection.
+  connection.pragma('query_only = ON');
+  let dialect: SplitSqliteDialect | undefined = undefined;
+  const checkpointer = startCheckpointer(file, checkpointEveryMs, (error) => {
+    // Without its checkpointer the WAL would grow forever: checkpoint inline again.
+    dialect?.checkpointInline().catch((failure: unknown) => onBackgroundError(failure, 'SQLite could not turn inline checkpoints back on'));
+    onBackgroundError(error, 'SQLite checkpointer stopped; checkpointing inline again');
+  });
+  dialect = new SplitSqliteDialect({
+    file,
+    reader: withStatementCache(connection),
+    checkpointsElsewhere: true,
+    onWriterFailure: (error) => onBackgroundError(error, 'SQLite writer thread lost; the next write starts another'),
+  });
+  const db = new Kysely<Database>({ dialect });
   return {
     db,
     dialect: 'sqlite',
     close: async () => {
-      await checkpointer?.stop();
+      await checkpointer.stop();
       await db.destroy();
     },
   };

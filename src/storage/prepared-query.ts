@@ -1,7 +1,8 @@
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Insertable, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
-type Arg = string | number;
+/** What a placeholder may stand for: a value bound as a query parameter. */
+export type Arg = string | number | null;
 
 interface Template {
   readonly compiled: CompiledQuery;
@@ -18,22 +19,27 @@ const SENTINEL = '\u0000fleetgate-arg:';
  *
  * `build` receives placeholders instead of the real arguments: it must pass each one straight
  * into the query as a value (not branch on it, not transform it). A placeholder that does not
- * reach the compiled parameters is a programming error and throws on first use.
+ * reach the compiled parameters is a programming error and throws on first use. A query whose
+ * shape follows its argument count (a multi-row insert taking rows × columns arguments) is
+ * compiled once per count.
  */
 export function preparedQuery<A extends readonly Arg[], R>(build: (db: Kysely<Database>, ...args: A) => Compilable<R>) {
-  const templates = new WeakMap<Kysely<Database>, Template>();
+  const templates = new WeakMap<Kysely<Database>, Map<number, Template>>();
 
   function template(db: Kysely<Database>, arity: number): Template {
-    let found = templates.get(db);
+    let byArity = templates.get(db);
+    if (!byArity) templates.set(db, (byArity = new Map()));
+    let found = byArity.get(arity);
     if (!found) {
       const placeholders = Array.from({ length: arity }, (_, i) => `${SENTINEL}${i}`) as unknown as A;
       const compiled = build(db, ...placeholders).compile();
       const slots = compiled.parameters.map((value) =>
         typeof value === 'string' && value.startsWith(SENTINEL) ? Number(value.slice(SENTINEL.length)) : -1,
       );
-      for (let i = 0; i < arity; i++) if (!slots.includes(i)) throw new Error(`preparedQuery: argument ${i} does not reach the query`);
+      const used = new Set(slots);
+      for (let i = 0; i < arity; i++) if (!used.has(i)) throw new Error(`preparedQuery: argument ${i} does not reach the query`);
       found = { compiled, slots };
-      templates.set(db, found);
+      byArity.set(arity, found);
     }
     return found;
   }
@@ -44,5 +50,24 @@ export function preparedQuery<A extends readonly Arg[], R>(build: (db: Kysely<Da
     const parameters = slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot]));
     const result = await db.executeQuery<R>({ ...compiled, parameters });
     return result.rows;
+  };
+}
+
+/**
+ * A multi-row INSERT of fixed columns, compiled once per row count: building a 100-row insert
+ * with Kysely costs as much as SQLite takes to run it.
+ */
+export function preparedInsert<T extends keyof Database & string, C extends keyof Insertable<Database[T]> & string>(table: T, columns: readonly C[]) {
+  const insert = preparedQuery((db: Kysely<Database>, ...values: Arg[]) => {
+    const rows: Record<string, Arg>[] = [];
+    for (let at = 0; at < values.length; at += columns.length) {
+      rows.push(Object.fromEntries(columns.map((column, i) => [column, values[at + i]!])));
+    }
+    // The rows are built from the column list, which TypeScript cannot follow through Object.fromEntries.
+    return db.insertInto(table).values(rows as never);
+  });
+  return async (db: Kysely<Database>, rows: readonly Pick<Insertable<Database[T]>, C>[]): Promise<void> => {
+    if (rows.length === 0) return;
+    await insert(db, ...rows.flatMap((row) => columns.map((column) => row[column] as Arg)));
   };
 }

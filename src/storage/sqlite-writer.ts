@@ -1,0 +1,282 @@
+import { Worker } from 'node:worker_threads';
+import {
+  CompiledQuery,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+  type SqliteDatabase,
+} from 'kysely';
+
+/** What the writer thread answers (see sqlite-writer.worker.js). */
+interface WriterReply {
+  readonly id: number;
+  readonly rows?: unknown[];
+  readonly changes?: number;
+  readonly lastInsertRowid?: number | bigint;
+  readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
+}
+
+type WriterRequest = { readonly sql: string; readonly parameters: readonly unknown[] } | { readonly pragma: string };
+
+/**
+ * The thread that owns a file store's writing connection. Started on first use and again after
+ * an unexpected exit (SQLite rolls back whatever transaction the lost thread had open).
+ */
+class WriterThread {
+  readonly #file: string;
+  #checkpointsElsewhere: boolean;
+  readonly #onFailure: (error: unknown) => void;
+  readonly #pending = new Map<number, { resolve(reply: WriterReply): void; reject(error: unknown): void }>();
+  #worker: Worker | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  #nextId = 1;
+  #closing = false;
+
+  constructor(file: string, checkpointsElsewhere: boolean, onFailure: (error: unknown) => void) {
+    this.#file = file;
+    this.#checkpointsElsewhere = checkpointsElsewhere;
+    this.#onFailure = onFailure;
+  }
+
+  request(request: WriterRequest): Promise<WriterReply> {
+    if (this.#closing) return Promise.reject(new Error('the SQLite store is closed'));
+    const worker = this.#worker ?? this.#start();
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      // Referenced only while it owes an answer, as an inline connection keeps nothing alive.
+      if (this.#pending.size === 1) worker.ref();
+      worker.postMessage({ id, ...request });
+    });
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./sqlite-writer.worker.js', import.meta.url), {
+      workerData: { file: this.#file, checkpointsElsewhere: this.#checkpointsElsewhere },
+    });
+    worker.unref();
+    worker.on('message', (reply: WriterReply) => {
+      const waiter = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if (this.#pending.size === 0) worker.unref();
+      waiter?.resolve(reply);
+    });
+    worker.on('error', (error) => this.#lost(worker, error));
+    this.#exited = new Promise((resolve) =>
+      worker.once('exit', (code) => {
+        if (!this.#closing) this.#lost(worker, new Error(`the SQLite writer thread exited with code ${code}`));
+        resolve();
+      }),
+    );
+    this.#worker = worker;
+    return worker;
+  }
+
+  /** Makes commits checkpoint the WAL themselves, now and on any thread started later. */
+  async checkpointInline(): Promise<void> {
+    this.#checkpointsElsewhere = false;
+    if (this.#worker) await runOnWriter(this, { pragma: 'wal_autocheckpoint = 1000' });
+  }
+
+  #lost(worker: Worker, error: unknown): void {
+    if (this.#worker !== worker) return;
+    this.#worker = undefined;
+    for (const waiter of this.#pending.values()) waiter.reject(error);
+    this.#pending.clear();
+    this.#onFailure(error);
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    const worker = this.#worker;
+    if (!worker) return;
+    worker.ref();
+    worker.postMessage('close');
+    await this.#exited;
+  }
+}
+
+/** An error from the writer thread, with the code callers match on (`SQLITE_CONSTRAINT_UNIQUE`, …). */
+class WriterError extends Error {
+  readonly code: string | undefined;
+
+  constructor(error: NonNullable<WriterReply['error']>) {
+    super(error.message);
+    this.name = error.name;
+    this.code = error.code;
+  }
+}
+
+async function runOnWriter(writer: WriterThread, request: WriterRequest): Promise<WriterReply> {
+  const reply = await writer.request(request);
+  if (reply.error) throw new WriterError(reply.error);
+  return reply;
+}
+
+/** A FIFO lock: one transaction (or lone write) at a time on the writing connection. */
+class WriteLock {
+  #tail: Promise<void> = Promise.resolve();
+
+  /** Resolves, once the lock is ours, to the function that hands it on. */
+  acquire(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((resolve) => (release = resolve));
+    const acquired = this.#tail.then(() => release);
+    this.#tail = next;
+    return acquired;
+  }
+}
+
+export interface SplitSqliteOptions {
+  readonly file: string;
+  /** The main thread's connection, used for reads outside transactions. */
+  readonly reader: SqliteDatabase;
+  /** True when a checkpointer thread copies the WAL back, so commits must not. */
+  readonly checkpointsElsewhere: boolean;
+  readonly onWriterFailure: (error: unknown) => void;
+}
+
+/**
+ * A Kysely dialect for a SQLite file that writes on a thread of its own. A 100-device batch spends
+ * more time inside SQLite (B-tree inserts, WAL frames) than in JavaScript; on the event loop that
+ * time blocked every other request. Here transactions and writes run on the writer thread while the
+ * event loop goes on, and reads outside transactions stay on the main thread's connection, where a
+ * point read is cheaper than a message round trip. WAL gives those reads the last committed state,
+ * as a separate PostgreSQL connection would see it.
+ */
+export class SplitSqliteDialect implements Dialect {
+  readonly #options: SplitSqliteOptions;
+  readonly #writer: WriterThread;
+
+  constructor(options: SplitSqliteOptions) {
+    this.#options = options;
+    this.#writer = new WriterThread(options.file, options.checkpointsElsewhere, options.onWriterFailure);
+  }
+
+  /** For when the checkpointer thread is gone: commits copy the WAL back themselves again. */
+  checkpointInline(): Promise<void> {
+    return this.#writer.checkpointInline();
+  }
+
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+
+  createDriver(): Driver {
+    return new SplitSqliteDriver(this.#options.reader, this.#writer);
+  }
+
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
+  }
+}
+
+class SplitSqliteDriver implements Driver {
+  readonly #reader: SplitSqliteOptions['reader'];
+  readonly #writer: WriterThread;
+  readonly #lock = new WriteLock();
+
+  constructor(reader: SplitSqliteOptions['reader'], writer: WriterThread) {
+    this.#reader = reader;
+    this.#writer = writer;
+  }
+
+  async init(): Promise<void> {}
+
+  async acquireConnection(): Promise<RoutedConnection> {
+    return new RoutedConnection(this.#reader, this.#writer, this.#lock);
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await (connection as RoutedConnection).begin();
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    try {
+      await connection.executeQuery(CompiledQuery.raw('rollback'));
+    } catch (error) {
+      // SQLite already rolled back (some errors end the transaction), or the writer thread was lost.
+      if (!(error instanceof Error && /no transaction is active/.test(error.message))) throw error;
+    }
+  }
+
+  async releaseConnection(connection: DatabaseConnection): Promise<void> {
+    (connection as RoutedConnection).end();
+  }
+
+  async destroy(): Promise<void> {
+    await this.#writer.close();
+    this.#reader.close();
+  }
+}
+
+/**
+ * One Kysely connection: a transaction holds the write lock from begin to release and runs every
+ * statement on the writer; outside one, SELECTs run here and anything else takes the lock for
+ * one statement.
+ */
+class RoutedConnection implements DatabaseConnection {
+  readonly #reader: SplitSqliteOptions['reader'];
+  readonly #writer: WriterThread;
+  readonly #lock: WriteLock;
+  #release: (() => void) | undefined;
+
+  constructor(reader: SplitSqliteOptions['reader'], writer: WriterThread, lock: WriteLock) {
+    this.#reader = reader;
+    this.#writer = writer;
+    this.#lock = lock;
+  }
+
+  async begin(): Promise<void> {
+    this.#release = await this.#lock.acquire();
+    // IMMEDIATE takes SQLite's write lock up front: another process's writer (a CLI command) makes
+    // this wait for busy_timeout instead of failing halfway when a read turns into a write.
+    await runOnWriter(this.#writer, { sql: 'begin immediate', parameters: [] });
+  }
+
+  end(): void {
+    this.#release?.();
+    this.#release = undefined;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (!this.#release && SelectQueryNode.is(compiled.query)) {
+      return { rows: this.#reader.prepare(compiled.sql).all(compiled.parameters) as R[] };
+    }
+    if (this.#release) return toResult(await runOnWriter(this.#writer, compiled));
+    const release = await this.#lock.acquire();
+    try {
+      return toResult(await runOnWriter(this.#writer, compiled));
+    } finally {
+      release();
+    }
+  }
+
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('streaming is not supported by the SQLite store');
+  }
+}
+
+function toResult<R>(reply: WriterReply): QueryResult<R> {
+  if (reply.rows) return { rows: reply.rows as R[] };
+  return {
+    rows: [],
+    numAffectedRows: reply.changes === undefined ? undefined : BigInt(reply.changes),
+    insertId: reply.lastInsertRowid === undefined ? undefined : BigInt(reply.lastInsertRowid),
+  };
+}

@@ -1,0 +1,50 @@
+// The SQLite writer thread: owns the connection that every write and every transaction of a file
+// store goes through (see sqlite-writer.ts). Plain JavaScript so the thread starts without a
+// TypeScript loader. Messages: { id, sql, parameters } → { id, rows } | { id, changes,
+// lastInsertRowid } | { id, error }; { id, pragma } → { id, rows }; 'close' closes the connection.
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+
+const STATEMENT_CACHE_SIZE = 500;
+
+const db = new Database(workerData.file);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma('busy_timeout = 5000');
+if (workerData.checkpointsElsewhere) db.pragma('wal_autocheckpoint = 0');
+
+// Kysely's SQL text repeats (queries are built from a fixed set of shapes); preparing costs more
+// than running a point write, so prepared statements are kept.
+const statements = new Map();
+function prepare(sql) {
+  let statement = statements.get(sql);
+  if (!statement) {
+    if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value);
+    statement = db.prepare(sql);
+    statements.set(sql, statement);
+  }
+  return statement;
+}
+
+function execute({ sql, parameters }) {
+  const statement = prepare(sql);
+  if (statement.reader) return { rows: statement.all(parameters) };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { changes, lastInsertRowid };
+}
+
+parentPort.on('message', (message) => {
+  if (message === 'close') {
+    db.close();
+    parentPort.close();
+    return;
+  }
+  try {
+    const result = message.pragma === undefined ? execute(message) : { rows: db.pragma(message.pragma) };
+    parentPort.postMessage({ id: message.id, ...result });
+  } catch (error) {
+    // Errors do not keep their own properties across threads: send what callers inspect.
+    parentPort.postMessage({ id: message.id, error: { name: error.name, message: error.message, code: error.code } });
+  }
+});

@@ -1,0 +1,121 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import SQLite from 'better-sqlite3';
+import { Kysely, sql } from 'kysely';
+import { isUniqueViolation, openStore, type Store } from '../../src/storage/database.ts';
+import { SplitSqliteDialect } from '../../src/storage/sqlite-writer.ts';
+
+let dir: string;
+let store: Store;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'fleetgate-writer-'));
+  store = openStore({ location: join(dir, 'writer.db') });
+  await sql`create table counters (name text primary key, value integer not null)`.execute(store.db);
+  await sql`insert into counters (name, value) values ('a', 0)`.execute(store.db);
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const readA = async (db = store.db) =>
+  (await db.selectFrom('counters' as never).select(sql<number>`value`.as('value')).where(sql.ref('name'), '=', 'a').executeTakeFirstOrThrow()) as { value: number };
+
+describe('SQLite file store: writes on the writer thread, reads on the event loop', () => {
+  it('a read after a committed write sees it', async () => {
+    await sql`update counters set value = 7 where name = 'a'`.execute(store.db);
+    expect((await readA()).value).toBe(7);
+  });
+
+  it('a read outside an open transaction neither waits for it nor sees its uncommitted writes', async () => {
+    let inside!: () => void;
+    const held = new Promise<void>((resolve) => (inside = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const transaction = store.db.transaction().execute(async (trx) => {
+      await sql`update counters set value = 1 where name = 'a'`.execute(trx);
+      inside();
+      await finished;
+    });
+    await held;
+    expect((await readA()).value).toBe(0);
+    finish();
+    await transaction;
+    expect((await readA()).value).toBe(1);
+  });
+
+  it('a transaction that throws leaves nothing behind', async () => {
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await sql`update counters set value = 5 where name = 'a'`.execute(trx);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect((await readA()).value).toBe(0);
+  });
+
+  it('concurrent read-modify-write transactions never lose an update', async () => {
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        store.db.transaction().execute(async (trx) => {
+          const { value } = await readA(trx);
+          await sql`update counters set value = ${value + 1} where name = 'a'`.execute(trx);
+        }),
+      ),
+    );
+    expect((await readA()).value).toBe(25);
+  });
+
+  it('a constraint failure keeps its SQLite code across the thread boundary', async () => {
+    const failure = await sql`insert into counters (name, value) values ('a', 1)`.execute(store.db).catch((error: unknown) => error);
+    expect(isUniqueViolation(failure)).toBe(true);
+    expect((failure as Error).message).toMatch(/UNIQUE constraint failed: counters.name/);
+  });
+
+  it('RETURNING rows come back from the writer', async () => {
+    const { rows } = await sql<{ value: number }>`update counters set value = value + 2 where name = 'a' returning value`.execute(store.db);
+    expect(rows).toEqual([{ value: 2 }]);
+  });
+
+  it('close waits for writes in flight, and the file holds them afterwards', async () => {
+    const writes = Array.from({ length: 50 }, (_, i) => sql`insert into counters (name, value) values (${`n${i}`}, ${i})`.execute(store.db));
+    await store.close();
+    await Promise.all(writes);
+    store = openStore({ location: join(dir, 'writer.db') });
+    const { rows } = await sql<{ n: number }>`select count(*) as n from counters`.execute(store.db);
+    expect(rows[0]!.n).toBe(51);
+  });
+});
+
+describe('the writer thread itself', () => {
+  const openDialect = (file: string, onWriterFailure: (error: unknown) => void = () => {}) => {
+    const dialect = new SplitSqliteDialect({ file, reader: new SQLite(':memory:'), checkpointsElsewhere: true, onWriterFailure });
+    return { dialect, db: new Kysely<unknown>({ dialect }) };
+  };
+
+  it('leaves checkpoints to the checkpointer thread until told to checkpoint inline again', async () => {
+    const { dialect, db } = openDialect(join(dir, 'inline.db'));
+    try {
+      const setting = async () => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]!.wal_autocheckpoint;
+      expect(await setting()).toBe(0);
+      await dialect.checkpointInline();
+      expect(await setting()).toBe(1000);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('a thread that cannot run fails the waiting query, is reported, and the next query starts another', async () => {
+    const failures: unknown[] = [];
+    const { db } = openDialect(join(dir, 'no-such-dir', 'lost.db'), (error) => failures.push(error));
+    try {
+      await expect(sql`create table t (x integer)`.execute(db)).rejects.toThrow(/directory does not exist|unable to open/i);
+      await expect(sql`create table t (x integer)`.execute(db)).rejects.toThrow(/directory does not exist|unable to open/i);
+      expect(failures).toHaveLength(2);
+    } finally {
+      await db.destroy();
+    }
+  });
+});
