@@ -12,13 +12,17 @@ import type { ActionContext } from '../src/services/action-context.ts';
 import { registerVendor } from '../src/services/mna/store/vendors.ts';
 import { insertHardware } from '../src/services/mna/store/hardware.ts';
 import { ActivateHardware } from '../src/services/mna/ActivateHardware.ts';
+import { newHardwareId } from '../src/services/mna/ids.ts';
 import { fmt, table } from './support/harness.ts';
 
 const BATCH = 100;
 const batches = Number(process.argv[2] ?? 200);
 const concurrency = Number(process.argv[3] ?? 4);
 
-/** Registers `count` batches of SNs `<prefix>-<batch>-<i>` under a fresh vendor. */
+/**
+ * Registers `count` batches of SNs `<prefix>-<batch>-<i>` under a fresh vendor, with random
+ * HardwareIds as AddHardware gives them (sequential ones would hide the cost of random index keys).
+ */
 async function seed(server: TestServer, prefix: string, count: number) {
   const vendor = await server.createAccount();
   const vendorName = `Bench${prefix}`;
@@ -26,7 +30,7 @@ async function seed(server: TestServer, prefix: string, count: number) {
   const now = server.app.now();
   for (let k = 0; k < count; k++) {
     const rows = Array.from({ length: BATCH }, (_, i) => ({
-      hardware_id: `cpe-${prefix}${k}x${i}`.slice(0, 40),
+      hardware_id: newHardwareId(),
       sn: `${prefix}-${k}-${i}`,
       license_charging_mode: 1 + (i % 3),
       description: '',

@@ -63,8 +63,8 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
     db,
     dialect: 'sqlite',
     close: async () => {
-      await checkpointer.stop();
       await db.destroy();
+      await checkpointer.stop();
     },
   };
 }

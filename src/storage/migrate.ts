@@ -4,6 +4,7 @@ import * as core from './migrations/0001_core.ts';
 import * as mna from './migrations/0002_mna.ts';
 import * as iot from './migrations/0003_iot.ts';
 import * as mnaGroupIndex from './migrations/0004_mna_group_index.ts';
+import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0002_mna': mna,
   '0003_iot': iot,
   '0004_mna_group_index': mnaGroupIndex,
+  '0005_mna_hardware_device': mnaHardwareDevice,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */
@@ -23,9 +25,23 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
     // never mistakes another schema's tables for its own.
     ...(store.dialect === 'postgres' ? { migrationTableSchema: await currentSchema(store) } : {}),
   });
-  const result = await migrator.migrateToLatest();
-  if (result.error) throw result.error;
-  return result;
+  for (let attempt = 1; ; attempt++) {
+    const result = await migrator.migrateToLatest();
+    if (!result.error) return result;
+    if (!isSchemaDroppedMeanwhile(result.error) || attempt === INTROSPECTION_ATTEMPTS) throw result.error;
+  }
+}
+
+const INTROSPECTION_ATTEMPTS = 5;
+
+/**
+ * Kysely's Migrator lists every table of every schema before it migrates; a schema dropped by
+ * someone else halfway through that listing (another tenant's, another test's) fails it with
+ * invalid_schema_name. A PostgreSQL migration runs in a transaction, so the failed run left
+ * nothing behind and is simply repeated.
+ */
+function isSchemaDroppedMeanwhile(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === '3F000';
 }
 
 async function currentSchema(store: Store): Promise<string> {

@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery, Insertable, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, DialectAdapter, Insertable, Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 
 /** What a placeholder may stand for: a value bound as a query parameter. */
@@ -13,7 +13,7 @@ interface Template {
 const SENTINEL = '\u0000fleetgate-arg:';
 
 /**
- * A query of a fixed shape whose SQL is built and compiled once per Kysely instance and then
+ * A query of a fixed shape whose SQL is built and compiled once per store and then
  * reused with new arguments. Building and compiling a Kysely query costs several times more than
  * running a point read on SQLite, so queries on the request hot path use this.
  *
@@ -24,11 +24,15 @@ const SENTINEL = '\u0000fleetgate-arg:';
  * compiled once per count.
  */
 export function preparedQuery<A extends readonly Arg[], R>(build: (db: Kysely<Database>, ...args: A) => Compilable<R>) {
-  const templates = new WeakMap<Kysely<Database>, Map<number, Template>>();
+  // Keyed by the dialect adapter, which a store's transactions share with it (each transaction is
+  // a Kysely instance of its own). Fleetgate's Kysely instances carry no plugins, which would
+  // otherwise change the compiled SQL.
+  const templates = new WeakMap<DialectAdapter, Map<number, Template>>();
 
   function template(db: Kysely<Database>, arity: number): Template {
-    let byArity = templates.get(db);
-    if (!byArity) templates.set(db, (byArity = new Map()));
+    const adapter = db.getExecutor().adapter;
+    let byArity = templates.get(adapter);
+    if (!byArity) templates.set(adapter, (byArity = new Map()));
     let found = byArity.get(arity);
     if (!found) {
       const placeholders = Array.from({ length: arity }, (_, i) => `${SENTINEL}${i}`) as unknown as A;

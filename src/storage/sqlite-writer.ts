@@ -219,7 +219,10 @@ class SplitSqliteDriver implements Driver {
   }
 
   async destroy(): Promise<void> {
+    // Writes and transactions already queued finish first; anything queued later is refused.
+    const release = await this.#lock.acquire();
     await this.#writer.close();
+    release();
     this.#reader.close();
   }
 }

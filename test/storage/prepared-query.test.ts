@@ -38,6 +38,20 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
     expect(await accountName(db, 'none')).toEqual([]);
   });
 
+  it('is built once for the store, not again in every transaction', async () => {
+    let builds = 0;
+    const countingName = preparedQuery((db: Kysely<Database>, id: string) => {
+      builds += 1;
+      return db.selectFrom('accounts').select('name').where('id', '=', id);
+    });
+    const { db } = opened.store;
+    expect(await countingName(db, '1')).toEqual([{ name: 'one' }]);
+    for (const id of ['2', '3']) {
+      expect(await db.transaction().execute((trx) => countingName(trx, id))).toHaveLength(1);
+    }
+    expect(builds).toBe(1);
+  });
+
   it('an argument the built query does not use is refused on first use', async () => {
     const ignoresItsArgument = preparedQuery((db: Kysely<Database>, _id: string) => db.selectFrom('accounts').select('name').where('id', '=', 'fixed'));
     await expect(ignoresItsArgument(opened.store.db, 'x')).rejects.toThrow('argument 0 does not reach the query');

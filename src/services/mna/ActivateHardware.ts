@@ -6,11 +6,12 @@ import { defineTencentAction } from '../tencent-action.ts';
 import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../protocols/tencent/errors.ts';
 import { activatedTerm } from './licensing.ts';
-import { checkDeviceFields, newDevice } from './device-fields.ts';
-import { accountKeys, dataKeyDigester, generateDataKey } from './key-material.ts';
+import { checkDeviceFields, newDevice, settleDataKey, type SettledDataKey } from './device-fields.ts';
+import { newDeviceId } from './ids.ts';
+import { accountKeys, dataKeyDigester } from './key-material.ts';
 import { checkBatch, checkSerial, checkText, entryError, firstProblem, invalidValue, assertValid, type Check } from './validation.ts';
 import { vendorAccountsByName } from './store/vendors.ts';
-import { claimHardware, hardwareStates } from './store/hardware.ts';
+import { claimHardware, hardwareStates, type HardwareClaim } from './store/hardware.ts';
 import { insertDevices, takenDataKeyDigests, takenDeviceNames } from './store/devices.ts';
 import { groupNames } from './store/groups.ts';
 import { noSuchGroup } from './ownership.ts';
@@ -18,12 +19,12 @@ import { brokenUniqueRule, isForeignKeyViolation } from './store/constraints.ts'
 
 type Entry = Static<typeof mnaSpec.structs.ActivateHardware>;
 
-/** An entry with its DataKey settled (given or generated) and the value checks' verdict. */
-interface Prepared {
+/** An entry with its DeviceId and DataKey settled (given or generated) and the value checks' verdict. */
+interface Prepared extends SettledDataKey {
   readonly entry: Entry;
   readonly at: (field: string) => string;
-  readonly dataKey: string;
-  readonly digest: string;
+  /** Chosen up front: the claim records it on the hardware row. */
+  readonly deviceId: string;
   readonly problem: Check;
 }
 
@@ -35,7 +36,7 @@ class BatchConflict extends Error {}
  * each entry, all in one transaction or not at all. On failure the error is that of the first
  * failing entry (value checks, then vendor, hardware, activation state, DeviceName, DataKey and
  * GroupId, in entry order). Of concurrent activations of one SN exactly one wins: the claim is
- * a conditional UPDATE, and the device row's unique hardware_id backs it up.
+ * a conditional UPDATE that also records the new device on the hardware row.
  */
 export const ActivateHardware = defineTencentAction({
   name: 'ActivateHardware',
@@ -45,14 +46,13 @@ export const ActivateHardware = defineTencentAction({
     const digest = dataKeyDigester(ctx, await accountKeys(ctx));
     const prepared = Hardware.map((entry, i): Prepared => {
       const at = (field: string) => `Hardware.${i}.${field}`;
-      const dataKey = entry.DataKey ?? generateDataKey();
       const problem = firstProblem(checkSerial(at('SN'), entry.SN), checkDeviceFields(at, entry), checkText(at('Description'), entry.Description));
-      return { entry, at, dataKey, digest: digest(dataKey), problem };
+      return { entry, at, deviceId: newDeviceId(), ...settleDataKey(digest, entry.DataKey), problem };
     });
     const invalid = prepared.find((p) => p.problem);
     if (invalid) throw (await firstFailure(ctx, prepared)) ?? invalid.problem;
     try {
-      return { HardwareInfo: await ctx.store.db.transaction().execute((trx) => activate(ctx, trx, prepared, digest)) };
+      return { HardwareInfo: await ctx.store.db.transaction().execute((trx) => activate(ctx, trx, prepared)) };
     } catch (error) {
       const rule = brokenUniqueRule(error);
       if (!(error instanceof BatchConflict) && rule === undefined && !isForeignKeyViolation(error)) throw error;
@@ -60,52 +60,52 @@ export const ActivateHardware = defineTencentAction({
       const failure = await firstFailure(ctx, prepared);
       if (failure) throw failure;
       if (rule === 'mna_devices_name_unique') throw new TencentError('InternalError.DuplicateDeviceName');
-      if (error instanceof BatchConflict || rule === 'mna_devices_hardware_unique') throw new TencentError('OperationDenied.HardwareHasActivated');
+      if (error instanceof BatchConflict) throw new TencentError('OperationDenied.HardwareHasActivated');
       throw error;
     }
   },
 });
 
-async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: readonly Prepared[], digest: (dataKey: string) => string) {
+async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: readonly Prepared[]) {
   const now = ctx.now();
   const vendors = await vendorAccountsByName(trx, prepared.map((p) => p.entry.Vendor));
   const groupIds = prepared.flatMap((p) => (p.entry.GroupId === undefined ? [] : [p.entry.GroupId]));
   const groups = await groupNames(trx, ctx.accountId, groupIds);
   if (groupIds.some((id) => !groups.has(id))) throw new BatchConflict();
 
-  const snsByVendor = new Map<string, string[]>();
-  for (const { entry } of prepared) {
+  const claimsByVendor = new Map<string, HardwareClaim[]>();
+  for (const { entry, deviceId } of prepared) {
     const vendorAccountId = vendors.get(entry.Vendor);
     if (vendorAccountId === undefined) throw new BatchConflict();
-    const sns = snsByVendor.get(vendorAccountId) ?? [];
-    sns.push(entry.SN);
-    snsByVendor.set(vendorAccountId, sns);
+    const claims = claimsByVendor.get(vendorAccountId) ?? [];
+    claims.push({ sn: entry.SN, deviceId });
+    claimsByVendor.set(vendorAccountId, claims);
   }
   const claimed = new Map<string, { hardware_id: string; license_charging_mode: number }>();
   // Vendors are claimed in a fixed order and each claim walks the (account_id, sn) index, which on
   // PostgreSQL visits an IN list in sorted order: overlapping batches wait for each other rather
   // than deadlock. (Two batches reusing each other's DataKeys in opposite orders still could; that
   // surfaces as InternalError.)
-  for (const [vendorAccountId, sns] of [...snsByVendor].sort(([a], [b]) => a.localeCompare(b))) {
-    const rows = await claimHardware(trx, vendorAccountId, sns, ctx.accountId, now);
+  for (const [vendorAccountId, claims] of [...claimsByVendor].sort(([a], [b]) => a.localeCompare(b))) {
+    const rows = await claimHardware(trx, vendorAccountId, claims, ctx.accountId, now);
     // Fewer rows than entries: an SN is unknown, already activated, or twice in the batch.
-    if (rows.length !== sns.length) throw new BatchConflict();
+    if (rows.length !== claims.length) throw new BatchConflict();
     for (const row of rows) claimed.set(`${vendorAccountId}\n${row.sn}`, row);
   }
 
-  const devices = prepared.map(({ entry, dataKey }) => {
+  const devices = prepared.map(({ entry, deviceId, dataKey, digest }) => {
     const hardware = claimed.get(`${vendors.get(entry.Vendor)}\n${entry.SN}`)!;
     const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
-    return newDevice(ctx, digest, { ...entry, DataKey: dataKey, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
+    return newDevice(ctx, { ...entry, deviceId, dataKey, digest, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
   });
   // Inserting in name order keeps concurrent batches from deadlocking on the unique name index.
   await insertDevices(
     trx,
     ctx.accountId,
-    devices.map((d) => d.row).sort((a, b) => (a.device_name < b.device_name ? -1 : 1)),
+    [...devices].sort((a, b) => (a.device_name < b.device_name ? -1 : 1)),
   );
-  return prepared.map(({ entry }, i) => {
-    const { row, dataKey } = devices[i]!;
+  return prepared.map(({ entry, dataKey }, i) => {
+    const row = devices[i]!;
     return {
       Vendor: entry.Vendor,
       SN: entry.SN,

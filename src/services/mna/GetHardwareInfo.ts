@@ -19,8 +19,9 @@ export const GetHardwareInfo = defineTencentAction({
     if (!found) throw new TencentError('OperationDenied.HardwareNotExist');
     // The customer's chosen term is the owner's and the vendor's business only; asking for it only
     // then also keeps the common pre-activation check a single point read.
-    const mayKnowTerm = found.owner_account_id !== null && (ctx.accountId === found.vendor_account_id || ctx.accountId === found.owner_account_id);
-    const term = mayKnowTerm ? await findActivationTerm(ctx.store.db, found.owner_account_id!, found.hardware_id) : undefined;
+    const { owner_account_id: owner, device_id: deviceId } = found;
+    const mayKnowTerm = owner !== null && deviceId !== null && (ctx.accountId === found.vendor_account_id || ctx.accountId === owner);
+    const term = mayKnowTerm ? await findActivationTerm(ctx.store.db, owner, deviceId) : undefined;
     const license = hardwareLicense(found.license_charging_mode, term ?? null);
     return { LicensePayMode: license.licensePayMode, Payer: license.payer, SN, Vendor };
   },

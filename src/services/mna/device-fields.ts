@@ -1,6 +1,5 @@
 import type { ActionContext } from '../action-context.ts';
 import type { MnaDeviceRow } from './tables.ts';
-import { newDeviceId } from './ids.ts';
 import { generateDataKey, sealDataKey } from './key-material.ts';
 import { checkDataKey, checkName, checkOneOf, firstProblem, type Check } from './validation.ts';
 
@@ -32,28 +31,35 @@ export function checkDeviceFields(at: (field: string) => string, fields: DeviceF
   );
 }
 
-/** A new device row (DataKey sealed, digest for uniqueness) and the plaintext DataKey it got. */
+/** A DataKey as a device will hold it: the given or a generated one, and its digest. */
+export interface SettledDataKey {
+  readonly dataKey: string;
+  readonly digest: string;
+}
+
+/** The caller's DataKey, or a fresh one; digested once, for the checks and the row alike. */
+export function settleDataKey(digest: (dataKey: string) => string, given: string | undefined): SettledDataKey {
+  const dataKey = given ?? generateDataKey();
+  return { dataKey, digest: digest(dataKey) };
+}
+
+/** A new device row: the DataKey sealed to it, its digest kept for uniqueness. */
 export function newDevice(
   ctx: ActionContext,
-  digest: (dataKey: string) => string,
-  fields: DeviceFields & { readonly remark: string; readonly term: number; readonly hardwareId: string | null; readonly now: number },
-): { readonly row: Omit<MnaDeviceRow, 'account_id'>; readonly dataKey: string } {
-  const deviceId = newDeviceId();
-  const dataKey = fields.DataKey ?? generateDataKey();
+  fields: DeviceFields & SettledDataKey & { readonly deviceId: string; readonly remark: string; readonly term: number; readonly hardwareId: string | null; readonly now: number },
+): Omit<MnaDeviceRow, 'account_id'> {
+  const { deviceId } = fields;
   return {
-    dataKey,
-    row: {
-      device_id: deviceId,
-      device_name: fields.DeviceName,
-      remark: fields.remark,
-      data_key_sealed: sealDataKey(ctx.secrets, deviceId, dataKey),
-      data_key_digest: digest(dataKey),
-      access_scope: fields.AccessScope ?? 0,
-      license_pay_mode: fields.term,
-      flow_trunc: fields.FlowTrunc ?? 0,
-      group_id: fields.GroupId ?? null,
-      hardware_id: fields.hardwareId,
-      created_at: fields.now,
-    },
+    device_id: deviceId,
+    device_name: fields.DeviceName,
+    remark: fields.remark,
+    data_key_sealed: sealDataKey(ctx.secrets, deviceId, fields.dataKey),
+    data_key_digest: fields.digest,
+    access_scope: fields.AccessScope ?? 0,
+    license_pay_mode: fields.term,
+    flow_trunc: fields.FlowTrunc ?? 0,
+    group_id: fields.GroupId ?? null,
+    hardware_id: fields.hardwareId,
+    created_at: fields.now,
   };
 }

@@ -1,8 +1,8 @@
 /**
- * Tables of the MNA product (migration 0002_mna). Every row carries the account it belongs to;
- * times are epoch milliseconds. Uniqueness rules live in the schema, not in code:
- * one vendor name per account and per name, SN unique per vendor, DeviceName and DataKey unique
- * per account, at most one device per piece of hardware.
+ * Tables of the MNA product (migrations 0002_mna, 0005_mna_hardware_device). Every row carries the
+ * account it belongs to; times are epoch milliseconds. Uniqueness rules live in the schema, not in
+ * code: one vendor name per account and per name, SN unique per vendor, DeviceName and DataKey
+ * unique per account, at most one device per piece of hardware (the hardware row's one device_id).
  */
 export interface MnaTables {
   mna_vendors: MnaVendorRow;
@@ -37,6 +37,8 @@ export interface MnaHardwareRow {
   activated_at: number | null;
   /** The customer account that activated it; its device row lives in that account. */
   owner_account_id: string | null;
+  /** The device activation made of it (set by the claim itself); null while to be activated. */
+  device_id: string | null;
 }
 
 /** A customer device: added directly (AddDevice) or the result of activating hardware. */

@@ -8,10 +8,9 @@ const UNIQUE_COLUMNS = {
   mna_groups_name_unique: 'mna_groups.account_id, mna_groups.group_name',
   mna_devices_name_unique: 'mna_devices.account_id, mna_devices.device_name',
   mna_devices_data_key_unique: 'mna_devices.account_id, mna_devices.data_key_digest',
-  mna_devices_hardware_unique: 'mna_devices.hardware_id',
 } as const;
 
-/** A uniqueness rule of the MNA schema (migration 0002_mna). */
+/** A uniqueness rule of the MNA schema (migration 0002_mna; 0005 dropped the one on mna_devices.hardware_id). */
 export type MnaUniqueRule = keyof typeof UNIQUE_COLUMNS;
 
 /** Which MNA uniqueness rule a failed write broke, if it broke one. */

@@ -3,6 +3,7 @@ import type { Database } from '../../../storage/schema.ts';
 import type { MnaDeviceNicRow, MnaDeviceRow } from '../tables.ts';
 import type { PageWindow } from '../validation.ts';
 import { contains, page } from './query.ts';
+import { preparedInsert } from '../../../storage/prepared-query.ts';
 
 /** A device with what DeviceBaseInfo shows about its group and, if activated hardware, its vendor. */
 export interface DeviceView {
@@ -75,11 +76,26 @@ export async function listDevices(
   return { total: Number(counted.n), rows };
 }
 
+const insertDeviceRows = preparedInsert('mna_devices', [
+  'device_id',
+  'account_id',
+  'device_name',
+  'remark',
+  'data_key_sealed',
+  'data_key_digest',
+  'access_scope',
+  'license_pay_mode',
+  'flow_trunc',
+  'group_id',
+  'hardware_id',
+  'created_at',
+]);
+
 export async function insertDevices(db: Kysely<Database>, accountId: string, rows: readonly Omit<MnaDeviceRow, 'account_id'>[]): Promise<void> {
-  await db
-    .insertInto('mna_devices')
-    .values(rows.map((row) => ({ ...row, account_id: accountId })))
-    .execute();
+  await insertDeviceRows(
+    db,
+    rows.map((row) => ({ ...row, account_id: accountId })),
+  );
 }
 
 /** Device names among `names` the account already uses. */

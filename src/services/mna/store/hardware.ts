@@ -1,12 +1,16 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { preparedQuery } from '../../../storage/prepared-query.ts';
 import type { Database } from '../../../storage/schema.ts';
 import type { HardwareStatus, MnaHardwareRow } from '../tables.ts';
 import type { PageWindow } from '../validation.ts';
 import { contains, page } from './query.ts';
 
-/** Inserts a vendor's batch in one statement: all rows or none (DuplicateSN is the schema's call). */
-export async function insertHardware(db: Kysely<Database>, vendorAccountId: string, rows: readonly Omit<MnaHardwareRow, 'account_id'>[]): Promise<void> {
+/** Inserts a vendor's batch in one statement: all rows or none (DuplicateSN is the schema's call). New hardware has no device yet. */
+export async function insertHardware(
+  db: Kysely<Database>,
+  vendorAccountId: string,
+  rows: readonly Omit<MnaHardwareRow, 'account_id' | 'device_id'>[],
+): Promise<void> {
   await db
     .insertInto('mna_hardware')
     .values(rows.map((row) => ({ ...row, account_id: vendorAccountId })))
@@ -77,7 +81,7 @@ export async function listVendorHardware(
   const base = db
     .selectFrom('mna_hardware as h')
     // The device lives in the owner's account: the join is scoped to it.
-    .leftJoin('mna_devices as d', (join) => join.onRef('d.hardware_id', '=', 'h.hardware_id').onRef('d.account_id', '=', 'h.owner_account_id'))
+    .leftJoin('mna_devices as d', (join) => join.onRef('d.device_id', '=', 'h.device_id').onRef('d.account_id', '=', 'h.owner_account_id'))
     .leftJoin('mna_groups as g', (join) => join.onRef('g.group_id', '=', 'd.group_id').onRef('g.account_id', '=', 'd.account_id'))
     .where('h.account_id', '=', vendorAccountId)
     .$if(status !== undefined, (q) => q.where('h.status', '=', status!))
@@ -111,9 +115,9 @@ export async function listVendorHardware(
 /** What GetHardwareInfo needs about one Vendor + SN. */
 export interface HardwareLookup {
   readonly vendor_account_id: string;
-  readonly hardware_id: string;
   readonly license_charging_mode: number;
   readonly owner_account_id: string | null;
+  readonly device_id: string | null;
 }
 
 /** Finds hardware by vendor name and SN (a point read on two unique indexes). */
@@ -121,7 +125,7 @@ const hardwareBySerial = preparedQuery((db: Kysely<Database>, vendorName: string
   db
     .selectFrom('mna_vendors as v')
     .innerJoin('mna_hardware as h', (join) => join.onRef('h.account_id', '=', 'v.account_id').on('h.sn', '=', sn))
-    .select(['v.account_id as vendor_account_id', 'h.hardware_id', 'h.license_charging_mode', 'h.owner_account_id'])
+    .select(['v.account_id as vendor_account_id', 'h.license_charging_mode', 'h.owner_account_id', 'h.device_id'])
     .where('v.name', '=', vendorName)
     // At most one row by the unique indexes; LIMIT lets SQLite stop without probing for a second.
     .limit(1),
@@ -131,13 +135,13 @@ export async function findHardwareBySerial(db: Kysely<Database>, vendorName: str
   return (await hardwareBySerial(db, vendorName, sn))[0];
 }
 
-const activationTerm = preparedQuery((db: Kysely<Database>, ownerAccountId: string, hardwareId: string) =>
-  db.selectFrom('mna_devices').select('license_pay_mode').where('account_id', '=', ownerAccountId).where('hardware_id', '=', hardwareId),
+const activationTerm = preparedQuery((db: Kysely<Database>, ownerAccountId: string, deviceId: string) =>
+  db.selectFrom('mna_devices').select('license_pay_mode').where('device_id', '=', deviceId).where('account_id', '=', ownerAccountId),
 );
 
-/** The license term the owner chose when activating this hardware (its device's LicensePayMode). */
-export async function findActivationTerm(db: Kysely<Database>, ownerAccountId: string, hardwareId: string): Promise<number | undefined> {
-  return (await activationTerm(db, ownerAccountId, hardwareId))[0]?.license_pay_mode;
+/** The license term the owner chose when activating hardware: its device's LicensePayMode (a primary-key read). */
+export async function findActivationTerm(db: Kysely<Database>, ownerAccountId: string, deviceId: string): Promise<number | undefined> {
+  return (await activationTerm(db, ownerAccountId, deviceId))[0]?.license_pay_mode;
 }
 
 /** Hardware state by SN for one vendor, for explaining why an activation cannot proceed. */
@@ -151,33 +155,49 @@ export async function hardwareStates(
   return new Map(rows.map((row) => [row.sn, { status: row.status }]));
 }
 
+/** One SN to claim and the id of the device it will become. */
+export interface HardwareClaim {
+  readonly sn: string;
+  readonly deviceId: string;
+}
+
 /**
  * Marks the vendor's to-be-activated hardware with these SNs as activated by `ownerAccountId`,
- * in one conditional UPDATE: a row another activation already claimed is not returned, which
- * is how exactly one of several concurrent activations wins.
+ * each recording its device, in one conditional UPDATE: a row another activation already claimed
+ * is not returned, which is how exactly one of several concurrent activations wins. A hardware row
+ * holds one device_id, so one device per hardware follows.
  */
 export async function claimHardware(
   db: Kysely<Database>,
   vendorAccountId: string,
-  sns: readonly string[],
+  claims: readonly HardwareClaim[],
   ownerAccountId: string,
   now: number,
 ): Promise<{ hardware_id: string; sn: string; license_charging_mode: number }[]> {
+  if (claims.length === 0) return [];
+  return claimSerials(db, vendorAccountId, ownerAccountId, now, ...claims.flatMap((claim) => [claim.sn, claim.deviceId]));
+}
+
+const claimSerials = preparedQuery((db: Kysely<Database>, vendorAccountId: string, ownerAccountId: string, now: number, ...serialsAndDevices: string[]) => {
+  const sns = serialsAndDevices.filter((_, i) => i % 2 === 0);
+  // Each row gets its own device: CASE sn WHEN ? THEN ? … END. Written as SQL because Kysely's
+  // case builder copies every branch at each step, which for 100 entries costs more than the UPDATE.
+  const branches = sns.map((sn, i) => sql`when ${sn} then ${serialsAndDevices[2 * i + 1]!}`);
+  const deviceOfSerial = sql<string>`case ${sql.ref('sn')} ${sql.join(branches, sql` `)} end`;
   return db
     .updateTable('mna_hardware')
-    .set({ status: 2, activated_at: now, owner_account_id: ownerAccountId })
+    .set({ status: 2, activated_at: now, owner_account_id: ownerAccountId, device_id: deviceOfSerial })
     .where('account_id', '=', vendorAccountId)
-    .where('sn', 'in', [...sns])
+    .where('sn', 'in', sns)
     .where('status', '=', 1)
-    .returning(['hardware_id', 'sn', 'license_charging_mode'])
-    .execute();
-}
+    .returning(['hardware_id', 'sn', 'license_charging_mode']);
+});
 
 /** Returns hardware the owner activated to the to-be-activated state (its device was deleted). */
 export async function releaseHardware(db: Kysely<Database>, ownerAccountId: string, hardwareId: string): Promise<void> {
   await db
     .updateTable('mna_hardware')
-    .set({ status: 1, activated_at: null, owner_account_id: null })
+    .set({ status: 1, activated_at: null, owner_account_id: null, device_id: null })
     .where('owner_account_id', '=', ownerAccountId)
     .where('hardware_id', '=', hardwareId)
     .execute();
