@@ -6,6 +6,7 @@ import type { AppContext } from './core/app-context.ts';
 import { openStore } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { SecretBox } from './core/secret-box.ts';
+import { checkMasterKey } from './core/master-key-check.ts';
 import { ensureDataDir, loadAdminToken, loadMasterKey } from './core/data-dir.ts';
 import { KeyRing } from './core/credentials.ts';
 import { RateLimits, rateLimitTable } from './core/rate-limit.ts';
@@ -52,6 +53,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
   try {
     await migrateToLatest(store);
+    await checkMasterKey(store.db, secrets, now());
     if (redis) await redis.connect();
     const bootstrap = options.serving ? await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now()) : undefined;
     const { token: adminToken, created: adminTokenCreated } = options.serving

@@ -5,6 +5,7 @@ import { serve } from './serve.ts';
 import { coreCliModule } from './core-commands.ts';
 import { CLI_MODULES } from '../services/registry.ts';
 import { CliError, print } from './output.ts';
+import { MasterKeyMismatch } from '../core/master-key-check.ts';
 import type { WithApp } from './cli-module.ts';
 import { pino } from 'pino';
 
@@ -53,6 +54,8 @@ for (const module of [coreCliModule, ...CLI_MODULES]) module(program, withApp);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  process.stderr.write(`fleetgate: ${error instanceof CliError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  // A mistake the user can fix is told in a sentence; anything else keeps its stack for a bug report.
+  const explained = error instanceof CliError || error instanceof MasterKeyMismatch;
+  process.stderr.write(`fleetgate: ${explained ? error.message : (error as Error).stack ?? String(error)}\n`);
   process.exitCode = 1;
 }

@@ -2,6 +2,7 @@
 export interface CoreTables {
   accounts: AccountRow;
   credentials: CredentialRow;
+  core_settings: CoreSettingRow;
 }
 
 export interface AccountRow {
@@ -22,5 +23,12 @@ export interface CredentialRow {
   /** SecretKey / AccessKeySecret sealed with the master key (see core/secret-box.ts). */
   secret_sealed: string;
   status: 'active' | 'disabled';
+  created_at: number;
+}
+
+/** A fact every node of one database shares, such as the master key check. */
+export interface CoreSettingRow {
+  name: string;
+  value: string;
   created_at: number;
 }

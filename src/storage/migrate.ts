@@ -5,14 +5,16 @@ import * as mna from './migrations/0002_mna.ts';
 import * as iot from './migrations/0003_iot.ts';
 import * as mnaGroupIndex from './migrations/0004_mna_group_index.ts';
 import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
+import * as coreSettings from './migrations/0006_core_settings.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
-const MIGRATIONS: Readonly<Record<string, Migration>> = {
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_core': core,
   '0002_mna': mna,
   '0003_iot': iot,
   '0004_mna_group_index': mnaGroupIndex,
   '0005_mna_hardware_device': mnaHardwareDevice,
+  '0006_core_settings': coreSettings,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

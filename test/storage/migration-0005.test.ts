@@ -4,11 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/storage/database.ts';
-import { migrateToLatest } from '../../src/storage/migrate.ts';
-import * as core from '../../src/storage/migrations/0001_core.ts';
-import * as mna from '../../src/storage/migrations/0002_mna.ts';
-import * as iot from '../../src/storage/migrations/0003_iot.ts';
-import * as mnaGroupIndex from '../../src/storage/migrations/0004_mna_group_index.ts';
+import { MIGRATIONS, migrateToLatest } from '../../src/storage/migrate.ts';
 import * as mnaHardwareDevice from '../../src/storage/migrations/0005_mna_hardware_device.ts';
 import { brokenUniqueRule, isForeignKeyViolation } from '../../src/services/mna/store/constraints.ts';
 import { freshPostgresSchema } from '../support/databases.ts';
@@ -43,13 +39,7 @@ async function openAt0004(kind: StoreKind): Promise<{ store: Store; migrator: Mi
   const migrator = new Migrator({
     db: store.db,
     provider: {
-      getMigrations: async () => ({
-        '0001_core': core,
-        '0002_mna': mna,
-        '0003_iot': iot,
-        '0004_mna_group_index': mnaGroupIndex,
-        '0005_mna_hardware_device': mnaHardwareDevice,
-      }),
+      getMigrations: async () => MIGRATIONS,
     },
     // Kysely's bookkeeping pinned to this schema, as migrateToLatest pins it.
     ...(rows[0] ? { migrationTableSchema: rows[0].schema } : {}),
