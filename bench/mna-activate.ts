@@ -1,7 +1,8 @@
 /**
  * ActivateHardware in 100-entry batches: devices activated per second on SQLite (file) and
- * PostgreSQL, through the whole server with tencentcloud-sdk-nodejs (TC3, gateway, handler) and
- * for the handler alone. Prints figures; asserts nothing.
+ * PostgreSQL, through the whole server with tencentcloud-sdk-nodejs (TC3, gateway, handler), the
+ * SDK once in a process of its own (as clients are in production) and once sharing the server's
+ * event loop, and for the handler alone. Prints figures; asserts nothing.
  *
  *   node --import tsx bench/mna-activate.ts [batches] [concurrency]
  */
@@ -13,7 +14,7 @@ import { registerVendor } from '../src/services/mna/store/vendors.ts';
 import { insertHardware } from '../src/services/mna/store/hardware.ts';
 import { ActivateHardware } from '../src/services/mna/ActivateHardware.ts';
 import { newHardwareId } from '../src/services/mna/ids.ts';
-import { fmt, table } from './support/harness.ts';
+import { activateFromClientProcess, fmt, table } from './support/harness.ts';
 
 const BATCH = 100;
 const batches = Number(process.argv[2] ?? 200);
@@ -42,7 +43,7 @@ async function seed(server: TestServer, prefix: string, count: number) {
     await insertHardware(server.app.store.db, vendor.id, rows);
   }
   const entries = (k: number) => Array.from({ length: BATCH }, (_, i) => ({ Vendor: vendorName, SN: `${prefix}-${k}-${i}`, DeviceName: `${prefix}-${k}-${i}` }));
-  return { customer: await server.createAccount(), entries };
+  return { customer: await server.createAccount(), vendorName, entries };
 }
 
 /** Runs `count` batches with `concurrency` in flight; returns devices per second. */
@@ -72,15 +73,32 @@ async function run(dialect: Dialect) {
     await warmClient.ActivateHardware({ Hardware: warm.entries(0) });
     const sdkRate = await drive(batches, (k) => client.ActivateHardware({ Hardware: viaSdk.entries(k) }));
 
+    const apart = await seed(server, 'apart', batches + 1);
+    const { devicesPerSecond: apartRate } = await activateFromClientProcess({
+      endpoint: server.endpoint,
+      secretId: apart.customer.tencent.secretId,
+      secretKey: apart.customer.tencent.secretKey,
+      vendor: apart.vendorName,
+      prefix: 'apart',
+      batches,
+      batchSize: BATCH,
+      concurrency,
+    });
+
     const direct = await seed(server, 'handler', batches);
     const ctx: ActionContext = { accountId: direct.customer.id, requestId: 'bench', region: undefined, store: server.app.store, secrets: server.app.secrets, now: server.app.now };
     await ActivateHardware.handle({ ...ctx, accountId: warm.customer.id }, { Hardware: warm.entries(1) });
     const handlerRate = await drive(batches, (k) => ActivateHardware.handle(ctx, { Hardware: direct.entries(k) }));
-    return { dialect, 'SDK → server (devices/s)': fmt(sdkRate), 'handler alone (devices/s)': fmt(handlerRate) };
+    return {
+      dialect,
+      'SDK in its own process → server': fmt(apartRate),
+      'SDK in the server process': fmt(sdkRate),
+      'handler alone': fmt(handlerRate),
+    };
   } finally {
     await server.close();
   }
 }
 
-console.log(`ActivateHardware, ${batches} batches of ${BATCH} entries, ${concurrency} in flight`);
+console.log(`ActivateHardware, ${batches} batches of ${BATCH} entries, ${concurrency} in flight; devices activated per second`);
 table([await run('sqlite'), await run('postgres')]);

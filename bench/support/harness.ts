@@ -2,16 +2,23 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadResult, LoadSpec } from './load.ts';
+import type { ActivateClientResult, ActivateClientSpec } from './activate-client.ts';
 
 const run = promisify(execFile);
 
-/** Drives a server with autocannon from a separate process and returns its summary. */
-export async function load(spec: LoadSpec): Promise<LoadResult> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'load.ts'), JSON.stringify(spec)], {
+/** Runs a bench/support script in its own process with a JSON spec; resolves to its last output line, parsed. */
+async function inOwnProcess<R>(script: string, spec: unknown): Promise<R> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, script), JSON.stringify(spec)], {
     maxBuffer: 1024 * 1024,
   });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as LoadResult;
+  return JSON.parse(stdout.trim().split('\n').pop()!) as R;
 }
+
+/** Drives a server with autocannon from a separate process and returns its summary. */
+export const load = (spec: LoadSpec): Promise<LoadResult> => inOwnProcess('load.ts', spec);
+
+/** Drives ActivateHardware with the official SDK from a separate process. */
+export const activateFromClientProcess = (spec: ActivateClientSpec): Promise<ActivateClientResult> => inOwnProcess('activate-client.ts', spec);
 
 /** Formats a number with thousands separators and fixed decimals. */
 export const fmt = (value: number, decimals = 0): string =>
