@@ -32,6 +32,9 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   });
 
   await app.register(async (gateway) => {
+    // The gateways write their own line per call, with its RequestId, and Fastify's request lines
+    // are off: a pino child per request would never be written to.
+    gateway.setChildLoggerFactory((logger) => logger);
     // Signatures are over the exact bytes, so the gateway never lets a parser touch the body.
     gateway.removeAllContentTypeParsers();
     gateway.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));

@@ -6,7 +6,9 @@ const EMPTY = Buffer.alloc(0);
 /** The request as the wire delivered it: Node keeps the raw target and header values for us. */
 export function toRawRequest(request: FastifyRequest): RawRequest {
   const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
+  // for…in rather than Object.entries: no array per header on every request.
+  for (const name in request.headers) {
+    const value = request.headers[name];
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return {

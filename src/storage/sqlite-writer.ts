@@ -22,7 +22,14 @@ interface WriterReply {
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
 }
 
-type WriterRequest = { readonly sql: string; readonly parameters: readonly unknown[] } | { readonly pragma: string };
+type WriterRequest =
+  | {
+      readonly sql: string;
+      readonly parameters: readonly unknown[];
+      /** Refused unless the writer's connection is inside a transaction (see RoutedConnection.begin). */
+      readonly inTransaction?: boolean;
+    }
+  | { readonly pragma: string };
 
 /**
  * The thread that owns a file store's writing connection. Started on first use and again after
@@ -201,16 +208,23 @@ class SplitSqliteDriver implements Driver {
     await (connection as RoutedConnection).begin();
   }
 
+  // A transaction ends at COMMIT or ROLLBACK, not when Kysely releases the connection: inside
+  // db.connection() (as the Migrator uses on SQLite) one connection runs a transaction and then
+  // more statements on its own.
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'));
+    // A failed COMMIT leaves the transaction open for the ROLLBACK Kysely sends next.
+    (connection as RoutedConnection).end();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     try {
       await connection.executeQuery(CompiledQuery.raw('rollback'));
     } catch (error) {
-      // SQLite already rolled back (some errors end the transaction), or the writer thread was lost.
-      if (!(error instanceof Error && /no transaction is active/.test(error.message))) throw error;
+      // SQLite already rolled back (some errors end the transaction), BEGIN failed, or the writer thread was lost.
+      if (!(error instanceof Error && /no transaction is active|did not begin/.test(error.message))) throw error;
+    } finally {
+      (connection as RoutedConnection).end();
     }
   }
 
@@ -237,6 +251,8 @@ class RoutedConnection implements DatabaseConnection {
   readonly #writer: WriterThread;
   readonly #lock: WriteLock;
   #release: (() => void) | undefined;
+  /** The BEGIN sent ahead of the transaction's first statement, until that statement has heard of it. */
+  #begun: Promise<WriterReply> | undefined;
 
   constructor(reader: SplitSqliteOptions['reader'], writer: WriterThread, lock: WriteLock) {
     this.#reader = reader;
@@ -244,14 +260,23 @@ class RoutedConnection implements DatabaseConnection {
     this.#lock = lock;
   }
 
+  /**
+   * Takes the write lock and sends BEGIN without waiting for it: the first statement follows in
+   * the same queue, which saves the transaction a round trip to the writer thread while it holds
+   * the lock. Statements are marked as belonging to a transaction, and the writer refuses them
+   * outside one, so a failed BEGIN can never let them run on their own.
+   */
   async begin(): Promise<void> {
     this.#release = await this.#lock.acquire();
     // IMMEDIATE takes SQLite's write lock up front: another process's writer (a CLI command) makes
     // this wait for busy_timeout instead of failing halfway when a read turns into a write.
-    await runOnWriter(this.#writer, { sql: 'begin immediate', parameters: [] });
+    this.#begun = runOnWriter(this.#writer, { sql: 'begin immediate', parameters: [] });
+    // Heard by the first statement; until then, not an unhandled rejection.
+    this.#begun.catch(() => {});
   }
 
   end(): void {
+    this.#begun = undefined;
     this.#release?.();
     this.#release = undefined;
   }
@@ -260,10 +285,20 @@ class RoutedConnection implements DatabaseConnection {
     if (!this.#release && SelectQueryNode.is(compiled.query)) {
       return { rows: this.#reader.prepare(compiled.sql).all(compiled.parameters) as R[] };
     }
-    if (this.#release) return toResult(await runOnWriter(this.#writer, compiled));
+    if (this.#release) {
+      const reply = runOnWriter(this.#writer, { sql: compiled.sql, parameters: compiled.parameters, inTransaction: true });
+      const begun = this.#begun;
+      this.#begun = undefined;
+      if (begun) {
+        // A failed BEGIN is the error to report; the statement's refusal only follows from it.
+        reply.catch(() => {});
+        await begun;
+      }
+      return toResult(await reply);
+    }
     const release = await this.#lock.acquire();
     try {
-      return toResult(await runOnWriter(this.#writer, compiled));
+      return toResult(await runOnWriter(this.#writer, { sql: compiled.sql, parameters: compiled.parameters }));
     } finally {
       release();
     }

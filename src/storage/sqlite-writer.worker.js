@@ -27,7 +27,9 @@ function prepare(sql) {
   return statement;
 }
 
-function execute({ sql, parameters }) {
+function execute({ sql, parameters, inTransaction }) {
+  // BEGIN is sent ahead without waiting: should it have failed, its transaction's statements must not run on their own.
+  if (inTransaction && !db.inTransaction) throw new Error('not run: the transaction it belongs to did not begin');
   const statement = prepare(sql);
   if (statement.reader) return { rows: statement.all(parameters) };
   const { changes, lastInsertRowid } = statement.run(parameters);

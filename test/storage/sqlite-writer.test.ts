@@ -56,6 +56,46 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
     expect((await readA()).value).toBe(0);
   });
 
+  it('when BEGIN fails, the statements sent after it do not run on their own', { timeout: 30_000 }, async () => {
+    // Another process holds the write lock past busy_timeout (5 s), so BEGIN fails; it lets go a
+    // second later, while the transaction's INSERT, already queued behind BEGIN, could still run.
+    const otherProcess = new SQLite(join(dir, 'writer.db'));
+    otherProcess.prepare('begin immediate').run();
+    const letGo = setTimeout(() => {
+      otherProcess.prepare('rollback').run();
+      otherProcess.close();
+    }, 6_000);
+    try {
+      const failure = await store.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`insert into counters (name, value) values ('lost', 1)`.execute(trx);
+        })
+        .catch((error: unknown) => error);
+      expect((failure as { code?: string }).code).toBe('SQLITE_BUSY');
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 6_500));
+      clearTimeout(letGo);
+    }
+    const { rows } = await sql<{ n: number }>`select count(*) as n from counters where name = 'lost'`.execute(store.db);
+    expect(rows[0]!.n).toBe(0);
+    // And the store goes on working.
+    await sql`insert into counters (name, value) values ('after', 1)`.execute(store.db);
+  });
+
+  it('on one held connection, a transaction ends at its commit: later statements run on their own and others may write', async () => {
+    await store.db.connection().execute(async (connection) => {
+      await connection.transaction().execute(async (trx) => {
+        await sql`update counters set value = 1 where name = 'a'`.execute(trx);
+      });
+      await sql`insert into counters (name, value) values ('b', 2)`.execute(connection);
+      // A write from outside the held connection is not stuck behind a lock that transaction kept.
+      await sql`insert into counters (name, value) values ('c', 3)`.execute(store.db);
+    });
+    const { rows } = await sql<{ n: number }>`select count(*) as n from counters`.execute(store.db);
+    expect(rows[0]!.n).toBe(3);
+  });
+
   it('concurrent read-modify-write transactions never lose an update', async () => {
     await Promise.all(
       Array.from({ length: 25 }, () =>

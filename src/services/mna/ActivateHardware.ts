@@ -7,7 +7,6 @@ import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../protocols/tencent/errors.ts';
 import { activatedTerm } from './licensing.ts';
 import { checkDeviceFields, newDevice, settleDataKey, type SettledDataKey } from './device-fields.ts';
-import { newDeviceId } from './ids.ts';
 import { accountKeys, dataKeyDigester } from './key-material.ts';
 import { checkBatch, checkSerial, checkText, entryError, firstProblem, invalidValue, assertValid, type Check } from './validation.ts';
 import { vendorAccountsByName } from './store/vendors.ts';
@@ -23,8 +22,6 @@ type Entry = Static<typeof mnaSpec.structs.ActivateHardware>;
 interface Prepared extends SettledDataKey {
   readonly entry: Entry;
   readonly at: (field: string) => string;
-  /** Chosen up front: the claim records it on the hardware row. */
-  readonly deviceId: string;
   readonly problem: Check;
 }
 
@@ -47,12 +44,15 @@ export const ActivateHardware = defineTencentAction({
     const prepared = Hardware.map((entry, i): Prepared => {
       const at = (field: string) => `Hardware.${i}.${field}`;
       const problem = firstProblem(checkSerial(at('SN'), entry.SN), checkDeviceFields(at, entry), checkText(at('Description'), entry.Description));
-      return { entry, at, deviceId: newDeviceId(), ...settleDataKey(digest, entry.DataKey), problem };
+      return { entry, at, ...settleDataKey(ctx, digest, entry.DataKey), problem };
     });
     const invalid = prepared.find((p) => p.problem);
     if (invalid) throw (await firstFailure(ctx, prepared)) ?? invalid.problem;
+    // A vendor name never changes owner once registered, so it is resolved before the transaction,
+    // which then holds the write lock only for the claim and the insert.
+    const vendors = await vendorAccountsByName(ctx.store.db, Hardware.map((entry) => entry.Vendor));
     try {
-      return { HardwareInfo: await ctx.store.db.transaction().execute((trx) => activate(ctx, trx, prepared)) };
+      return { HardwareInfo: await ctx.store.db.transaction().execute((trx) => activate(ctx, trx, prepared, vendors)) };
     } catch (error) {
       const rule = brokenUniqueRule(error);
       if (!(error instanceof BatchConflict) && rule === undefined && !isForeignKeyViolation(error)) throw error;
@@ -66,9 +66,8 @@ export const ActivateHardware = defineTencentAction({
   },
 });
 
-async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: readonly Prepared[]) {
+async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: readonly Prepared[], vendors: ReadonlyMap<string, string>) {
   const now = ctx.now();
-  const vendors = await vendorAccountsByName(trx, prepared.map((p) => p.entry.Vendor));
   const groupIds = prepared.flatMap((p) => (p.entry.GroupId === undefined ? [] : [p.entry.GroupId]));
   const groups = await groupNames(trx, ctx.accountId, groupIds);
   if (groupIds.some((id) => !groups.has(id))) throw new BatchConflict();
@@ -93,10 +92,10 @@ async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: rea
     for (const row of rows) claimed.set(`${vendorAccountId}\n${row.sn}`, row);
   }
 
-  const devices = prepared.map(({ entry, deviceId, dataKey, digest }) => {
+  const devices = prepared.map(({ entry, ...settled }) => {
     const hardware = claimed.get(`${vendors.get(entry.Vendor)}\n${entry.SN}`)!;
     const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
-    return newDevice(ctx, { ...entry, deviceId, dataKey, digest, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
+    return newDevice({ ...entry, ...settled, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
   });
   // Inserting in name order keeps concurrent batches from deadlocking on the unique name index.
   await insertDevices(

@@ -2,7 +2,6 @@ import { defineTencentAction } from '../tencent-action.ts';
 import { mnaSpec } from '../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../protocols/tencent/errors.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
-import { newDeviceId } from './ids.ts';
 import { accountKeys, dataKeyDigester, presetKeyEncrypter, signingKey } from './key-material.ts';
 import { assertValid, checkText } from './validation.ts';
 import { noSuchGroup, ownGroup } from './ownership.ts';
@@ -26,8 +25,8 @@ export const AddDevice = defineTencentAction({
     const encrypt = params.Encrypted ? presetKeyEncrypter(ctx, keys) : undefined;
     if (params.Encrypted && !encrypt) throw new TencentError('InternalError.UndefinedEncryptedKey');
     const signer = await signingKey(ctx, keys);
-    const settled = settleDataKey(dataKeyDigester(ctx, keys), params.DataKey);
-    const row = newDevice(ctx, { ...params, ...settled, deviceId: newDeviceId(), remark: params.Remark ?? '', term: params.LicensePayMode ?? 0, hardwareId: null, now: ctx.now() });
+    const settled = settleDataKey(ctx, dataKeyDigester(ctx, keys), params.DataKey);
+    const row = newDevice({ ...params, ...settled, remark: params.Remark ?? '', term: params.LicensePayMode ?? 0, hardwareId: null, now: ctx.now() });
     try {
       await insertDevices(db, ctx.accountId, [row]);
     } catch (error) {

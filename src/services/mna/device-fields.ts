@@ -1,6 +1,7 @@
 import type { ActionContext } from '../action-context.ts';
 import type { MnaDeviceRow } from './tables.ts';
 import { generateDataKey, sealDataKey } from './key-material.ts';
+import { newDeviceId } from './ids.ts';
 import { checkDataKey, checkName, checkOneOf, firstProblem, type Check } from './validation.ts';
 
 /** AccessScope: 0 public cloud gateway, 1 private gateway, 2 both. */
@@ -31,29 +32,34 @@ export function checkDeviceFields(at: (field: string) => string, fields: DeviceF
   );
 }
 
-/** A DataKey as a device will hold it: the given or a generated one, and its digest. */
+/** A new device's id and DataKey as its row will hold them: the key digested and sealed to the id. */
 export interface SettledDataKey {
+  readonly deviceId: string;
   readonly dataKey: string;
   readonly digest: string;
+  readonly sealed: string;
 }
 
-/** The caller's DataKey, or a fresh one; digested once, for the checks and the row alike. */
-export function settleDataKey(digest: (dataKey: string) => string, given: string | undefined): SettledDataKey {
+/**
+ * Picks the device id and settles its DataKey (the caller's, or a fresh one): digested once, for
+ * the checks and the row alike, and sealed before any transaction starts, so the crypto never
+ * runs while the database's write lock is held.
+ */
+export function settleDataKey(ctx: ActionContext, digest: (dataKey: string) => string, given: string | undefined): SettledDataKey {
+  const deviceId = newDeviceId();
   const dataKey = given ?? generateDataKey();
-  return { dataKey, digest: digest(dataKey) };
+  return { deviceId, dataKey, digest: digest(dataKey), sealed: sealDataKey(ctx.secrets, deviceId, dataKey) };
 }
 
-/** A new device row: the DataKey sealed to it, its digest kept for uniqueness. */
+/** A new device row for a settled id and DataKey. */
 export function newDevice(
-  ctx: ActionContext,
-  fields: DeviceFields & SettledDataKey & { readonly deviceId: string; readonly remark: string; readonly term: number; readonly hardwareId: string | null; readonly now: number },
+  fields: DeviceFields & SettledDataKey & { readonly remark: string; readonly term: number; readonly hardwareId: string | null; readonly now: number },
 ): Omit<MnaDeviceRow, 'account_id'> {
-  const { deviceId } = fields;
   return {
-    device_id: deviceId,
+    device_id: fields.deviceId,
     device_name: fields.DeviceName,
     remark: fields.remark,
-    data_key_sealed: sealDataKey(ctx.secrets, deviceId, fields.dataKey),
+    data_key_sealed: fields.sealed,
     data_key_digest: fields.digest,
     access_scope: fields.AccessScope ?? 0,
     license_pay_mode: fields.term,

@@ -126,9 +126,10 @@ const hardwareBySerial = preparedQuery((db: Kysely<Database>, vendorName: string
     .selectFrom('mna_vendors as v')
     .innerJoin('mna_hardware as h', (join) => join.onRef('h.account_id', '=', 'v.account_id').on('h.sn', '=', sn))
     .select(['v.account_id as vendor_account_id', 'h.license_charging_mode', 'h.owner_account_id', 'h.device_id'])
-    .where('v.name', '=', vendorName)
-    // At most one row by the unique indexes; LIMIT lets SQLite stop without probing for a second.
-    .limit(1),
+    // At most one row by the unique indexes on vendor name and (account_id, sn). No LIMIT: Kysely
+    // binds it as a parameter, and SQLite recompiles a statement each time a LIMIT parameter is
+    // bound, which tripled the cost of this read.
+    .where('v.name', '=', vendorName),
 );
 
 export async function findHardwareBySerial(db: Kysely<Database>, vendorName: string, sn: string): Promise<HardwareLookup | undefined> {
