@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from
 import type { Database } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { SplitSqliteDialect } from './sqlite-writer.ts';
+import { allowDirectReads } from './prepared-query.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -52,13 +53,15 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
     dialect?.checkpointInline().catch((failure: unknown) => onBackgroundError(failure, 'SQLite could not turn inline checkpoints back on'));
     onBackgroundError(error, 'SQLite checkpointer stopped; checkpointing inline again');
   });
+  const reader = withStatementCache(connection);
   dialect = new SplitSqliteDialect({
     file,
-    reader: withStatementCache(connection),
+    reader,
     checkpointsElsewhere: true,
     onWriterFailure: (error) => onBackgroundError(error, 'SQLite writer thread lost; the next write starts another'),
   });
   const db = new Kysely<Database>({ dialect });
+  allowDirectReads(db, (sql, parameters) => reader.prepare(sql).all(parameters));
   return {
     db,
     dialect: 'sqlite',

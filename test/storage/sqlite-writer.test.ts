@@ -6,6 +6,9 @@ import SQLite from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { isUniqueViolation, openStore, type Store } from '../../src/storage/database.ts';
 import { SplitSqliteDialect } from '../../src/storage/sqlite-writer.ts';
+import { migrateToLatest } from '../../src/storage/migrate.ts';
+import { preparedQuery } from '../../src/storage/prepared-query.ts';
+import type { Database } from '../../src/storage/schema.ts';
 
 let dir: string;
 let store: Store;
@@ -134,6 +137,26 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
     store = openStore({ location: join(dir, 'writer.db') });
     const { rows } = await sql<{ n: number }>`select count(*) as n from counters`.execute(store.db);
     expect(rows[0]!.n).toBe(3);
+  });
+});
+
+describe('prepared reads on a SQLite file store', () => {
+  it('outside a transaction read the committed state directly; inside one, its own uncommitted writes', async () => {
+    const store = openStore({ location: join(dir, 'prepared.db') });
+    try {
+      await migrateToLatest(store);
+      await store.db.insertInto('accounts').values({ id: '1', name: 'before', status: 'active', created_at: 1 }).execute();
+      const nameOf = preparedQuery((db: Kysely<Database>, id: string) => db.selectFrom('accounts').select('name').where('id', '=', id));
+      expect(await nameOf(store.db, '1')).toEqual([{ name: 'before' }]);
+      await store.db.transaction().execute(async (trx) => {
+        await trx.updateTable('accounts').set({ name: 'inside' }).where('id', '=', '1').execute();
+        expect(await nameOf(trx, '1')).toEqual([{ name: 'inside' }]);
+        expect(await nameOf(store.db, '1')).toEqual([{ name: 'before' }]);
+      });
+      expect(await nameOf(store.db, '1')).toEqual([{ name: 'inside' }]);
+    } finally {
+      await store.close();
+    }
   });
 });
 
