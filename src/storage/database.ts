@@ -47,21 +47,18 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
   }
   // Reads only: writes go through the writer thread's connection.
   connection.pragma('query_only = ON');
-  let dialect: SplitSqliteDialect | undefined = undefined;
-  const checkpointer = startCheckpointer(file, checkpointEveryMs, (error) => {
-    // Without its checkpointer the WAL would grow forever: checkpoint inline again.
-    dialect?.checkpointInline().catch((failure: unknown) => onBackgroundError(failure, 'SQLite could not turn inline checkpoints back on'));
-    onBackgroundError(error, 'SQLite checkpointer stopped; checkpointing inline again');
-  });
-  const reader = withStatementCache(connection);
-  dialect = new SplitSqliteDialect({
+  const dialect = new SplitSqliteDialect({
     file,
-    reader,
-    checkpointsElsewhere: true,
+    reader: withStatementCache(connection),
     onWriterFailure: (error) => onBackgroundError(error, 'SQLite writer thread lost; the next write starts another'),
   });
+  const checkpointer = startCheckpointer(file, checkpointEveryMs, (error) => {
+    // Without its checkpointer the WAL would grow forever: checkpoint inline again.
+    dialect.checkpointInline().catch((failure: unknown) => onBackgroundError(failure, 'SQLite could not turn inline checkpoints back on'));
+    onBackgroundError(error, 'SQLite checkpointer stopped; checkpointing inline again');
+  });
   const db = new Kysely<Database>({ dialect });
-  allowDirectReads(db, (sql, parameters) => reader.prepare(sql).all(parameters));
+  allowDirectReads(db, dialect.read);
   return {
     db,
     dialect: 'sqlite',

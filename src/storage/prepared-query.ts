@@ -44,8 +44,7 @@ export function preparedQuery<A extends readonly Arg[], R>(build: (db: Kysely<Da
   // otherwise change the compiled SQL.
   const templates = new WeakMap<DialectAdapter, Map<number, Template>>();
 
-  function template(db: Kysely<Database>, arity: number): Template {
-    const adapter = db.getExecutor().adapter;
+  function template(db: Kysely<Database>, adapter: DialectAdapter, arity: number): Template {
     let byArity = templates.get(adapter);
     if (!byArity) templates.set(adapter, (byArity = new Map()));
     let found = byArity.get(arity);
@@ -65,9 +64,10 @@ export function preparedQuery<A extends readonly Arg[], R>(build: (db: Kysely<Da
 
   /** Runs the query with these arguments; resolves to its rows. */
   return async (db: Kysely<Database>, ...args: A): Promise<R[]> => {
-    const { compiled, slots, isSelect } = template(db, args.length);
+    const adapter = db.getExecutor().adapter;
+    const { compiled, slots, isSelect } = template(db, adapter, args.length);
     const parameters = slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot]));
-    const direct = isSelect && !db.isTransaction ? directReads.get(db.getExecutor().adapter) : undefined;
+    const direct = isSelect && !db.isTransaction ? directReads.get(adapter) : undefined;
     if (direct) return direct(compiled.sql, parameters) as R[];
     const result = await db.executeQuery<R>({ ...compiled, parameters });
     return result.rows;

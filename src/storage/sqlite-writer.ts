@@ -12,6 +12,7 @@ import {
   type QueryResult,
   type SqliteDatabase,
 } from 'kysely';
+import type { DirectRead } from './prepared-query.ts';
 
 /** What the writer thread answers (see sqlite-writer.worker.js). */
 interface WriterReply {
@@ -22,14 +23,12 @@ interface WriterReply {
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
 }
 
-type WriterRequest =
-  | {
-      readonly sql: string;
-      readonly parameters: readonly unknown[];
-      /** Refused unless the writer's connection is inside a transaction (see RoutedConnection.begin). */
-      readonly inTransaction?: boolean;
-    }
-  | { readonly pragma: string };
+interface WriterRequest {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  /** Refused unless the writer's connection is inside a transaction (see RoutedConnection.begin). */
+  readonly inTransaction?: boolean;
+}
 
 /**
  * The thread that owns a file store's writing connection. Started on first use and again after
@@ -37,7 +36,8 @@ type WriterRequest =
  */
 class WriterThread {
   readonly #file: string;
-  #checkpointsElsewhere: boolean;
+  /** Until the checkpointer thread is lost, commits leave the WAL to it. */
+  #checkpointsElsewhere = true;
   readonly #onFailure: (error: unknown) => void;
   readonly #pending = new Map<number, { resolve(reply: WriterReply): void; reject(error: unknown): void }>();
   #worker: Worker | undefined;
@@ -45,9 +45,8 @@ class WriterThread {
   #nextId = 1;
   #closing = false;
 
-  constructor(file: string, checkpointsElsewhere: boolean, onFailure: (error: unknown) => void) {
+  constructor(file: string, onFailure: (error: unknown) => void) {
     this.#file = file;
-    this.#checkpointsElsewhere = checkpointsElsewhere;
     this.#onFailure = onFailure;
   }
 
@@ -88,7 +87,7 @@ class WriterThread {
   /** Makes commits checkpoint the WAL themselves, now and on any thread started later. */
   async checkpointInline(): Promise<void> {
     this.#checkpointsElsewhere = false;
-    if (this.#worker) await runOnWriter(this, { pragma: 'wal_autocheckpoint = 1000' });
+    if (this.#worker) await runOnWriter(this, { sql: 'pragma wal_autocheckpoint = 1000', parameters: [] });
   }
 
   #lost(worker: Worker, error: unknown): void {
@@ -144,8 +143,6 @@ export interface SplitSqliteOptions {
   readonly file: string;
   /** The main thread's connection, used for reads outside transactions. */
   readonly reader: SqliteDatabase;
-  /** True when a checkpointer thread copies the WAL back, so commits must not. */
-  readonly checkpointsElsewhere: boolean;
   readonly onWriterFailure: (error: unknown) => void;
 }
 
@@ -155,7 +152,8 @@ export interface SplitSqliteOptions {
  * time blocked every other request. Here transactions and writes run on the writer thread while the
  * event loop goes on, and reads outside transactions stay on the main thread's connection, where a
  * point read is cheaper than a message round trip. WAL gives those reads the last committed state,
- * as a separate PostgreSQL connection would see it.
+ * as a separate PostgreSQL connection would see it. Commits leave the WAL to a checkpointer thread
+ * (sqlite-checkpointer.ts) until told otherwise.
  */
 export class SplitSqliteDialect implements Dialect {
   readonly #options: SplitSqliteOptions;
@@ -163,8 +161,11 @@ export class SplitSqliteDialect implements Dialect {
 
   constructor(options: SplitSqliteOptions) {
     this.#options = options;
-    this.#writer = new WriterThread(options.file, options.checkpointsElsewhere, options.onWriterFailure);
+    this.#writer = new WriterThread(options.file, options.onWriterFailure);
   }
+
+  /** Runs a SELECT at once on the main thread's connection, outside any transaction. */
+  readonly read: DirectRead = (sql, parameters) => this.#options.reader.prepare(sql).all(parameters);
 
   /** For when the checkpointer thread is gone: commits copy the WAL back themselves again. */
   checkpointInline(): Promise<void> {
@@ -176,7 +177,7 @@ export class SplitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new SplitSqliteDriver(this.#options.reader, this.#writer);
+    return new SplitSqliteDriver(this.#options.reader, this.read, this.#writer);
   }
 
   createQueryCompiler() {
@@ -190,18 +191,20 @@ export class SplitSqliteDialect implements Dialect {
 
 class SplitSqliteDriver implements Driver {
   readonly #reader: SplitSqliteOptions['reader'];
+  readonly #read: DirectRead;
   readonly #writer: WriterThread;
   readonly #lock = new WriteLock();
 
-  constructor(reader: SplitSqliteOptions['reader'], writer: WriterThread) {
+  constructor(reader: SplitSqliteOptions['reader'], read: DirectRead, writer: WriterThread) {
     this.#reader = reader;
+    this.#read = read;
     this.#writer = writer;
   }
 
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<RoutedConnection> {
-    return new RoutedConnection(this.#reader, this.#writer, this.#lock);
+    return new RoutedConnection(this.#read, this.#writer, this.#lock);
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
@@ -247,15 +250,15 @@ class SplitSqliteDriver implements Driver {
  * one statement.
  */
 class RoutedConnection implements DatabaseConnection {
-  readonly #reader: SplitSqliteOptions['reader'];
+  readonly #read: DirectRead;
   readonly #writer: WriterThread;
   readonly #lock: WriteLock;
   #release: (() => void) | undefined;
   /** The BEGIN sent ahead of the transaction's first statement, until that statement has heard of it. */
   #begun: Promise<WriterReply> | undefined;
 
-  constructor(reader: SplitSqliteOptions['reader'], writer: WriterThread, lock: WriteLock) {
-    this.#reader = reader;
+  constructor(read: DirectRead, writer: WriterThread, lock: WriteLock) {
+    this.#read = read;
     this.#writer = writer;
     this.#lock = lock;
   }
@@ -283,7 +286,7 @@ class RoutedConnection implements DatabaseConnection {
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.#release && SelectQueryNode.is(compiled.query)) {
-      return { rows: this.#reader.prepare(compiled.sql).all(compiled.parameters) as R[] };
+      return { rows: this.#read(compiled.sql, compiled.parameters) as R[] };
     }
     if (this.#release) {
       const reply = runOnWriter(this.#writer, { sql: compiled.sql, parameters: compiled.parameters, inTransaction: true });

@@ -1,7 +1,7 @@
 // The SQLite writer thread: owns the connection that every write and every transaction of a file
 // store goes through (see sqlite-writer.ts). Plain JavaScript so the thread starts without a
-// TypeScript loader. Messages: { id, sql, parameters } → { id, rows } | { id, changes,
-// lastInsertRowid } | { id, error }; { id, pragma } → { id, rows }; 'close' closes the connection.
+// TypeScript loader. Messages: { id, sql, parameters, inTransaction? } → { id, rows } |
+// { id, changes, lastInsertRowid } | { id, error }; 'close' closes the connection.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -43,8 +43,7 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    const result = message.pragma === undefined ? execute(message) : { rows: db.pragma(message.pragma) };
-    parentPort.postMessage({ id: message.id, ...result });
+    parentPort.postMessage({ id: message.id, ...execute(message) });
   } catch (error) {
     // Errors do not keep their own properties across threads: send what callers inspect.
     parentPort.postMessage({ id: message.id, error: { name: error.name, message: error.message, code: error.code } });

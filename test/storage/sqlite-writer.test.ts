@@ -162,7 +162,7 @@ describe('prepared reads on a SQLite file store', () => {
 
 describe('the writer thread itself', () => {
   const openDialect = (file: string, onWriterFailure: (error: unknown) => void = () => {}) => {
-    const dialect = new SplitSqliteDialect({ file, reader: new SQLite(':memory:'), checkpointsElsewhere: true, onWriterFailure });
+    const dialect = new SplitSqliteDialect({ file, reader: new SQLite(':memory:'), onWriterFailure });
     return { dialect, db: new Kysely<unknown>({ dialect }) };
   };
 

@@ -46,18 +46,18 @@ export const ActivateHardware = defineTencentAction({
       const problem = firstProblem(checkSerial(at('SN'), entry.SN), checkDeviceFields(at, entry), checkText(at('Description'), entry.Description));
       return { entry, at, ...settleDataKey(ctx, digest, entry.DataKey), problem };
     });
-    const invalid = prepared.find((p) => p.problem);
-    if (invalid) throw (await firstFailure(ctx, prepared)) ?? invalid.problem;
     // A vendor name never changes owner once registered, so it is resolved before the transaction,
     // which then holds the write lock only for the claim and the insert.
     const vendors = await vendorAccountsByName(ctx.store.db, Hardware.map((entry) => entry.Vendor));
+    const invalid = prepared.find((p) => p.problem);
+    if (invalid) throw (await firstFailure(ctx, prepared, vendors)) ?? invalid.problem;
     try {
       return { HardwareInfo: await ctx.store.db.transaction().execute((trx) => activate(ctx, trx, prepared, vendors)) };
     } catch (error) {
       const rule = brokenUniqueRule(error);
       if (!(error instanceof BatchConflict) && rule === undefined && !isForeignKeyViolation(error)) throw error;
       // Rolled back: explain with fresh reads which entry failed first.
-      const failure = await firstFailure(ctx, prepared);
+      const failure = await firstFailure(ctx, prepared, vendors);
       if (failure) throw failure;
       if (rule === 'mna_devices_name_unique') throw new TencentError('InternalError.DuplicateDeviceName');
       if (error instanceof BatchConflict) throw new TencentError('OperationDenied.HardwareHasActivated');
@@ -122,10 +122,9 @@ async function activate(ctx: ActionContext, trx: Kysely<Database>, prepared: rea
 }
 
 /** The first failing entry's error, judged on the committed state (read-only). */
-async function firstFailure(ctx: ActionContext, prepared: readonly Prepared[]): Promise<TencentError | undefined> {
+async function firstFailure(ctx: ActionContext, prepared: readonly Prepared[], vendors: ReadonlyMap<string, string>): Promise<TencentError | undefined> {
   const { db } = ctx.store;
   const entries = prepared.map((p) => p.entry);
-  const vendors = await vendorAccountsByName(db, entries.map((e) => e.Vendor));
   const states = new Map<string, Awaited<ReturnType<typeof hardwareStates>>>();
   for (const vendorAccountId of new Set(vendors.values())) {
     const sns = entries.filter((e) => vendors.get(e.Vendor) === vendorAccountId).map((e) => e.SN);
