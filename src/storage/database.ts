@@ -5,6 +5,7 @@ import type { Database } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { SplitSqliteDialect } from './sqlite-writer.ts';
 import { allowDirectReads } from './prepared-query.ts';
+import { writeInTransaction, type GuardedStatement } from './atomic-write.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -12,6 +13,8 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: Dialect;
+  /** Runs the statements in one transaction: all of them, or none when one fails or misses its expected change count. */
+  writeAtomically(statements: readonly GuardedStatement[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,7 +46,7 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
     // An in-memory database lives on one connection only: it stays on the event loop.
     connection.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', writeAtomically: (statements) => writeInTransaction(db, statements), close: () => db.destroy() };
   }
   // Reads only: writes go through the writer thread's connection.
   connection.pragma('query_only = ON');
@@ -62,6 +65,7 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
   return {
     db,
     dialect: 'sqlite',
+    writeAtomically: (statements) => dialect.writeAtomically(statements),
     close: async () => {
       await db.destroy();
       await checkpointer.stop();
@@ -104,7 +108,7 @@ function openPostgres(url: string, max: number, onBackgroundError: NonNullable<S
   // Node would exit. The pool replaces the client, and /readyz reports an unreachable database.
   pool.on('error', (error) => onBackgroundError(error, 'PostgreSQL dropped an idle pooled connection'));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', writeAtomically: (statements) => writeInTransaction(db, statements), close: () => db.destroy() };
 }
 
 /** True when the database answers a trivial query; used by /readyz. */

@@ -8,7 +8,6 @@ interface Template {
   readonly compiled: CompiledQuery;
   /** For each compiled parameter: the index of the argument it takes, or -1 for a constant. */
   readonly slots: readonly number[];
-  readonly isSelect: boolean;
 }
 
 /** Runs a SELECT synchronously on a connection of the store's own, outside any transaction. */
@@ -56,22 +55,27 @@ export function preparedQuery<A extends readonly Arg[], R>(build: (db: Kysely<Da
       );
       const used = new Set(slots);
       for (let i = 0; i < arity; i++) if (!used.has(i)) throw new Error(`preparedQuery: argument ${i} does not reach the query`);
-      found = { compiled, slots, isSelect: SelectQueryNode.is(compiled.query) };
+      found = { compiled, slots };
       byArity.set(arity, found);
     }
     return found;
   }
 
-  /** Runs the query with these arguments; resolves to its rows. */
-  return async (db: Kysely<Database>, ...args: A): Promise<R[]> => {
-    const adapter = db.getExecutor().adapter;
-    const { compiled, slots, isSelect } = template(db, adapter, args.length);
+  /** The compiled query with these arguments bound. */
+  function compile(db: Kysely<Database>, args: A): CompiledQuery<R> {
+    const { compiled, slots } = template(db, db.getExecutor().adapter, args.length);
     const parameters = slots.map((slot, i) => (slot < 0 ? compiled.parameters[i] : args[slot]));
-    const direct = isSelect && !db.isTransaction ? directReads.get(adapter) : undefined;
-    if (direct) return direct(compiled.sql, parameters) as R[];
-    const result = await db.executeQuery<R>({ ...compiled, parameters });
-    return result.rows;
-  };
+    return { ...compiled, parameters } as CompiledQuery<R>;
+  }
+
+  /** Runs the query with these arguments; resolves to its rows. */
+  async function run(db: Kysely<Database>, ...args: A): Promise<R[]> {
+    const query = compile(db, args);
+    const direct = !db.isTransaction && SelectQueryNode.is(query.query) ? directReads.get(db.getExecutor().adapter) : undefined;
+    if (direct) return direct(query.sql, query.parameters) as R[];
+    return (await db.executeQuery<R>(query)).rows;
+  }
+  return Object.assign(run, { compile: (db: Kysely<Database>, ...args: A) => compile(db, args) });
 }
 
 /**
@@ -87,8 +91,12 @@ export function preparedInsert<T extends keyof Database & string, C extends keyo
     // The rows are built from the column list, which TypeScript cannot follow through Object.fromEntries.
     return db.insertInto(table).values(rows as never);
   });
-  return async (db: Kysely<Database>, rows: readonly Pick<Insertable<Database[T]>, C>[]): Promise<void> => {
-    if (rows.length === 0) return;
-    await insert(db, ...rows.flatMap((row) => columns.map((column) => row[column] as Arg)));
+  const values = (rows: readonly Pick<Insertable<Database[T]>, C>[]) => rows.flatMap((row) => columns.map((column) => row[column] as Arg));
+  return {
+    async run(db: Kysely<Database>, rows: readonly Pick<Insertable<Database[T]>, C>[]): Promise<void> {
+      if (rows.length > 0) await insert(db, ...values(rows));
+    },
+    /** The compiled INSERT of these (one or more) rows. */
+    compile: (db: Kysely<Database>, rows: readonly Pick<Insertable<Database[T]>, C>[]): CompiledQuery => insert.compile(db, ...values(rows)),
   };
 }

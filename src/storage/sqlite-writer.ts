@@ -13,6 +13,7 @@ import {
   type SqliteDatabase,
 } from 'kysely';
 import type { DirectRead } from './prepared-query.ts';
+import type { GuardedStatement } from './atomic-write.ts';
 
 /** What the writer thread answers (see sqlite-writer.worker.js). */
 interface WriterReply {
@@ -23,12 +24,14 @@ interface WriterReply {
   readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
 }
 
-interface WriterRequest {
-  readonly sql: string;
-  readonly parameters: readonly unknown[];
-  /** Refused unless the writer's connection is inside a transaction (see RoutedConnection.begin). */
-  readonly inTransaction?: boolean;
-}
+type WriterRequest =
+  | {
+      readonly sql: string;
+      readonly parameters: readonly unknown[];
+      /** Refused unless the writer's connection is inside a transaction (see RoutedConnection.begin). */
+      readonly inTransaction?: boolean;
+    }
+  | { readonly atomic: readonly { readonly sql: string; readonly parameters: readonly unknown[]; readonly expectedChanges?: number }[] };
 
 /**
  * The thread that owns a file store's writing connection. Started on first use and again after
@@ -125,7 +128,7 @@ async function runOnWriter(writer: WriterThread, request: WriterRequest): Promis
   return reply;
 }
 
-/** A FIFO lock: one transaction (or lone write) at a time on the writing connection. */
+/** A FIFO lock: one transaction, atomic write or lone write at a time on the writing connection. */
 class WriteLock {
   #tail: Promise<void> = Promise.resolve();
 
@@ -158,6 +161,7 @@ export interface SplitSqliteOptions {
 export class SplitSqliteDialect implements Dialect {
   readonly #options: SplitSqliteOptions;
   readonly #writer: WriterThread;
+  readonly #lock = new WriteLock();
 
   constructor(options: SplitSqliteOptions) {
     this.#options = options;
@@ -166,6 +170,20 @@ export class SplitSqliteDialect implements Dialect {
 
   /** Runs a SELECT at once on the main thread's connection, outside any transaction. */
   readonly read: DirectRead = (sql, parameters) => this.#options.reader.prepare(sql).all(parameters);
+
+  /**
+   * Runs the statements as one transaction in a single message to the writer thread: the write
+   * lock is held for one round trip, not one per statement (see atomic-write.ts).
+   */
+  async writeAtomically(statements: readonly GuardedStatement[]): Promise<void> {
+    const atomic = statements.map(({ query, expectedChanges }) => ({ sql: query.sql, parameters: query.parameters, expectedChanges }));
+    const release = await this.#lock.acquire();
+    try {
+      await runOnWriter(this.#writer, { atomic });
+    } finally {
+      release();
+    }
+  }
 
   /** For when the checkpointer thread is gone: commits copy the WAL back themselves again. */
   checkpointInline(): Promise<void> {
@@ -177,7 +195,7 @@ export class SplitSqliteDialect implements Dialect {
   }
 
   createDriver(): Driver {
-    return new SplitSqliteDriver(this.#options.reader, this.read, this.#writer);
+    return new SplitSqliteDriver(this.#options.reader, this.read, this.#writer, this.#lock);
   }
 
   createQueryCompiler() {
@@ -193,12 +211,13 @@ class SplitSqliteDriver implements Driver {
   readonly #reader: SplitSqliteOptions['reader'];
   readonly #read: DirectRead;
   readonly #writer: WriterThread;
-  readonly #lock = new WriteLock();
+  readonly #lock: WriteLock;
 
-  constructor(reader: SplitSqliteOptions['reader'], read: DirectRead, writer: WriterThread) {
+  constructor(reader: SplitSqliteOptions['reader'], read: DirectRead, writer: WriterThread, lock: WriteLock) {
     this.#reader = reader;
     this.#read = read;
     this.#writer = writer;
+    this.#lock = lock;
   }
 
   async init(): Promise<void> {}

@@ -1,7 +1,8 @@
 // The SQLite writer thread: owns the connection that every write and every transaction of a file
 // store goes through (see sqlite-writer.ts). Plain JavaScript so the thread starts without a
 // TypeScript loader. Messages: { id, sql, parameters, inTransaction? } → { id, rows } |
-// { id, changes, lastInsertRowid } | { id, error }; 'close' closes the connection.
+// { id, changes, lastInsertRowid } | { id, error }; { id, atomic: [{ sql, parameters,
+// expectedChanges? }] } → { id } | { id, error } (see atomic-write.ts); 'close' closes the connection.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -36,6 +37,19 @@ function execute({ sql, parameters, inTransaction }) {
   return { changes, lastInsertRowid };
 }
 
+// One message, one transaction: nothing else runs on this connection until it commits or rolls back.
+const writeAtomically = db.transaction((statements) => {
+  statements.forEach(({ sql, parameters, expectedChanges }, index) => {
+    const { changes } = prepare(sql).run(parameters);
+    if (expectedChanges !== undefined && changes !== expectedChanges) {
+      throw Object.assign(new Error(`statement ${index} of an atomic write changed ${changes} rows where ${expectedChanges} were expected`), {
+        code: 'FLEETGATE_UNMET_EXPECTATION',
+      });
+    }
+  });
+  return {};
+});
+
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();
@@ -43,7 +57,9 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    parentPort.postMessage({ id: message.id, ...execute(message) });
+    // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
+    const reply = message.atomic ? writeAtomically.immediate(message.atomic) : execute(message);
+    parentPort.postMessage({ id: message.id, ...reply });
   } catch (error) {
     // Errors do not keep their own properties across threads: send what callers inspect.
     parentPort.postMessage({ id: message.id, error: { name: error.name, message: error.message, code: error.code } });

@@ -16,12 +16,12 @@ describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
 
   it('a multi-row insert compiled for one row count serves that count, and another count gets its own', async () => {
     const { db } = opened.store;
-    await insertAccounts(db, [{ id: '1', name: 'one', status: 'active', created_at: 1 }]);
-    await insertAccounts(db, [
+    await insertAccounts.run(db, [{ id: '1', name: 'one', status: 'active', created_at: 1 }]);
+    await insertAccounts.run(db, [
       { id: '2', name: 'two', status: 'active', created_at: 2 },
       { id: '3', name: 'three', status: 'disabled', created_at: 3 },
     ]);
-    await insertAccounts(db, [{ id: '4', name: 'four', status: 'active', created_at: 4 }]);
+    await insertAccounts.run(db, [{ id: '4', name: 'four', status: 'active', created_at: 4 }]);
     const rows = await db.selectFrom('accounts').selectAll().where('id', 'in', ['1', '2', '3', '4']).orderBy('id').execute();
     expect(rows.map((r) => [r.id, r.name, r.status, Number(r.created_at)])).toEqual([
       ['1', 'one', 'active', 1],

@@ -92,7 +92,7 @@ const insertDeviceRows = preparedInsert('mna_devices', [
 ]);
 
 export async function insertDevices(db: Kysely<Database>, accountId: string, rows: readonly Omit<MnaDeviceRow, 'account_id'>[]): Promise<void> {
-  await insertDeviceRows(
+  await insertDeviceRows.run(
     db,
     rows.map((row) => ({ ...row, account_id: accountId })),
   );

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sql, type CompiledQuery } from 'kysely';
+import { isUniqueViolation, openStore, type Store } from '../../src/storage/database.ts';
+import { isUnmetExpectation } from '../../src/storage/atomic-write.ts';
+import { freshPostgresSchema } from '../support/databases.ts';
+
+/** Every kind of store: a SQLite file (writer thread), in-memory SQLite and PostgreSQL. */
+const STORES = {
+  'SQLite file': async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetgate-atomic-'));
+    return { store: openStore({ location: join(dir, 'atomic.db') }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  },
+  'in-memory SQLite': async () => ({ store: openStore({ location: ':memory:' }), cleanup: async () => {} }),
+  PostgreSQL: async () => {
+    const schema = await freshPostgresSchema();
+    return { store: openStore({ location: schema.url }), cleanup: schema.drop };
+  },
+} satisfies Record<string, () => Promise<{ store: Store; cleanup: () => Promise<void> }>>;
+
+describe.each(Object.entries(STORES))('atomic writes on %s', (_, open) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, cleanup } = await open());
+    await sql`create table counters (name text primary key, value integer not null)`.execute(store.db);
+    await sql`insert into counters (name, value) values ('a', 0), ('b', 0)`.execute(store.db);
+  });
+  afterEach(async () => {
+    await store.close();
+    await cleanup();
+  });
+
+  const compiled = (query: { compile(db: Store['db']): CompiledQuery }) => query.compile(store.db);
+  const setValue = (name: string, value: number) => compiled(sql`update counters set value = ${value} where name = ${name}`);
+  const insert = (name: string) => compiled(sql`insert into counters (name, value) values (${name}, 1)`);
+  const values = async () => (await sql<{ name: string; value: number }>`select name, value from counters order by name`.execute(store.db)).rows.map((r) => [r.name, Number(r.value)]);
+
+  it('runs every statement, in order, when each changes the rows it is expected to', async () => {
+    await store.writeAtomically([{ query: setValue('a', 1), expectedChanges: 1 }, { query: insert('c') }, { query: setValue('a', 2) }]);
+    expect(await values()).toEqual([['a', 2], ['b', 0], ['c', 1]]);
+  });
+
+  it('writes nothing when a statement misses its expected change count, and says so', async () => {
+    const failure = await store.writeAtomically([{ query: setValue('a', 1), expectedChanges: 1 }, { query: insert('c') }, { query: setValue('missing', 1), expectedChanges: 1 }]).catch((error: unknown) => error);
+    expect(isUnmetExpectation(failure)).toBe(true);
+    expect(await values()).toEqual([['a', 0], ['b', 0]]);
+  });
+
+  it('writes nothing when a later statement breaks a constraint, and passes the database error on', async () => {
+    const failure = await store.writeAtomically([{ query: setValue('b', 9) }, { query: insert('a') }]).catch((error: unknown) => error);
+    expect(isUniqueViolation(failure)).toBe(true);
+    expect(isUnmetExpectation(failure)).toBe(false);
+    expect(await values()).toEqual([['a', 0], ['b', 0]]);
+  });
+
+  it('never interleaves with a transaction: it waits for an open one to commit', async () => {
+    let inside!: () => void;
+    const held = new Promise<void>((resolve) => (inside = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const transaction = store.db.transaction().execute(async (trx) => {
+      await sql`update counters set value = value + 10 where name = 'a'`.execute(trx);
+      inside();
+      await finished;
+      await sql`update counters set value = value * 2 where name = 'a'`.execute(trx);
+    });
+    await held;
+    const atomic = store.writeAtomically([{ query: compiled(sql`update counters set value = value + 1 where name = 'a'`), expectedChanges: 1 }]);
+    finish();
+    await Promise.all([transaction, atomic]);
+    // (0 + 10) * 2 + 1: the atomic write ran after the transaction, not between its statements.
+    expect(await values()).toEqual([['a', 21], ['b', 0]]);
+  });
+});
