@@ -26,9 +26,9 @@ export const AddDevice = defineTencentAction({
     if (params.Encrypted && !encrypt) throw new TencentError('InternalError.UndefinedEncryptedKey');
     const signer = await signingKey(ctx, keys);
     const settled = settleDataKey(ctx, dataKeyDigester(ctx, keys), params.DataKey);
-    const row = newDevice({ ...params, ...settled, remark: params.Remark ?? '', term: params.LicensePayMode ?? 0, hardwareId: null, now: ctx.now() });
+    const row = newDevice(params, settled, { accountId: ctx.accountId, remark: params.Remark ?? '', term: params.LicensePayMode ?? 0, hardwareId: null, now: ctx.now() });
     try {
-      await insertDevices(db, ctx.accountId, [row]);
+      await insertDevices.run(db, [row]);
     } catch (error) {
       const rule = brokenUniqueRule(error);
       if (rule === 'mna_devices_name_unique') throw new TencentError('InternalError.DuplicateDeviceName');

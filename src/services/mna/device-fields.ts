@@ -51,21 +51,31 @@ export function settleDataKey(ctx: ActionContext, digest: (dataKey: string) => s
   return { deviceId, dataKey, digest: digest(dataKey), sealed: sealDataKey(ctx.secrets, deviceId, dataKey) };
 }
 
+/** What a new device row takes beyond its fields and DataKey. */
+export interface DeviceOrigin {
+  readonly accountId: string;
+  readonly remark: string;
+  /** The license term it gets (LicensePayMode). */
+  readonly term: number;
+  /** The activated hardware it is, or null for AddDevice. */
+  readonly hardwareId: string | null;
+  readonly now: number;
+}
+
 /** A new device row for a settled id and DataKey. */
-export function newDevice(
-  fields: DeviceFields & SettledDataKey & { readonly remark: string; readonly term: number; readonly hardwareId: string | null; readonly now: number },
-): Omit<MnaDeviceRow, 'account_id'> {
+export function newDevice(fields: DeviceFields, settled: SettledDataKey, origin: DeviceOrigin): MnaDeviceRow {
   return {
-    device_id: fields.deviceId,
+    device_id: settled.deviceId,
+    account_id: origin.accountId,
     device_name: fields.DeviceName,
-    remark: fields.remark,
-    data_key_sealed: fields.sealed,
-    data_key_digest: fields.digest,
+    remark: origin.remark,
+    data_key_sealed: settled.sealed,
+    data_key_digest: settled.digest,
     access_scope: fields.AccessScope ?? 0,
-    license_pay_mode: fields.term,
+    license_pay_mode: origin.term,
     flow_trunc: fields.FlowTrunc ?? 0,
     group_id: fields.GroupId ?? null,
-    hardware_id: fields.hardwareId,
-    created_at: fields.now,
+    hardware_id: origin.hardwareId,
+    created_at: origin.now,
   };
 }

@@ -76,7 +76,8 @@ export async function listDevices(
   return { total: Number(counted.n), rows };
 }
 
-const insertDeviceRows = preparedInsert('mna_devices', [
+/** Inserts devices, one statement for the whole list (`run`), or compiles that statement for an atomic write. */
+export const insertDevices = preparedInsert('mna_devices', [
   'device_id',
   'account_id',
   'device_name',
@@ -90,13 +91,6 @@ const insertDeviceRows = preparedInsert('mna_devices', [
   'hardware_id',
   'created_at',
 ]);
-
-export async function insertDevices(db: Kysely<Database>, accountId: string, rows: readonly Omit<MnaDeviceRow, 'account_id'>[]): Promise<void> {
-  await insertDeviceRows.run(
-    db,
-    rows.map((row) => ({ ...row, account_id: accountId })),
-  );
-}
 
 /** Device names among `names` the account already uses. */
 export async function takenDeviceNames(db: Kysely<Database>, accountId: string, names: readonly string[]): Promise<Set<string>> {

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { preparedQuery } from '../../../storage/prepared-query.ts';
+import type { GuardedStatement } from '../../../storage/atomic-write.ts';
 import type { Database } from '../../../storage/schema.ts';
 import type { HardwareStatus, MnaHardwareRow } from '../tables.ts';
 import type { PageWindow } from '../validation.ts';
@@ -145,53 +146,62 @@ export async function findActivationTerm(db: Kysely<Database>, ownerAccountId: s
   return (await activationTerm(db, ownerAccountId, deviceId))[0]?.license_pay_mode;
 }
 
-/** Hardware state by SN for one vendor, for explaining why an activation cannot proceed. */
-export async function hardwareStates(
-  db: Kysely<Database>,
-  vendorAccountId: string,
-  sns: readonly string[],
-): Promise<Map<string, { readonly status: HardwareStatus }>> {
-  if (sns.length === 0) return new Map();
-  const rows = await db.selectFrom('mna_hardware').select(['sn', 'status']).where('account_id', '=', vendorAccountId).where('sn', 'in', [...new Set(sns)]).execute();
-  return new Map(rows.map((row) => [row.sn, { status: row.status }]));
+/** What activating a vendor's hardware needs to know about it. */
+export interface ActivationCandidate {
+  readonly hardware_id: string;
+  readonly sn: string;
+  readonly status: HardwareStatus;
+  readonly license_charging_mode: number;
 }
 
-/** One SN to claim and the id of the device it will become. */
+const candidatesBySerial = preparedQuery((db: Kysely<Database>, vendorAccountId: string, ...sns: string[]) =>
+  db.selectFrom('mna_hardware').select(['hardware_id', 'sn', 'status', 'license_charging_mode']).where('account_id', '=', vendorAccountId).where('sn', 'in', sns),
+);
+
+/** The vendor's hardware with these SNs, by SN (one read on the (account_id, sn) index). */
+export async function activationCandidates(db: Kysely<Database>, vendorAccountId: string, sns: readonly string[]): Promise<Map<string, ActivationCandidate>> {
+  if (sns.length === 0) return new Map();
+  const rows = await candidatesBySerial(db, vendorAccountId, ...new Set(sns));
+  return new Map(rows.map((row) => [row.sn, row]));
+}
+
+/** A piece of hardware to claim, by the SN and id it was read with, and the id of the device it becomes. */
 export interface HardwareClaim {
   readonly sn: string;
+  readonly hardwareId: string;
   readonly deviceId: string;
 }
 
 /**
- * Marks the vendor's to-be-activated hardware with these SNs as activated by `ownerAccountId`,
- * each recording its device, in one conditional UPDATE: a row another activation already claimed
- * is not returned, which is how exactly one of several concurrent activations wins. A hardware row
- * holds one device_id, so one device per hardware follows.
+ * The statement that marks the vendor's to-be-activated hardware with these SNs as activated by
+ * `ownerAccountId`, each recording its device, for an atomic write that must change exactly one
+ * row per claim: hardware another activation claimed first changes nothing, which is how exactly
+ * one of several concurrent activations wins. A hardware row holds one device_id, so one device
+ * per hardware follows. Each row must still have the id it was read with (an SN given to other
+ * hardware in between changes nothing); its license charging mode never changes after AddHardware.
  */
-export async function claimHardware(
-  db: Kysely<Database>,
-  vendorAccountId: string,
-  claims: readonly HardwareClaim[],
-  ownerAccountId: string,
-  now: number,
-): Promise<{ hardware_id: string; sn: string; license_charging_mode: number }[]> {
-  if (claims.length === 0) return [];
-  return claimSerials(db, vendorAccountId, ownerAccountId, now, ...claims.flatMap((claim) => [claim.sn, claim.deviceId]));
+export function hardwareClaim(db: Kysely<Database>, vendorAccountId: string, ownerAccountId: string, now: number, claims: readonly HardwareClaim[]): GuardedStatement {
+  const query = claimBySerial.compile(db, vendorAccountId, ownerAccountId, now, ...claims.flatMap((claim) => [claim.sn, claim.hardwareId, claim.deviceId]));
+  return { query, expectedChanges: claims.length };
 }
 
-const claimSerials = preparedQuery((db: Kysely<Database>, vendorAccountId: string, ownerAccountId: string, now: number, ...serialsAndDevices: string[]) => {
-  const sns = serialsAndDevices.filter((_, i) => i % 2 === 0);
-  // Each row gets its own device: CASE sn WHEN ? THEN ? … END. Written as SQL because Kysely's
-  // case builder copies every branch at each step, which for 100 entries costs more than the UPDATE.
-  const branches = sns.map((sn, i) => sql`when ${sn} then ${serialsAndDevices[2 * i + 1]!}`);
-  const deviceOfSerial = sql<string>`case ${sql.ref('sn')} ${sql.join(branches, sql` `)} end`;
+const claimBySerial = preparedQuery((db: Kysely<Database>, vendorAccountId: string, ownerAccountId: string, now: number, ...claims: string[]) => {
+  const sns = claims.filter((_, i) => i % 3 === 0);
+  // CASE sn WHEN ? THEN ? … END, written as SQL because Kysely's case builder copies every branch
+  // at each step, which for 100 entries costs more than the UPDATE.
+  const bySerial = (offset: number) => sql<string>`case ${sql.ref('sn')} ${sql.join(
+    sns.map((sn, i) => sql`when ${sn} then ${claims[3 * i + offset]!}`),
+    sql` `,
+  )} end`;
+  // Searched by (account_id, sn): with a long IN list of hardware ids, SQLite's planner prefers
+  // scanning all of the vendor's hardware on another index.
   return db
     .updateTable('mna_hardware')
-    .set({ status: 2, activated_at: now, owner_account_id: ownerAccountId, device_id: deviceOfSerial })
+    .set({ status: 2, activated_at: now, owner_account_id: ownerAccountId, device_id: bySerial(2) })
     .where('account_id', '=', vendorAccountId)
     .where('sn', 'in', sns)
     .where('status', '=', 1)
-    .returning(['hardware_id', 'sn', 'license_charging_mode']);
+    .where('hardware_id', '=', bySerial(1));
 });
 
 /** Returns hardware the owner activated to the to-be-activated state (its device was deleted). */
