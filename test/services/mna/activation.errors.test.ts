@@ -93,9 +93,25 @@ describe.each(DIALECTS)('MNA ActivateHardware, documented errors (%s)', (dialect
     expect(notExist.message).toContain('Hardware.1.SN');
     const badKey = await rejectsWith(activate(entry(ok, { DataKey: '!' }), entry(unique('ghost'))), 'InvalidParameterValue');
     expect(badKey.message).toContain('Hardware.0.DataKey');
-    // Entry 0 fails only on its name, which is found after the write was attempted; entry 1 is already activated.
+    // Entry 0 fails only on its name, which the checks before the write do not read; entry 1 is already activated.
     const nameFirst = await rejectsWith(activate(entry(ok, { DeviceName: taken }), entry(activated)), 'InternalError.DuplicateDeviceName');
     expect(nameFirst.message).toContain('Hardware.0.DeviceName');
     expect(await statusOf(ok)).toBe(1);
+  });
+
+  it('a DataKey twice in the batch is InvalidParameterValue on the second entry, and nothing is activated', async () => {
+    const [a, b] = [unique('dk1'), unique('dk2')];
+    await world.addHardware([a, b]);
+    const key = Buffer.from(unique('shared-key')).toString('base64');
+    const error = await rejectsWith(activate(entry(a, { DataKey: key }), entry(b, { DataKey: key })), 'InvalidParameterValue');
+    expect(error.message).toContain('Hardware.1.DataKey');
+    expect([await statusOf(a), await statusOf(b)]).toEqual([1, 1]);
+  });
+
+  it('a rejected batch writes nothing, not even the key row of an account that never had one', async () => {
+    const newcomer = await world.party();
+    await rejectsWith(newcomer.client.ActivateHardware({ Hardware: [entry(unique('ghost'))] }), 'OperationDenied.HardwareNotExist');
+    const keyRows = await world.server.app.store.db.selectFrom('mna_account_keys').select('account_id').where('account_id', '=', newcomer.account.id).execute();
+    expect(keyRows).toEqual([]);
   });
 });
