@@ -11,6 +11,7 @@ import {
   parseTencentRequest,
   requestLanguage,
   successBody,
+  Tc3KeyCache,
   type TencentLanguage,
 } from '../protocols/tencent/index.ts';
 import { requestId as newRequestId } from '../core/ids.ts';
@@ -48,6 +49,7 @@ const NONCE_TTL_SECONDS = 660;
  * `Content-Type: application/json`, as every official SDK requires.
  */
 export function createTencentGateway(runtime: Runtime, routes: readonly TencentRoute[]) {
+  const tc3Keys = new Tc3KeyCache();
   const byVersion = new Map(routes.map((route) => [route.spec.version, route]));
   const implemented = new Map(
     routes.map((route) => [route.spec.version, new Map(route.product.actions.map((action) => [action.name, action]))]),
@@ -71,7 +73,7 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     call.language = request.language;
     const key = await runtime.keyRing.find('tencent', request.secretId);
     if (!key) throw new TencentError('AuthFailure.SecretIdNotFound');
-    if (!request.verify(key.secret)) throw new TencentError('AuthFailure.SignatureFailure');
+    if (!request.verify(key.secret, tc3Keys)) throw new TencentError('AuthFailure.SignatureFailure');
     call.accountId = key.accountId;
     const { service, implementation } = resolve(request.version, request.action, request.region);
     call.product = service;

@@ -12,6 +12,7 @@ export { iotcloudSpec } from './specs/iotcloud-2021-04-08.ts';
 export { parseTencentRequest, requestLanguage, TENCENT_LIMITS } from './request.ts';
 export type { ParamSource, TencentRequest, TencentSignatureKind } from './request.ts';
 export { decodeParams } from './params.ts';
+export { Tc3KeyCache } from './tc3.ts';
 export { JSON_CONTENT_TYPE, errorBody, successBody } from './envelope.ts';
 export { flattenParams, signTc3Request, signV1Request } from './sign.ts';
 export type { FlatValue, Tc3SignOptions, V1SignOptions } from './sign.ts';

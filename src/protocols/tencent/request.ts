@@ -3,7 +3,7 @@ import type { RawRequest } from '../raw-request.ts';
 import { TencentError } from './errors.ts';
 import type { TencentLanguage } from './messages.ts';
 import { parseJsonObject } from './json.ts';
-import { parseTc3Authorization, verifyTc3 } from './tc3.ts';
+import { parseTc3Authorization, verifyTc3, type Tc3KeyCache } from './tc3.ts';
 import { verifyV1 } from './v1.ts';
 import type { FlatPairs, V1SignatureMethod } from './v1.ts';
 
@@ -30,8 +30,8 @@ export interface TencentRequest {
   readonly token: string | undefined;
   /** v1: `SecretId:Nonce:Timestamp`, to refuse a replay (§1.5); TC3 has no nonce: undefined. */
   readonly replayKey: string | undefined;
-  /** True when the request was signed with `secretKey` (constant-time compare). */
-  readonly verify: (secretKey: string) => boolean;
+  /** True when the request was signed with `secretKey` (constant-time compare); TC3 keeps derived keys in `keys` if given. */
+  readonly verify: (secretKey: string, keys?: Tc3KeyCache) => boolean;
   readonly params: ParamSource;
 }
 
@@ -171,7 +171,7 @@ function parseTc3(raw: RawRequest, method: string, authorization: string, nowSec
     timestamp,
     token: present(raw.headers['x-tc-token']?.trim()),
     replayKey: undefined,
-    verify: (secretKey) => verifyTc3(signed, auth, secretKey),
+    verify: (secretKey, keys) => verifyTc3(signed, auth, secretKey, keys),
     params,
   };
 }

@@ -94,20 +94,45 @@ export interface Tc3Request {
 }
 
 /**
- * PROTOCOL.md §1.3 server verification: canonical headers from the SignedHeaders list with raw
- * values trimmed and lower-cased; `host` tried as received, then without its port (the Node SDK
- * signs the hostname, Go and Python the endpoint with port); canonical query = raw query; payload
- * hash over the raw body, or SHA256("UNSIGNED-PAYLOAD") when X-TC-Content-SHA256 says so; the
- * service label taken from the scope as sent; scope date = UTC date of the timestamp.
+ * Derived TC3 keys (SecretSigning) by SecretId, scope date and service, and which form of `host`
+ * the client signed last: a verifier that keeps one skips three of the five HMACs of a request
+ * and, for clients that sign the host without its port, a second attempt. Bounded: emptied when full.
  */
-export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey: string): boolean {
+export class Tc3KeyCache {
+  readonly #entries = new Map<string, { secretKey: string; signingKey: Buffer; portless: boolean }>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  /** The entry for this scope, derived anew when the SecretKey is not the one it was derived from. */
+  entry(auth: Tc3Authorization, secretKey: string): { readonly signingKey: Buffer; portless: boolean } {
+    const scope = `${auth.secretId}\n${auth.date}\n${auth.service}`;
+    let entry = this.#entries.get(scope);
+    if (entry?.secretKey !== secretKey) {
+      if (this.#entries.size >= this.capacity) this.#entries.clear();
+      entry = { secretKey, signingKey: tc3SigningKey(secretKey, auth.date, auth.service), portless: false };
+      this.#entries.set(scope, entry);
+    }
+    return entry;
+  }
+}
+
+/**
+ * PROTOCOL.md §1.3 server verification: canonical headers from the SignedHeaders list with raw
+ * values trimmed and lower-cased; `host` as received and without its port (the Node SDK signs the
+ * hostname, Go and Python the endpoint with port), the form the key's client used last tried
+ * first; canonical query = raw query; payload hash over the raw body, or SHA256("UNSIGNED-PAYLOAD")
+ * when X-TC-Content-SHA256 says so; the service label taken from the scope as sent; scope date =
+ * UTC date of the timestamp.
+ */
+export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey: string, keys?: Tc3KeyCache): boolean {
   if (auth.date !== utcDate(Number(request.timestamp))) return false;
   const unsigned = request.headers['x-tc-content-sha256']?.trim() === 'UNSIGNED-PAYLOAD';
   const payloadHash = unsigned ? UNSIGNED_PAYLOAD_HASH : sha256Hex(request.body);
   const receivedHost = request.headers.host ?? '';
-  const hosts = receivedHost === stripPort(receivedHost) ? [receivedHost] : [receivedHost, stripPort(receivedHost)];
-  const signingKey = tc3SigningKey(secretKey, auth.date, auth.service);
-  return hosts.some((host) => {
+  const portless = stripPort(receivedHost);
+  const entry = keys?.entry(auth, secretKey) ?? { signingKey: tc3SigningKey(secretKey, auth.date, auth.service), portless: false };
+  const hosts = receivedHost === portless ? [receivedHost] : entry.portless ? [portless, receivedHost] : [receivedHost, portless];
+  const matched = hosts.find((host) => {
     const canonicalHeaders = auth.signedHeaders
       .split(';')
       .map((name) => {
@@ -124,6 +149,9 @@ export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey
       signedHeaders: auth.signedHeaders,
       payloadHash,
     });
-    return safeEqual(signWithKey(signingKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
+    return safeEqual(signWithKey(entry.signingKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
   });
+  if (matched === undefined) return false;
+  if (receivedHost !== portless) entry.portless = matched === portless;
+  return true;
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { RawRequest } from '../../../src/protocols/raw-request.ts';
 import { parseTencentRequest, TENCENT_LIMITS } from '../../../src/protocols/tencent/request.ts';
-import { NOW, SECRET_KEY, editForm, tc3, v1 } from './fixtures.ts';
+import { Tc3KeyCache } from '../../../src/protocols/tencent/tc3.ts';
+import { NOW, SECRET_ID, SECRET_KEY, editForm, tc3, v1 } from './fixtures.ts';
 
 function fails(raw: RawRequest, code: string, params?: Record<string, unknown>, now = NOW) {
   let thrown: unknown;
@@ -196,6 +198,39 @@ describe('TC3 verification rules (PROTOCOL.md §1.3 recipe)', () => {
     const raw = tc3({ headers: { 'x-tc-traceid': 'abc' }, extraSignedHeaders: ['x-tc-traceid'] });
     expect(parseTencentRequest(raw, NOW).verify(SECRET_KEY)).toBe(true);
     expect(parseTencentRequest(withHeaders(raw, { 'x-tc-traceid': undefined }), NOW).verify(SECRET_KEY)).toBe(false);
+  });
+});
+
+describe('TC3 verification with a Tc3KeyCache', () => {
+  const OTHER_ID = 'AKIDotherotherotherotherotherEXAMPLE';
+  /** Requests that differ in everything the cache keys on or remembers: SecretId, date, service, host form. */
+  const request = fc.record({
+    secretId: fc.constantFrom(SECRET_ID, OTHER_ID),
+    timestamp: fc.constantFrom(NOW, NOW + 86_400),
+    host: fc.constantFrom('127.0.0.1:41071', 'localhost:41071', 'mna.fleetgate.test'),
+    signHostWithPort: fc.boolean(),
+    signedWith: fc.constantFrom(SECRET_KEY, 'AnotherSecretKeyAnotherSecretKey'),
+  });
+
+  it('accepts and refuses exactly what verification without one does, in any order and through evictions', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(request, fc.constantFrom(SECRET_KEY, 'AnotherSecretKeyAnotherSecretKey')), { maxLength: 30 }), fc.integer({ min: 1, max: 4 }), (calls, capacity) => {
+        const keys = new Tc3KeyCache(capacity);
+        for (const [{ signedWith, ...options }, verifiedWith] of calls) {
+          const parsed = parseTencentRequest(tc3({ ...options, secretKey: signedWith }), options.timestamp);
+          expect(parsed.verify(verifiedWith, keys)).toBe(parsed.verify(verifiedWith));
+          expect(parsed.verify(verifiedWith)).toBe(signedWith === verifiedWith);
+        }
+      }),
+    );
+  });
+
+  it('a SecretKey changed under the same SecretId is derived anew: signatures by the old key stop verifying', () => {
+    const keys = new Tc3KeyCache();
+    const rotated = 'RotatedSecretKeyRotatedSecretKey';
+    expect(parseTencentRequest(tc3(), NOW).verify(SECRET_KEY, keys)).toBe(true);
+    expect(parseTencentRequest(tc3(), NOW).verify(rotated, keys)).toBe(false);
+    expect(parseTencentRequest(tc3({ secretKey: rotated }), NOW).verify(rotated, keys)).toBe(true);
   });
 });
 
