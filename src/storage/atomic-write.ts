@@ -21,7 +21,8 @@ export async function writeInTransaction(db: Kysely<Database>, statements: reado
   await db.transaction().execute(async (trx) => {
     for (const [index, { query, expectedChanges }] of statements.entries()) {
       const result = await trx.executeQuery(query);
-      const changes = Number(result.numAffectedRows ?? 0n);
+      // Kysely's SQLite driver counts no changes for a statement that returns rows (RETURNING): it returns one per changed row.
+      const changes = result.numAffectedRows === undefined ? result.rows.length : Number(result.numAffectedRows);
       if (expectedChanges !== undefined && changes !== expectedChanges) {
         throw Object.assign(new Error(`statement ${index} of an atomic write changed ${changes} rows where ${expectedChanges} were expected`), { code: UNMET_EXPECTATION });
       }

@@ -38,7 +38,7 @@ function execute({ sql, parameters, inTransaction }) {
 }
 
 // One message, one transaction: nothing else runs on this connection until it commits or rolls back.
-const writeAtomically = db.transaction((statements) => {
+const transact = db.transaction((statements) => {
   statements.forEach(({ sql, parameters, expectedChanges }, index) => {
     const { changes } = prepare(sql).run(parameters);
     if (expectedChanges !== undefined && changes !== expectedChanges) {
@@ -50,6 +50,13 @@ const writeAtomically = db.transaction((statements) => {
   return {};
 });
 
+function writeAtomically(statements) {
+  // Inside an open transaction better-sqlite3 would nest this as a savepoint that commits with the outer one.
+  if (db.inTransaction) throw new Error('not run: an atomic write cannot join an open transaction');
+  // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
+  return transact.immediate(statements);
+}
+
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();
@@ -57,8 +64,7 @@ parentPort.on('message', (message) => {
     return;
   }
   try {
-    // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
-    const reply = message.atomic ? writeAtomically.immediate(message.atomic) : execute(message);
+    const reply = message.atomic ? writeAtomically(message.atomic) : execute(message);
     parentPort.postMessage({ id: message.id, ...reply });
   } catch (error) {
     // Errors do not keep their own properties across threads: send what callers inspect.

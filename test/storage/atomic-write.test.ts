@@ -43,6 +43,11 @@ describe.each(Object.entries(STORES))('atomic writes on %s', (_, open) => {
     expect(await values()).toEqual([['a', 2], ['b', 0], ['c', 1]]);
   });
 
+  it('counts the rows a statement with RETURNING changed', async () => {
+    await store.writeAtomically([{ query: compiled(sql`update counters set value = 3 where name in ('a', 'b') returning name`), expectedChanges: 2 }]);
+    expect(await values()).toEqual([['a', 3], ['b', 3]]);
+  });
+
   it('writes nothing when a statement misses its expected change count, and says so', async () => {
     const failure = await store.writeAtomically([{ query: setValue('a', 1), expectedChanges: 1 }, { query: insert('c') }, { query: setValue('missing', 1), expectedChanges: 1 }]).catch((error: unknown) => error);
     expect(isUnmetExpectation(failure)).toBe(true);

@@ -95,26 +95,48 @@ export interface Tc3Request {
 
 /**
  * Derived TC3 keys (SecretSigning) by SecretId, scope date and service, and which form of `host`
- * the client signed last: a verifier that keeps one skips three of the five HMACs of a request
- * and, for clients that sign the host without its port, a second attempt. Bounded: emptied when full.
+ * the client signed: a verifier that keeps one skips three of the five HMACs of a request and, for
+ * clients that sign the host without its port, a second attempt. Only a request that verified
+ * leaves an entry, and only with a service label no longer than a host name, so neither a forger
+ * nor a tenant signing huge labels can fill memory. Bounded in entries: emptied when full.
  */
 export class Tc3KeyCache {
-  readonly #entries = new Map<string, { secretKey: string; signingKey: Buffer; portless: boolean }>();
+  readonly #entries = new Map<string, Tc3CachedKey & { readonly secretKey: string }>();
 
   constructor(private readonly capacity = 10_000) {}
 
-  /** The entry for this scope, derived anew when the SecretKey is not the one it was derived from. */
-  entry(auth: Tc3Authorization, secretKey: string): { readonly signingKey: Buffer; portless: boolean } {
-    const scope = `${auth.secretId}\n${auth.date}\n${auth.service}`;
-    let entry = this.#entries.get(scope);
-    if (entry?.secretKey !== secretKey) {
-      if (this.#entries.size >= this.capacity) this.#entries.clear();
-      entry = { secretKey, signingKey: tc3SigningKey(secretKey, auth.date, auth.service), portless: false };
-      this.#entries.set(scope, entry);
-    }
-    return entry;
+  /** How many scopes it holds. */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  /** What a verified request with this scope and SecretKey left, if anything. */
+  lookup(auth: Tc3Authorization, secretKey: string): Tc3CachedKey | undefined {
+    const entry = this.#entries.get(scopeOf(auth));
+    return entry?.secretKey === secretKey ? entry : undefined;
+  }
+
+  /** Keeps the key a request just verified with, and the host form it matched. */
+  remember(auth: Tc3Authorization, secretKey: string, key: Tc3CachedKey): void {
+    if (auth.service.length > MAX_CACHED_SERVICE_LENGTH) return;
+    const scope = scopeOf(auth);
+    const entry = this.#entries.get(scope);
+    if (entry?.secretKey === secretKey && entry.portless === key.portless) return;
+    if (!entry && this.#entries.size >= this.capacity) this.#entries.clear();
+    this.#entries.set(scope, { secretKey, signingKey: key.signingKey, portless: key.portless });
   }
 }
+
+/** A derived key and whether its client signed `host` without the port. */
+export interface Tc3CachedKey {
+  readonly signingKey: Buffer;
+  readonly portless: boolean;
+}
+
+/** The longest DNS name: the SDKs that put the host in the scope put nothing longer there. */
+const MAX_CACHED_SERVICE_LENGTH = 253;
+
+const scopeOf = (auth: Tc3Authorization) => `${auth.secretId}\n${auth.date}\n${auth.service}`;
 
 /**
  * PROTOCOL.md §1.3 server verification: canonical headers from the SignedHeaders list with raw
@@ -130,8 +152,9 @@ export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey
   const payloadHash = unsigned ? UNSIGNED_PAYLOAD_HASH : sha256Hex(request.body);
   const receivedHost = request.headers.host ?? '';
   const portless = stripPort(receivedHost);
-  const entry = keys?.entry(auth, secretKey) ?? { signingKey: tc3SigningKey(secretKey, auth.date, auth.service), portless: false };
-  const hosts = receivedHost === portless ? [receivedHost] : entry.portless ? [portless, receivedHost] : [receivedHost, portless];
+  const cached = keys?.lookup(auth, secretKey);
+  const signingKey = cached?.signingKey ?? tc3SigningKey(secretKey, auth.date, auth.service);
+  const hosts = receivedHost === portless ? [receivedHost] : cached?.portless ? [portless, receivedHost] : [receivedHost, portless];
   const matched = hosts.find((host) => {
     const canonicalHeaders = auth.signedHeaders
       .split(';')
@@ -149,9 +172,9 @@ export function verifyTc3(request: Tc3Request, auth: Tc3Authorization, secretKey
       signedHeaders: auth.signedHeaders,
       payloadHash,
     });
-    return safeEqual(signWithKey(entry.signingKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
+    return safeEqual(signWithKey(signingKey, auth.date, auth.service, request.timestamp, canonical), auth.signature);
   });
   if (matched === undefined) return false;
-  if (receivedHost !== portless) entry.portless = matched === portless;
+  keys?.remember(auth, secretKey, { signingKey, portless: receivedHost !== portless && matched === portless });
   return true;
 }

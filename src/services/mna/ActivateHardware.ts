@@ -51,60 +51,69 @@ export const ActivateHardware = defineTencentAction({
       const at = (field: string) => `Hardware.${i}.${field}`;
       return firstProblem(checkSerial(at('SN'), entry.SN), checkDeviceFields(at, entry), checkText(at('Description'), entry.Description));
     });
-    const facts = await readFacts(ctx, Hardware);
-    const failure = firstFailure(Hardware, problems, facts);
-    // An earlier entry may still fail on a DeviceName or DataKey the account already uses.
-    if (failure) throw (await explainFailure(ctx, Hardware, problems, facts.vendors)) ?? failure;
-
-    // Only a batch that passed its checks creates the account's key row (for the DataKey digests).
-    const digest = dataKeyDigester(ctx, await accountKeys(ctx));
-    const now = ctx.now();
-    const claims = new Map<string, HardwareClaim[]>();
-    const dataKeys: string[] = [];
-    const devices = Hardware.map((entry): MnaDeviceRow => {
-      const vendorAccountId = facts.vendors.get(entry.Vendor)!;
-      const hardware = facts.hardware.get(hardwareKey(vendorAccountId, entry.SN))!;
-      const settled = settleDataKey(ctx, digest, entry.DataKey);
-      dataKeys.push(settled.dataKey);
-      const claimed = claims.get(vendorAccountId);
-      const claim = { sn: entry.SN, hardwareId: hardware.hardware_id, deviceId: settled.deviceId };
-      if (claimed) claimed.push(claim);
-      else claims.set(vendorAccountId, [claim]);
-      const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
-      return newDevice(entry, settled, { accountId: ctx.accountId, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
-    });
-    try {
-      await ctx.store.writeAtomically(activationWrite(ctx, claims, devices, now));
-    } catch (error) {
-      const rule = brokenUniqueRule(error);
-      if (!isUnmetExpectation(error) && rule === undefined && !isForeignKeyViolation(error)) throw error;
-      // Nothing was written: explain with fresh reads which entry failed first.
-      const explained = await explainFailure(ctx, Hardware, problems, facts.vendors);
-      if (explained) throw explained;
-      if (rule === 'mna_devices_name_unique') throw new TencentError('InternalError.DuplicateDeviceName');
-      if (isUnmetExpectation(error)) throw new TencentError('OperationDenied.HardwareHasActivated');
-      throw error;
-    }
-    return {
-      HardwareInfo: Hardware.map((entry, i) => {
-        const row = devices[i]!;
-        return {
-          Vendor: entry.Vendor,
-          SN: entry.SN,
-          DeviceName: row.device_name,
-          Description: row.remark,
-          DataKey: dataKeys[i]!,
-          AccessScope: row.access_scope,
-          LicensePayMode: row.license_pay_mode,
-          GroupId: row.group_id ?? '',
-          GroupName: row.group_id === null ? '' : facts.groups.get(row.group_id)!,
-          FlowTrunc: row.flow_trunc,
-          DeviceId: row.device_id,
-        };
-      }),
-    };
+    // A failed write that fresh reads cannot explain lost a race with a change they no longer show
+    // (an SN given to other hardware in between, a clashing device deleted since): one more try.
+    return (await activate(ctx, Hardware, problems, false)) ?? (await activate(ctx, Hardware, problems, true))!;
   },
 });
+
+/** One try at the batch; undefined when the write failed for a reason gone by the time it is explained, unless `last`. */
+async function activate(ctx: ActionContext, entries: readonly Entry[], problems: readonly Check[], last: boolean) {
+  const facts = await readFacts(ctx, entries);
+  const failure = firstFailure(entries, problems, facts);
+  // An earlier entry may still fail on a DeviceName or DataKey the account already uses.
+  if (failure) throw (await explainFailure(ctx, entries, problems, facts.vendors)) ?? failure;
+
+  // Only a batch that passed its checks creates the account's key row (for the DataKey digests).
+  const digest = dataKeyDigester(ctx, await accountKeys(ctx));
+  const now = ctx.now();
+  const claims = new Map<string, HardwareClaim[]>();
+  const dataKeys: string[] = [];
+  const devices = entries.map((entry): MnaDeviceRow => {
+    const vendorAccountId = facts.vendors.get(entry.Vendor)!;
+    const hardware = facts.hardware.get(hardwareKey(vendorAccountId, entry.SN))!;
+    const settled = settleDataKey(ctx, digest, entry.DataKey);
+    dataKeys.push(settled.dataKey);
+    const claimed = claims.get(vendorAccountId);
+    const claim = { sn: entry.SN, hardwareId: hardware.hardware_id, deviceId: settled.deviceId };
+    if (claimed) claimed.push(claim);
+    else claims.set(vendorAccountId, [claim]);
+    const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
+    return newDevice(entry, settled, { accountId: ctx.accountId, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
+  });
+  try {
+    await ctx.store.writeAtomically(activationWrite(ctx, claims, devices, now));
+  } catch (error) {
+    const rule = brokenUniqueRule(error);
+    if (!isUnmetExpectation(error) && rule === undefined && !isForeignKeyViolation(error)) throw error;
+    // Nothing was written: explain with fresh reads which entry failed first.
+    const explained = await explainFailure(ctx, entries, problems, facts.vendors);
+    if (explained) throw explained;
+    if (!last) return undefined;
+    if (rule === 'mna_devices_name_unique') throw new TencentError('InternalError.DuplicateDeviceName');
+    if (isUnmetExpectation(error)) throw new TencentError('OperationDenied.HardwareHasActivated');
+    throw error;
+  }
+  return {
+    HardwareInfo: entries.map((entry, i) => {
+      const row = devices[i]!;
+      return {
+        Vendor: entry.Vendor,
+        SN: entry.SN,
+        DeviceName: row.device_name,
+        Description: row.remark,
+        DataKey: dataKeys[i]!,
+        AccessScope: row.access_scope,
+        LicensePayMode: row.license_pay_mode,
+        GroupId: row.group_id ?? '',
+        // As read before the write: a rename meanwhile shows in the next read.
+        GroupName: row.group_id === null ? '' : facts.groups.get(row.group_id)!,
+        FlowTrunc: row.flow_trunc,
+        DeviceId: row.device_id,
+      };
+    }),
+  };
+}
 
 /**
  * The claims, vendor by vendor in a fixed order, then the devices in name order. Each claim

@@ -225,6 +225,29 @@ describe('TC3 verification with a Tc3KeyCache', () => {
     );
   });
 
+  it('only a verified request leaves an entry, and only with a service label no longer than a host name', () => {
+    const keys = new Tc3KeyCache();
+    const forged = (service: string) => {
+      const raw = tc3({ service });
+      const auth = raw.headers.authorization!.replace(/Signature=[0-9a-f]{64}/, `Signature=${'0'.repeat(64)}`);
+      return parseTencentRequest(withHeaders(raw, { authorization: auth }), NOW);
+    };
+    for (let i = 0; i < 50; i++) expect(forged(`label-${i}-${'x'.repeat(1000)}`).verify(SECRET_KEY, keys)).toBe(false);
+    expect(keys.size).toBe(0);
+    expect(parseTencentRequest(tc3({ service: 'x'.repeat(254) }), NOW).verify(SECRET_KEY, keys)).toBe(true);
+    expect(keys.size).toBe(0);
+    expect(parseTencentRequest(tc3({ service: 'x'.repeat(253) }), NOW).verify(SECRET_KEY, keys)).toBe(true);
+    expect(keys.size).toBe(1);
+  });
+
+  it('holds at most its capacity of scopes', () => {
+    const keys = new Tc3KeyCache(3);
+    for (let i = 0; i < 10; i++) {
+      expect(parseTencentRequest(tc3({ service: `svc${i}` }), NOW).verify(SECRET_KEY, keys)).toBe(true);
+      expect(keys.size).toBeLessThanOrEqual(3);
+    }
+  });
+
   it('a SecretKey changed under the same SecretId is derived anew: signatures by the old key stop verifying', () => {
     const keys = new Tc3KeyCache();
     const rotated = 'RotatedSecretKeyRotatedSecretKey';
