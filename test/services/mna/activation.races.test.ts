@@ -28,6 +28,12 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
 
   const hardware = (sn: string) => ({ hardware_id: newHardwareId(), sn, license_charging_mode: 1, description: '', status: 1 as const, created_at: 1, activated_at: null, owner_account_id: null });
 
+  /** The DeviceIds and DeviceNames ActivateHardware answers, in entry order. */
+  async function activate(ctx: ActionContext, entry: { Vendor: string; SN: string; DeviceName: string }) {
+    const { HardwareInfo } = (await ActivateHardware.handle(ctx, { Hardware: [entry] })) as { HardwareInfo: { DeviceId: string; DeviceName: string }[] };
+    return HardwareInfo;
+  }
+
   /** A context whose store runs `around` in place of the first atomic write. */
   function racing(around: (write: () => Promise<void>) => Promise<void>): ActionContext {
     const { store } = opened;
@@ -53,7 +59,7 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
       await insertHardware(opened.store.db, vendorId, [successor]);
       await write();
     });
-    const { HardwareInfo } = await ActivateHardware.handle(ctx, { Hardware: [{ Vendor: vendorName, SN: sn, DeviceName: unique('dev') }] });
+    const HardwareInfo = await activate(ctx, { Vendor: vendorName, SN: sn, DeviceName: unique('dev') });
     const rows = await opened.store.db.selectFrom('mna_hardware').select(['hardware_id', 'status', 'device_id']).where('hardware_id', 'in', [original.hardware_id, successor.hardware_id]).execute();
     expect(new Map(rows.map((r) => [r.hardware_id, [r.status, r.device_id]]))).toEqual(
       new Map([
@@ -79,7 +85,7 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
         await opened.store.db.deleteFrom('mna_devices').where('device_id', '=', squatter).execute();
       }
     });
-    const { HardwareInfo } = await ActivateHardware.handle(ctx, { Hardware: [{ Vendor: vendorName, SN: sn, DeviceName: name }] });
+    const HardwareInfo = await activate(ctx, { Vendor: vendorName, SN: sn, DeviceName: name });
     expect(HardwareInfo[0]!.DeviceName).toBe(name);
   });
 
@@ -95,7 +101,7 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
         .execute();
       await write();
     });
-    await expect(ActivateHardware.handle(ctx, { Hardware: [{ Vendor: vendorName, SN: sn, DeviceName: name }] })).rejects.toMatchObject({ code: 'InternalError.DuplicateDeviceName' });
+    await expect(activate(ctx, { Vendor: vendorName, SN: sn, DeviceName: name })).rejects.toMatchObject({ code: 'InternalError.DuplicateDeviceName' });
     const status = await opened.store.db.selectFrom('mna_hardware').select('status').where('hardware_id', '=', row.hardware_id).executeTakeFirstOrThrow();
     expect(status.status).toBe(1);
   });
