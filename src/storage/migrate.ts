@@ -6,6 +6,7 @@ import * as iot from './migrations/0003_iot.ts';
 import * as mnaGroupIndex from './migrations/0004_mna_group_index.ts';
 import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 import * as coreSettings from './migrations/0006_core_settings.ts';
+import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -15,6 +16,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004_mna_group_index': mnaGroupIndex,
   '0005_mna_hardware_device': mnaHardwareDevice,
   '0006_core_settings': coreSettings,
+  '0007_sqlite_planner_stats': sqlitePlannerStats,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

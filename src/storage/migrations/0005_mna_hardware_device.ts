@@ -1,4 +1,5 @@
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isSqlite } from './dialect.ts';
 
 /**
  * The hardware row records the device it became (`mna_hardware.device_id`), and the unique
@@ -31,7 +32,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   });
 }
 
-const isSqlite = (db: Kysely<unknown>): boolean => db.getExecutor().adapter instanceof SqliteAdapter;
 
 async function addDeviceColumn(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('mna_hardware').addColumn('device_id', 'text').execute();
