@@ -14,15 +14,18 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 export function trackInFlight(app: FastifyInstance): { drain(): Promise<void> } {
   let active = 0;
   let draining = false;
-  app.addHook('onRequest', async (_request, reply) => {
+  // Callback-style hooks: an async hook costs every request a promise.
+  app.addHook('onRequest', (_request, reply, done) => {
     active += 1;
     // 'close' fires once whether the answer went out or the client went away mid-request.
     reply.raw.once('close', () => {
       active -= 1;
     });
+    done();
   });
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   return {
