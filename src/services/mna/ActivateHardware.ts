@@ -14,7 +14,7 @@ import { insertDevices, takenDataKeyDigests, takenDeviceNames } from './store/de
 import { groupNames } from './store/groups.ts';
 import { findAccountKeys } from './store/account-keys.ts';
 import { noSuchGroup } from './ownership.ts';
-import { brokenUniqueRule, isForeignKeyViolation } from './store/constraints.ts';
+import { brokenUniqueRule, isForeignKeyViolation, isTransientConflict } from './store/constraints.ts';
 import type { MnaDeviceRow } from './tables.ts';
 
 type Entry = Static<typeof mnaSpec.structs.ActivateHardware>;
@@ -52,7 +52,8 @@ export const ActivateHardware = defineTencentAction({
       return firstProblem(checkSerial(at('SN'), entry.SN), checkDeviceFields(at, entry), checkText(at('Description'), entry.Description));
     });
     // A failed write that fresh reads cannot explain lost a race with a change they no longer show
-    // (an SN given to other hardware in between, a clashing device deleted since): one more try.
+    // (an SN given to other hardware in between, a clashing device deleted since), or was
+    // PostgreSQL's deadlock victim: one more try.
     return (await activate(ctx, Hardware, problems, false)) ?? (await activate(ctx, Hardware, problems, true))!;
   },
 });
@@ -85,7 +86,7 @@ async function activate(ctx: ActionContext, entries: readonly Entry[], problems:
     await ctx.store.writeAtomically(activationWrite(ctx, claims, devices, now));
   } catch (error) {
     const rule = brokenUniqueRule(error);
-    if (!isUnmetExpectation(error) && rule === undefined && !isForeignKeyViolation(error)) throw error;
+    if (!isUnmetExpectation(error) && rule === undefined && !isForeignKeyViolation(error) && !isTransientConflict(error)) throw error;
     // Nothing was written: explain with fresh reads which entry failed first.
     const explained = await explainFailure(ctx, entries, problems, facts.vendors);
     if (explained) throw explained;
@@ -120,7 +121,7 @@ async function activate(ctx: ActionContext, entries: readonly Entry[], problems:
  * walks the (account_id, sn) index, which on PostgreSQL visits an IN list in sorted order, and
  * the names are inserted sorted, so
  * overlapping batches wait for each other rather than deadlock. (Two batches reusing each
- * other's DataKeys in opposite orders still could; that surfaces as InternalError.)
+ * other's DataKeys in opposite orders still could; the victim tries once more.)
  */
 function activationWrite(ctx: ActionContext, claims: ReadonlyMap<string, HardwareClaim[]>, devices: readonly MnaDeviceRow[], now: number): GuardedStatement[] {
   const { db } = ctx.store;

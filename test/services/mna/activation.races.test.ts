@@ -105,4 +105,54 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
     const status = await opened.store.db.selectFrom('mna_hardware').select('status').where('hardware_id', '=', row.hardware_id).executeTakeFirstOrThrow();
     expect(status.status).toBe(1);
   });
+
+  it.runIf(dialect === 'postgres')('the victim of a deadlock with a concurrent transaction tries once more and succeeds', async () => {
+    const sn = unique('deadlock');
+    const row = hardware(sn);
+    await insertHardware(opened.store.db, vendorId, [row]);
+    const name = unique('locked');
+    let writes = 0;
+    let firstWrite: unknown;
+    let otherFailure: unknown;
+    const ctx = racing(async (write) => {
+      // The other transaction takes the DeviceName first, then waits for the hardware row the
+      // activation's claim holds, while the activation waits for the name: a cycle PostgreSQL breaks.
+      let nameTaken!: () => void;
+      const taken = new Promise<void>((resolve) => (nameTaken = resolve));
+      let claimed!: () => void;
+      const claimIssued = new Promise<void>((resolve) => (claimed = resolve));
+      const other = opened.store.db
+        .transaction()
+        .execute(async (trx) => {
+          await trx
+            .insertInto('mna_devices')
+            .values({ device_id: newDeviceId(), account_id: customerId, device_name: name, remark: '', data_key_sealed: 'x', data_key_digest: unique('digest'), access_scope: 0, license_pay_mode: 0, flow_trunc: 0, group_id: null, hardware_id: null, created_at: 1 })
+            .execute();
+          nameTaken();
+          await claimIssued;
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          await trx.updateTable('mna_hardware').set({ description: 'touched' }).where('hardware_id', '=', row.hardware_id).execute();
+          throw new Error('rolled back on purpose');
+        })
+        .catch((error: unknown) => (otherFailure = error));
+      await taken;
+      const attempt = write();
+      claimed();
+      try {
+        await attempt.catch((error: unknown) => {
+          firstWrite = error;
+          throw error;
+        });
+      } finally {
+        await other;
+      }
+    });
+    const counting: ActionContext = { ...ctx, store: { ...ctx.store, writeAtomically: (statements) => ((writes += 1), ctx.store.writeAtomically(statements)) } };
+    const HardwareInfo = await activate(counting, { Vendor: vendorName, SN: sn, DeviceName: name });
+    expect(HardwareInfo[0]!.DeviceName).toBe(name);
+    // PostgreSQL picks one victim: the activation's first write (then tried again) or the other transaction.
+    const victim = firstWrite ?? otherFailure;
+    expect((victim as { code?: string }).code).toBe('40P01');
+    expect(writes).toBe(firstWrite === undefined ? 1 : 2);
+  });
 });

@@ -28,3 +28,12 @@ export function isForeignKeyViolation(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
   return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/**
+ * True when PostgreSQL rolled the whole transaction back to break a deadlock (40P01) or a
+ * serialization conflict (40001): nothing of it was written, and trying again may succeed.
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '40P01' || code === '40001';
+}
