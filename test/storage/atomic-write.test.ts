@@ -6,6 +6,7 @@ import { sql, type CompiledQuery } from 'kysely';
 import { isUniqueViolation, openStore, type Store } from '../../src/storage/database.ts';
 import { isUnmetExpectation } from '../../src/storage/atomic-write.ts';
 import { freshPostgresSchema } from '../support/databases.ts';
+import { signal } from '../support/signal.ts';
 
 /** Every kind of store: a SQLite file (writer thread), in-memory SQLite and PostgreSQL. */
 const STORES = {
@@ -62,19 +63,16 @@ describe.each(Object.entries(STORES))('atomic writes on %s', (_, open) => {
   });
 
   it('never interleaves with a transaction: it waits for an open one to commit', async () => {
-    let inside!: () => void;
-    const held = new Promise<void>((resolve) => (inside = resolve));
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const [held, finished] = [signal(), signal()];
     const transaction = store.db.transaction().execute(async (trx) => {
       await sql`update counters set value = value + 10 where name = 'a'`.execute(trx);
-      inside();
-      await finished;
+      held.fire();
+      await finished.fired;
       await sql`update counters set value = value * 2 where name = 'a'`.execute(trx);
     });
-    await held;
+    await held.fired;
     const atomic = store.writeAtomically([{ query: compiled(sql`update counters set value = value + 1 where name = 'a'`), expectedChanges: 1 }]);
-    finish();
+    finished.fire();
     await Promise.all([transaction, atomic]);
     // (0 + 10) * 2 + 1: the atomic write ran after the transaction, not between its statements.
     expect(await values()).toEqual([['a', 21], ['b', 0]]);

@@ -9,6 +9,7 @@ import { SplitSqliteDialect } from '../../src/storage/sqlite-writer.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { preparedQuery } from '../../src/storage/prepared-query.ts';
 import type { Database } from '../../src/storage/schema.ts';
+import { signal } from '../support/signal.ts';
 
 let dir: string;
 let store: Store;
@@ -33,18 +34,15 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
   });
 
   it('a read outside an open transaction neither waits for it nor sees its uncommitted writes', async () => {
-    let inside!: () => void;
-    const held = new Promise<void>((resolve) => (inside = resolve));
-    let finish!: () => void;
-    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const [held, finished] = [signal(), signal()];
     const transaction = store.db.transaction().execute(async (trx) => {
       await sql`update counters set value = 1 where name = 'a'`.execute(trx);
-      inside();
-      await finished;
+      held.fire();
+      await finished.fired;
     });
-    await held;
+    await held.fired;
     expect((await readA()).value).toBe(0);
-    finish();
+    finished.fire();
     await transaction;
     expect((await readA()).value).toBe(1);
   });
@@ -123,15 +121,14 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
   });
 
   it('close lets a transaction in progress commit, and the file holds it afterwards', async () => {
-    let inside!: () => void;
-    const begun = new Promise<void>((resolve) => (inside = resolve));
+    const begun = signal();
     const transaction = store.db.transaction().execute(async (trx) => {
       await sql`insert into counters (name, value) values ('b', 1)`.execute(trx);
-      inside();
+      begun.fire();
       await new Promise((resolve) => setTimeout(resolve, 50));
       await sql`insert into counters (name, value) values ('c', 2)`.execute(trx);
     });
-    await begun;
+    await begun.fired;
     await store.close();
     await transaction;
     store = openStore({ location: join(dir, 'writer.db') });

@@ -27,8 +27,8 @@ interface Facts {
   readonly hardware: ReadonlyMap<string, ActivationCandidate>;
   /** Group id → name, for the account's groups the entries name. */
   readonly groups: ReadonlyMap<string, string>;
-  /** Only read to explain a failure: DeviceNames and DataKeys other devices of the account already use. */
-  readonly taken?: { readonly names: ReadonlySet<string>; readonly dataKey: (dataKey: string) => boolean };
+  /** Only read to explain a failure: the entries' DeviceNames and DataKeys other devices of the account already use. */
+  readonly taken?: { readonly names: ReadonlySet<string>; readonly dataKeys: ReadonlySet<string> };
 }
 
 const hardwareKey = (vendorAccountId: string, sn: string) => `${vendorAccountId}\n${sn}`;
@@ -75,10 +75,7 @@ async function activate(ctx: ActionContext, entries: readonly Entry[], problems:
     const hardware = facts.hardware.get(hardwareKey(vendorAccountId, entry.SN))!;
     const settled = settleDataKey(ctx, digest, entry.DataKey);
     dataKeys.push(settled.dataKey);
-    const claimed = claims.get(vendorAccountId);
-    const claim = { sn: entry.SN, hardwareId: hardware.hardware_id, deviceId: settled.deviceId };
-    if (claimed) claimed.push(claim);
-    else claims.set(vendorAccountId, [claim]);
+    append(claims, vendorAccountId, { sn: entry.SN, hardwareId: hardware.hardware_id, deviceId: settled.deviceId });
     const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
     return newDevice(entry, settled, { accountId: ctx.accountId, remark: entry.Description ?? '', term, hardwareId: hardware.hardware_id, now });
   });
@@ -119,9 +116,9 @@ async function activate(ctx: ActionContext, entries: readonly Entry[], problems:
 /**
  * The claims, vendor by vendor in a fixed order, then the devices in name order. Each claim
  * walks the (account_id, sn) index, which on PostgreSQL visits an IN list in sorted order, and
- * the names are inserted sorted, so
- * overlapping batches wait for each other rather than deadlock. (Two batches reusing each
- * other's DataKeys in opposite orders still could; the victim tries once more.)
+ * the names are inserted sorted, so overlapping batches wait for each other rather than
+ * deadlock. (Two batches reusing each other's DataKeys in opposite orders still could; the
+ * victim tries once more.)
  */
 function activationWrite(ctx: ActionContext, claims: ReadonlyMap<string, HardwareClaim[]>, devices: readonly MnaDeviceRow[], now: number): GuardedStatement[] {
   const { db } = ctx.store;
@@ -139,10 +136,7 @@ async function readFacts(ctx: ActionContext, entries: readonly Entry[], vendors?
   const serials = new Map<string, string[]>();
   for (const entry of entries) {
     const vendorAccountId = vendorAccounts.get(entry.Vendor);
-    if (vendorAccountId === undefined) continue;
-    const sns = serials.get(vendorAccountId);
-    if (sns) sns.push(entry.SN);
-    else serials.set(vendorAccountId, [entry.SN]);
+    if (vendorAccountId !== undefined) append(serials, vendorAccountId, entry.SN);
   }
   const hardware = new Map<string, ActivationCandidate>();
   for (const [vendorAccountId, sns] of serials) {
@@ -159,11 +153,13 @@ async function explainFailure(ctx: ActionContext, entries: readonly Entry[], pro
   const names = await takenDeviceNames(db, ctx.accountId, entries.map((entry) => entry.DeviceName));
   // Without a key row the account has no device, so no DataKey is taken yet.
   const keys = await findAccountKeys(db, ctx.accountId);
-  const digest = keys && dataKeyDigester(ctx, keys);
-  const given = entries.flatMap((entry) => (entry.DataKey === undefined ? [] : [entry.DataKey]));
-  const takenDigests = digest ? await takenDataKeyDigests(db, ctx.accountId, given.map(digest)) : new Set<string>();
-  const dataKey = (key: string) => digest !== undefined && takenDigests.has(digest(key));
-  return firstFailure(entries, problems, { ...facts, taken: { names, dataKey } });
+  const dataKeys = new Set<string>();
+  if (keys) {
+    const digest = dataKeyDigester(ctx, keys);
+    const digests = new Map(entries.flatMap((entry) => (entry.DataKey === undefined ? [] : [[digest(entry.DataKey), entry.DataKey] as const])));
+    for (const taken of await takenDataKeyDigests(db, ctx.accountId, [...digests.keys()])) dataKeys.add(digests.get(taken)!);
+  }
+  return firstFailure(entries, problems, { ...facts, taken: { names, dataKeys } });
 }
 
 /** The first failing entry's error on these facts, or undefined when every entry passes. */
@@ -184,10 +180,16 @@ function firstFailure(entries: readonly Entry[], problems: readonly Check[], fac
     if (names.has(entry.DeviceName) || facts.taken?.names.has(entry.DeviceName)) return entryError('InternalError.DuplicateDeviceName', at('DeviceName'), entry.DeviceName);
     names.add(entry.DeviceName);
     if (entry.DataKey !== undefined) {
-      if (dataKeys.has(entry.DataKey) || facts.taken?.dataKey(entry.DataKey)) return invalidValue(at('DataKey'), 'another device of the account already uses this key');
+      if (dataKeys.has(entry.DataKey) || facts.taken?.dataKeys.has(entry.DataKey)) return invalidValue(at('DataKey'), 'another device of the account already uses this key');
       dataKeys.add(entry.DataKey);
     }
     if (entry.GroupId !== undefined && !facts.groups.has(entry.GroupId)) return noSuchGroup(at('GroupId'), entry.GroupId);
   }
   return undefined;
+}
+
+function append<T>(lists: Map<string, T[]>, key: string, item: T): void {
+  const list = lists.get(key);
+  if (list) list.push(item);
+  else lists.set(key, [item]);
 }

@@ -22,11 +22,14 @@ const ROWS_PER_TENANT = 10_000;
 /** Rows per tenant and next column of a non-unique index (a creation time, mostly). */
 const ROWS_PER_TENANT_AND_NEXT = 2;
 
-/** The seeded sqlite_stat1 `stat` of an index: rows, then rows per distinct prefix of its columns. */
+/**
+ * The seeded sqlite_stat1 `stat` of an index: rows, then rows per distinct prefix of its columns.
+ * The whole key matches one row: unique indexes by definition, the listing ones because they end
+ * in a unique column.
+ */
 function seededStat(columns: number, unique: boolean): string {
-  const perPrefix = Array.from({ length: columns }, (_, i) => (i === 0 ? ROWS_PER_TENANT : i === columns - 1 ? 1 : unique ? 1 : ROWS_PER_TENANT_AND_NEXT));
-  // A non-unique index's full key may repeat; ours end in a unique column, so 1 holds.
-  return [ROWS, ...perPrefix].join(' ');
+  const middle = Array<number>(Math.max(columns - 2, 0)).fill(unique ? 1 : ROWS_PER_TENANT_AND_NEXT);
+  return [ROWS, ROWS_PER_TENANT, ...middle, ...(columns > 1 ? [1] : [])].join(' ');
 }
 
 async function tenantIndexes(db: Kysely<unknown>): Promise<{ table: string; index: string; stat: string }[]> {

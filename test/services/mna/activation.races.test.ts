@@ -8,6 +8,7 @@ import { registerVendor } from '../../../src/services/mna/store/vendors.ts';
 import { insertHardware } from '../../../src/services/mna/store/hardware.ts';
 import { newDeviceId, newHardwareId } from '../../../src/services/mna/ids.ts';
 import { unique } from './support.ts';
+import { signal } from '../../support/signal.ts';
 
 /**
  * Races between ActivateHardware's reads and its write, staged by a store that changes the
@@ -117,10 +118,7 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
     const ctx = racing(async (write) => {
       // The other transaction takes the DeviceName first, then waits for the hardware row the
       // activation's claim holds, while the activation waits for the name: a cycle PostgreSQL breaks.
-      let nameTaken!: () => void;
-      const taken = new Promise<void>((resolve) => (nameTaken = resolve));
-      let claimed!: () => void;
-      const claimIssued = new Promise<void>((resolve) => (claimed = resolve));
+      const [nameTaken, claimIssued] = [signal(), signal()];
       const other = opened.store.db
         .transaction()
         .execute(async (trx) => {
@@ -128,16 +126,16 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
             .insertInto('mna_devices')
             .values({ device_id: newDeviceId(), account_id: customerId, device_name: name, remark: '', data_key_sealed: 'x', data_key_digest: unique('digest'), access_scope: 0, license_pay_mode: 0, flow_trunc: 0, group_id: null, hardware_id: null, created_at: 1 })
             .execute();
-          nameTaken();
-          await claimIssued;
+          nameTaken.fire();
+          await claimIssued.fired;
           await new Promise((resolve) => setTimeout(resolve, 300));
           await trx.updateTable('mna_hardware').set({ description: 'touched' }).where('hardware_id', '=', row.hardware_id).execute();
           throw new Error('rolled back on purpose');
         })
         .catch((error: unknown) => (otherFailure = error));
-      await taken;
+      await nameTaken.fired;
       const attempt = write();
-      claimed();
+      claimIssued.fire();
       try {
         await attempt.catch((error: unknown) => {
           firstWrite = error;
