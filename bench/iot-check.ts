@@ -15,8 +15,8 @@ import SQLite from 'better-sqlite3';
 import IotModule, * as $Iot from '@alicloud/iot20180120';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { startTestServer } from '../test/support/server.ts';
-import { isDeviceName, isImportedDeviceSecret, isSn } from '../src/services/iot/rules.ts';
-import { batchCheckImportDevice } from '../src/services/iot/BatchCheckImportDevice.ts';
+import { isDeviceName, isImportedDeviceSecret, isSn } from '../src/services/alibaba/iot/rules.ts';
+import { batchCheckImportDevice } from '../src/services/alibaba/iot/BatchCheckImportDevice.ts';
 
 type IotClientClass = typeof IotModule.default;
 const IotClient: IotClientClass = typeof IotModule === 'function' ? (IotModule as unknown as IotClientClass) : IotModule.default;

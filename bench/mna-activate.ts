@@ -10,10 +10,10 @@ import tencentcloud from 'tencentcloud-sdk-nodejs';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
 import type { Dialect } from '../src/storage/database.ts';
 import type { ActionContext } from '../src/services/action-context.ts';
-import { registerVendor } from '../src/services/mna/store/vendors.ts';
-import { insertHardware } from '../src/services/mna/store/hardware.ts';
-import { ActivateHardware } from '../src/services/mna/ActivateHardware.ts';
-import { newHardwareId } from '../src/services/mna/ids.ts';
+import { registerVendor } from '../src/services/tencent/mna/store/vendors.ts';
+import { insertHardware } from '../src/services/tencent/mna/store/hardware.ts';
+import { ActivateHardware } from '../src/services/tencent/mna/ActivateHardware.ts';
+import { newHardwareId } from '../src/services/tencent/mna/ids.ts';
 import { activateFromClientProcess, fmt, table } from './support/harness.ts';
 
 const BATCH = 100;

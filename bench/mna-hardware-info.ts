@@ -9,8 +9,8 @@
 import tencentcloud from 'tencentcloud-sdk-nodejs';
 import { startTestServer } from '../test/support/server.ts';
 import type { Dialect } from '../src/storage/database.ts';
-import { registerVendor } from '../src/services/mna/store/vendors.ts';
-import { insertHardware } from '../src/services/mna/store/hardware.ts';
+import { registerVendor } from '../src/services/tencent/mna/store/vendors.ts';
+import { insertHardware } from '../src/services/tencent/mna/store/hardware.ts';
 import { fmt, table } from './support/harness.ts';
 
 const dialects: Dialect[] = process.argv[2] ? [process.argv[2] as Dialect] : ['sqlite', 'postgres'];

@@ -22,7 +22,7 @@ import { openRuntime } from '../src/runtime.ts';
 import { buildServer } from '../src/server.ts';
 import { createAccountWithKeys } from '../src/core/bootstrap.ts';
 import { parseTencentRequest, signTc3Request, successBody, JSON_CONTENT_TYPE } from '../src/protocols/tencent/index.ts';
-import { hardwareLicense } from '../src/services/mna/licensing.ts';
+import { hardwareLicense } from '../src/services/tencent/mna/licensing.ts';
 import { fmt, load, table } from './support/harness.ts';
 import type { LoadResult } from './support/load.ts';
 

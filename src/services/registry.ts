@@ -5,9 +5,9 @@ import type { CliModule } from '../cli/cli-module.ts';
 import type { AppContext } from '../core/app-context.ts';
 import { mnaSpec } from '../protocols/tencent/specs/mna-2021-01-19.ts';
 import { iotcloudSpec } from '../protocols/tencent/specs/iotcloud-2021-04-08.ts';
-import { mnaProduct, mnaAdminModule, mnaCliModule } from './mna/index.ts';
-import { iotcloudProduct } from './iotcloud/index.ts';
-import { iotProduct, iotAdminModule, iotCliModule, startImportJobRunner } from './iot/index.ts';
+import { mnaProduct, mnaAdminModule, mnaCliModule } from './tencent/mna/index.ts';
+import { iotcloudProduct } from './tencent/iotcloud/index.ts';
+import { iotProduct, iotAdminModule, iotCliModule, startImportJobRunner } from './alibaba/iot/index.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
 export const TENCENT_ROUTES: readonly TencentRoute[] = [

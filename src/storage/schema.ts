@@ -1,6 +1,6 @@
 import type { CoreTables } from '../core/tables.ts';
-import type { MnaTables } from '../services/mna/tables.ts';
-import type { IotTables } from '../services/iot/tables.ts';
+import type { MnaTables } from '../services/tencent/mna/tables.ts';
+import type { IotTables } from '../services/alibaba/iot/tables.ts';
 
 /**
  * Every table Fleetgate has. Each part of the system declares its own tables next to its code

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Migrator, sql } from 'kysely';
 import { openStore, type Store } from '../../src/storage/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/storage/migrate.ts';
-import { ownedDeviceIds } from '../../src/services/mna/store/devices.ts';
+import { ownedDeviceIds } from '../../src/services/tencent/mna/store/devices.ts';
 
 let dir: string;
 let store: Store;

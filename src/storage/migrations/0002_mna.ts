@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// Constraint names are matched by src/services/mna/store/constraints.ts to tell which rule a
+// Constraint names are matched by src/services/tencent/mna/store/constraints.ts to tell which rule a
 // write broke (PostgreSQL reports the name, SQLite the columns).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema

@@ -1,0 +1,99 @@
+import type { ActionContext } from '../../action-context.ts';
+import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
+import { isDeviceName, isImportedDeviceSecret, isSn } from './rules.ts';
+import { requireProduct } from './scope.ts';
+import { existingDeviceNames } from './store/devices.ts';
+import type { ProductRow } from './store/products.ts';
+import type { ImportedDevice } from './store/import-jobs.ts';
+
+/** Rows one BatchCheckImportDevice / BatchImportDevice call takes, inclusive. */
+const MAX_IMPORT_ROWS = 10_000;
+
+/** One refused row, as `InvalidDetailList` reports it. */
+export interface InvalidDetail {
+  readonly DeviceName: string;
+  readonly DeviceSecret: string;
+  readonly Sn?: string;
+  readonly ErrorMsg: string;
+}
+
+/** What is wrong with an import list; each list names a value once, in submission order. */
+export interface ImportProblems {
+  readonly invalidDeviceNames: readonly string[];
+  readonly invalidDeviceSecrets: readonly string[];
+  readonly invalidSns: readonly string[];
+  /** Names given more than once, or already in the product. */
+  readonly repeatedDeviceNames: readonly string[];
+  readonly invalidDetails: readonly InvalidDetail[];
+}
+
+export interface ImportRequest {
+  readonly ProductKey: string;
+  readonly IotInstanceId?: string;
+  readonly DeviceList?: readonly ImportedDevice[];
+}
+
+// ErrorMsg of InvalidDetailList rows; the seed's sample wording is "The device name is illegal."
+const ROW_ERROR = {
+  name: 'The device name is illegal.',
+  secret: 'The device secret is illegal.',
+  sn: 'The SN is illegal.',
+  twice: 'The device name appears more than once in the list.',
+  exists: 'The device name already exists.',
+} as const;
+
+/**
+ * The checks BatchCheckImportDevice answers and BatchImportDevice enforces (BatchCheckImportDevice
+ * page): list size, product, then every row. Existing names are found with one set-based query.
+ */
+export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ProductRow; problems: ImportProblems | undefined }> {
+  const rows = request.DeviceList ?? [];
+  if (rows.length === 0) throw new AlibabaError('iot.device.NoneDeviceNameElement');
+  if (rows.length > MAX_IMPORT_ROWS) throw new AlibabaError('iot.device.TooManyDeviceNamesPerRequest');
+  const product = await requireProduct(ctx, request);
+
+  const occurrences = new Map<string, number>();
+  for (const row of rows) {
+    if (isDeviceName(row.DeviceName)) occurrences.set(row.DeviceName, (occurrences.get(row.DeviceName) ?? 0) + 1);
+  }
+  const existing = await existingDeviceNames(ctx.store.db, ctx.store.dialect, ctx.accountId, product.product_key, [...occurrences.keys()]);
+
+  const invalidDeviceNames = new Set<string>();
+  const invalidDeviceSecrets = new Set<string>();
+  const invalidSns = new Set<string>();
+  const repeatedDeviceNames = new Set<string>();
+  const invalidDetails: InvalidDetail[] = [];
+  for (const row of rows) {
+    const errors: string[] = [];
+    if (!occurrences.has(row.DeviceName)) {
+      invalidDeviceNames.add(row.DeviceName);
+      errors.push(ROW_ERROR.name);
+    } else {
+      if ((occurrences.get(row.DeviceName) ?? 0) > 1) errors.push(ROW_ERROR.twice);
+      if (existing.has(row.DeviceName)) errors.push(ROW_ERROR.exists);
+      if (errors.length > 0) repeatedDeviceNames.add(row.DeviceName);
+    }
+    if (!isImportedDeviceSecret(row.DeviceSecret)) {
+      invalidDeviceSecrets.add(row.DeviceSecret);
+      errors.push(ROW_ERROR.secret);
+    }
+    if (row.Sn !== undefined && !isSn(row.Sn)) {
+      invalidSns.add(row.Sn);
+      errors.push(ROW_ERROR.sn);
+    }
+    if (errors.length > 0) {
+      invalidDetails.push({ DeviceName: row.DeviceName, DeviceSecret: row.DeviceSecret, ...(row.Sn === undefined ? {} : { Sn: row.Sn }), ErrorMsg: errors.join(' ') });
+    }
+  }
+  if (invalidDetails.length === 0) return { product, problems: undefined };
+  return {
+    product,
+    problems: {
+      invalidDeviceNames: [...invalidDeviceNames],
+      invalidDeviceSecrets: [...invalidDeviceSecrets],
+      invalidSns: [...invalidSns],
+      repeatedDeviceNames: [...repeatedDeviceNames],
+      invalidDetails,
+    },
+  };
+}

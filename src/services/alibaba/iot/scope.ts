@@ -1,0 +1,72 @@
+import type { ActionContext } from '../../action-context.ts';
+import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
+import { isDeviceName, isIotId, isProductKey } from './rules.ts';
+import { findInstanceId } from './store/instances.ts';
+import { findProduct, type ProductRow } from './store/products.ts';
+import { findDeviceByIotId, findDeviceByName, type DeviceRow } from './store/devices.ts';
+import { findImportJob, type ImportJobRow } from './store/import-jobs.ts';
+
+/**
+ * The instance a request addresses. An empty IotInstanceId means none (pop-core sends `=` for
+ * an empty string); an id the caller's account does not have is iot.system.InstanceNotFound.
+ */
+export async function requireInstance(ctx: ActionContext, iotInstanceId: string | undefined): Promise<string> {
+  const instanceId = await findInstanceId(ctx.store.db, ctx.accountId, iotInstanceId === '' ? undefined : iotInstanceId);
+  if (instanceId === undefined) throw new AlibabaError('iot.system.InstanceNotFound');
+  return instanceId;
+}
+
+/**
+ * The caller's product in the addressed instance. A product of an Enterprise instance addressed
+ * without its IotInstanceId (or with another one) is not found, as on Alibaba Cloud.
+ */
+export async function requireProduct(ctx: ActionContext, params: { readonly IotInstanceId?: string; readonly ProductKey: string }): Promise<ProductRow> {
+  const instanceId = await requireInstance(ctx, params.IotInstanceId);
+  return requireProductIn(ctx, instanceId, params.ProductKey);
+}
+
+export async function requireProductIn(ctx: ActionContext, instanceId: string, productKey: string): Promise<ProductRow> {
+  if (productKey === '') throw new AlibabaError('iot.prod.NullProductKey');
+  if (!isProductKey(productKey)) throw new AlibabaError('iot.prod.InvalidFormattedProductkey');
+  const product = await findProduct(ctx.store.db, ctx.accountId, instanceId, productKey);
+  if (!product) throw new AlibabaError('iot.prod.NotExistedProduct');
+  return product;
+}
+
+/** How the single-device actions name a device: IotId, or ProductKey with DeviceName. */
+export interface DeviceIdentity {
+  readonly IotInstanceId?: string;
+  readonly IotId?: string;
+  readonly ProductKey?: string;
+  readonly DeviceName?: string;
+}
+
+/**
+ * The caller's device. IotId wins when given (PROTOCOL.md §3); otherwise ProductKey and
+ * DeviceName are both needed, and each missing one has its own code.
+ */
+export async function requireDevice(ctx: ActionContext, identity: DeviceIdentity): Promise<{ device: DeviceRow; instanceId: string }> {
+  const instanceId = await requireInstance(ctx, identity.IotInstanceId);
+  if (identity.IotId !== undefined && identity.IotId !== '') {
+    if (!isIotId(identity.IotId)) throw new AlibabaError('iot.device.InvalidIoTId');
+    const device = await findDeviceByIotId(ctx.store.db, ctx.accountId, instanceId, identity.IotId);
+    if (!device) throw new AlibabaError('iot.device.NotExistedDevice');
+    return { device, instanceId };
+  }
+  if (identity.ProductKey === undefined || identity.ProductKey === '') throw new AlibabaError('iot.prod.NullProductKey');
+  if (identity.DeviceName === undefined || identity.DeviceName === '') throw new AlibabaError('iot.device.NullDeviceName');
+  const product = await requireProductIn(ctx, instanceId, identity.ProductKey);
+  // A name no device can have is reported as such rather than as a missing device.
+  if (!isDeviceName(identity.DeviceName)) throw new AlibabaError('iot.device.InvalidFormattedDeviceName');
+  const device = await findDeviceByName(ctx.store.db, ctx.accountId, product.product_key, identity.DeviceName);
+  if (!device) throw new AlibabaError('iot.device.NotExistedDevice');
+  return { device, instanceId };
+}
+
+/** The caller's import job of that ApplyId in the addressed instance. */
+export async function requireImportJob(ctx: ActionContext, instanceId: string, applyId: number): Promise<ImportJobRow> {
+  if (applyId <= 0) throw new AlibabaError('iot.device.InvalidFormattedApplyId');
+  const job = await findImportJob(ctx.store.db, ctx.accountId, instanceId, applyId);
+  if (!job) throw new AlibabaError('iot.device.DeviceApplyIsNotFound');
+  return job;
+}

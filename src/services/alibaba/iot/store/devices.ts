@@ -1,0 +1,170 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../../../../storage/schema.ts';
+import type { Dialect } from '../../../../storage/database.ts';
+import type { SecretBox } from '../../../../core/secret-box.ts';
+import type { IotDeviceRow } from '../tables.ts';
+import { isUniqueViolation } from '../../../../storage/database.ts';
+import { newIotId } from '../ids.ts';
+
+/** IoT Platform limit: devices per product (the cn-shanghai figure is higher; Fleetgate has one). */
+export const MAX_DEVICES_PER_PRODUCT = 1_000_000;
+
+export type DeviceRow = Selectable<IotDeviceRow>;
+
+export const deviceSealingContext = (iotId: string): string => `iot.device:${iotId}`;
+
+/** The DeviceSecret of a stored device, in the clear. */
+export const openDeviceSecret = (secrets: SecretBox, row: Pick<DeviceRow, 'iot_id' | 'secret_sealed'>): string =>
+  secrets.open(row.secret_sealed, deviceSealingContext(row.iot_id));
+
+export type RegisterDeviceResult =
+  | { readonly ok: true; readonly row: DeviceRow }
+  | { readonly ok: false; readonly reason: 'quota' | 'name-taken' | 'product-gone' };
+
+/**
+ * Adds one device to a product. The product's device counter is raised by a conditional UPDATE
+ * in the same transaction, so concurrent registrations never pass the quota; the unique
+ * (product, name) constraint lets exactly one of two equal names win.
+ */
+export async function registerDevice(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  accountId: string,
+  productKey: string,
+  device: { readonly deviceName: string; readonly secret: string; readonly nickname: string | null },
+  now: number,
+): Promise<RegisterDeviceResult> {
+  for (;;) {
+    const iotId = newIotId();
+    const row: DeviceRow = {
+      iot_id: iotId,
+      account_id: accountId,
+      product_key: productKey,
+      device_name: device.deviceName,
+      secret_sealed: secrets.seal(device.secret, deviceSealingContext(iotId)),
+      sn: null,
+      nickname: device.nickname,
+      status: 'UNACTIVE',
+      created_at: now,
+      modified_at: now,
+      activated_at: null,
+      online_at: null,
+    };
+    try {
+      return await db.transaction().execute(async (tx): Promise<RegisterDeviceResult> => {
+        const counted = await tx
+          .updateTable('iot_products')
+          .set((eb) => ({ device_count: eb('device_count', '+', 1) }))
+          .where('product_key', '=', productKey)
+          .where('account_id', '=', accountId)
+          .where('device_count', '<', MAX_DEVICES_PER_PRODUCT)
+          .executeTakeFirst();
+        if (counted.numUpdatedRows === 0n) {
+          const product = await tx.selectFrom('iot_products').select('product_key').where('product_key', '=', productKey).executeTakeFirst();
+          return { ok: false, reason: product ? 'quota' : 'product-gone' };
+        }
+        await tx.insertInto('iot_devices').values(row).execute();
+        return { ok: true, row };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      const taken = await findDeviceByName(db, accountId, productKey, device.deviceName);
+      if (taken) return { ok: false, reason: 'name-taken' };
+      // Otherwise the random IotId collided: draw another.
+    }
+  }
+}
+
+export async function findDeviceByName(db: Kysely<Database>, accountId: string, productKey: string, deviceName: string): Promise<DeviceRow | undefined> {
+  return db
+    .selectFrom('iot_devices')
+    .selectAll()
+    .where('product_key', '=', productKey)
+    .where('device_name', '=', deviceName)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+}
+
+/** The account's device of that IotId, provided its product lives in the given instance. */
+export async function findDeviceByIotId(db: Kysely<Database>, accountId: string, instanceId: string, iotId: string): Promise<DeviceRow | undefined> {
+  return db
+    .selectFrom('iot_devices as d')
+    .innerJoin('iot_products as p', 'p.product_key', 'd.product_key')
+    .selectAll('d')
+    .where('d.iot_id', '=', iotId)
+    .where('d.account_id', '=', accountId)
+    .where('p.instance_id', '=', instanceId)
+    .executeTakeFirst();
+}
+
+/** Position of a device in QueryDevice order. */
+export interface DeviceKeyset {
+  readonly createdAt: number;
+  readonly iotId: string;
+}
+
+/** Where a QueryDevice page starts: an offset, or after the last device already seen. */
+export type DevicePageStart = { readonly offset: number } | { readonly after: DeviceKeyset };
+
+/** A product's devices, newest first (ties broken by IotId, descending). */
+export async function listDevices(
+  db: Kysely<Database>,
+  accountId: string,
+  productKey: string,
+  start: DevicePageStart,
+  limit: number,
+): Promise<DeviceRow[]> {
+  let query = db.selectFrom('iot_devices').selectAll().where('product_key', '=', productKey).where('account_id', '=', accountId);
+  if ('after' in start) {
+    const { createdAt, iotId } = start.after;
+    query = query.where((eb) =>
+      eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('iot_id', '<', iotId)])]),
+    );
+  }
+  query = query.orderBy('created_at', 'desc').orderBy('iot_id', 'desc').limit(limit);
+  if ('offset' in start) query = query.offset(start.offset);
+  return query.execute();
+}
+
+/** Deletes a device and gives its place back to the product quota; false if there was none. */
+export async function deleteDevice(db: Kysely<Database>, accountId: string, device: Pick<DeviceRow, 'iot_id' | 'product_key'>): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const deleted = await tx.deleteFrom('iot_devices').where('iot_id', '=', device.iot_id).where('account_id', '=', accountId).executeTakeFirst();
+    if (deleted.numDeletedRows === 0n) return false;
+    await tx
+      .updateTable('iot_products')
+      .set((eb) => ({ device_count: eb('device_count', '-', 1) }))
+      .where('account_id', '=', accountId)
+      .where('product_key', '=', device.product_key)
+      .execute();
+    return true;
+  });
+}
+
+/**
+ * Which of `names` already exist in the product: one statement whatever the list length, the
+ * names bound as a single array parameter. On PostgreSQL `= any(array)` probes the unique
+ * (product, name) index per name whatever the table statistics say; an IN-subquery over unnest
+ * was planned as a nested loop on a freshly filled table.
+ */
+export async function existingDeviceNames(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  accountId: string,
+  productKey: string,
+  names: readonly string[],
+): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('iot_devices')
+    .select('device_name')
+    .where('product_key', '=', productKey)
+    .where('account_id', '=', accountId)
+    .where((eb) =>
+      dialect === 'sqlite'
+        ? eb('device_name', 'in', sql<string>`(select value from json_each(${JSON.stringify(names)}))`)
+        : eb('device_name', '=', sql<string>`any(${names}::text[])`),
+    )
+    .execute();
+  return new Set(rows.map((r) => r.device_name));
+}

@@ -1,0 +1,309 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../../../../storage/schema.ts';
+import type { SecretBox } from '../../../../core/secret-box.ts';
+import type { IotImportJobRow, IotImportRowRow } from '../tables.ts';
+import { isUniqueViolation } from '../../../../storage/database.ts';
+import { newApplyId, newIotId } from '../ids.ts';
+import { MAX_DEVICES_PER_PRODUCT, deviceSealingContext } from './devices.ts';
+
+export type ImportJobRow = Selectable<IotImportJobRow>;
+export type ImportRow = Selectable<IotImportRowRow>;
+
+/** One device of a BatchImportDevice request, already checked. */
+export interface ImportedDevice {
+  readonly DeviceName: string;
+  readonly DeviceSecret: string;
+  readonly Sn?: string | undefined;
+}
+
+// 7 bound values a row: well inside SQLite's and PostgreSQL's parameter limits.
+const INSERT_CHUNK = 1_000;
+
+/**
+ * Persists a job and all its rows in one transaction, so a job is never seen without its
+ * devices. Each row gets its IotId now, which lets its DeviceSecret be sealed for the device it
+ * will become; the runner then copies rows into devices without touching secrets.
+ */
+export async function createImportJob(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  accountId: string,
+  productKey: string,
+  devices: readonly ImportedDevice[],
+  now: number,
+): Promise<number> {
+  const rows = devices.map((device, seq): Omit<ImportRow, 'apply_id'> => {
+    const iotId = newIotId();
+    return {
+      seq,
+      iot_id: iotId,
+      device_name: device.DeviceName,
+      sn: device.Sn ?? null,
+      secret_sealed: secrets.seal(device.DeviceSecret, deviceSealingContext(iotId)),
+      state: 'pending',
+    };
+  });
+  for (;;) {
+    const applyId = newApplyId();
+    try {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('iot_import_jobs')
+          .values({
+            apply_id: applyId,
+            account_id: accountId,
+            product_key: productKey,
+            status: 'CREATE',
+            total: rows.length,
+            next_seq: 0,
+            attempts: 0,
+            lease_owner: null,
+            lease_until: null,
+            failure: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+        for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+          await tx
+            .insertInto('iot_import_rows')
+            .values(rows.slice(i, i + INSERT_CHUNK).map((row) => ({ ...row, apply_id: applyId })))
+            .execute();
+        }
+      });
+      return applyId;
+    } catch (error) {
+      // Only the random ApplyId can collide (the rows are new): draw another.
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+}
+
+/** The account's job of that ApplyId, provided its product lives in the given instance. */
+export async function findImportJob(db: Kysely<Database>, accountId: string, instanceId: string, applyId: number): Promise<ImportJobRow | undefined> {
+  return db
+    .selectFrom('iot_import_jobs as j')
+    .innerJoin('iot_products as p', 'p.product_key', 'j.product_key')
+    .selectAll('j')
+    .where('j.apply_id', '=', applyId)
+    .where('j.account_id', '=', accountId)
+    .where('p.instance_id', '=', instanceId)
+    .executeTakeFirst();
+}
+
+/** Names of a job's rows by outcome, in submission order (pending rows are in neither list). */
+export async function importOutcomes(db: Kysely<Database>, job: Pick<ImportJobRow, 'apply_id'>): Promise<{ created: string[]; failed: string[] }> {
+  const rows = await db
+    .selectFrom('iot_import_rows')
+    .select(['device_name', 'state'])
+    .where('apply_id', '=', job.apply_id)
+    .where('state', '!=', 'pending')
+    .orderBy('seq')
+    .execute();
+  const created: string[] = [];
+  const failed: string[] = [];
+  for (const row of rows) (row.state === 'created' ? created : failed).push(row.device_name);
+  return { created, failed };
+}
+
+/** One page of the devices a job created, in submission order, with how many there are. */
+export async function listImportedRows(
+  db: Kysely<Database>,
+  job: Pick<ImportJobRow, 'apply_id'>,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; rows: ImportRow[] }> {
+  const scope = db.selectFrom('iot_import_rows').where('apply_id', '=', job.apply_id).where('state', '=', 'created');
+  const [count, rows] = await Promise.all([
+    scope.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    scope.selectAll().orderBy('seq').offset(offset).limit(limit).execute(),
+  ]);
+  return { total: Number(count.n), rows };
+}
+
+/**
+ * Takes the oldest unleased (or lease-expired) running job for `owner`. The conditional UPDATE
+ * makes the claim exclusive across runners and nodes; taking over an expired lease counts as
+ * an attempt, a lease released on a clean stop does not.
+ */
+export async function claimImportJob(db: Kysely<Database>, owner: string, now: number, leaseMs: number): Promise<ImportJobRow | undefined> {
+  const candidates = await db
+    .selectFrom('iot_import_jobs')
+    .select('apply_id')
+    .where('status', '=', 'CREATE')
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .orderBy('created_at')
+    .limit(8)
+    .execute();
+  for (const { apply_id } of candidates) {
+    const claimed = await db
+      .updateTable('iot_import_jobs')
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_until: now + leaseMs,
+        attempts: eb('attempts', '+', eb.case().when('lease_owner', 'is', null).then(0).else(1).end()),
+      }))
+      .where('apply_id', '=', apply_id)
+      .where('status', '=', 'CREATE')
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .returningAll()
+      .executeTakeFirst();
+    if (claimed) return claimed;
+  }
+  return undefined;
+}
+
+/** Raised inside a batch when the product has no room left; the batch is rolled back. */
+export class DeviceQuotaExceeded extends Error {
+  constructor() {
+    super('the product has reached its device quota');
+  }
+}
+
+export type BatchOutcome = 'continued' | 'finished' | 'lost';
+
+/**
+ * Inserts the job's next `batchSize` rows as devices in one transaction: the devices, the
+ * rows' outcomes, the product's device counter and the job's progress commit together, so an
+ * interruption leaves either all of a batch or none of it. Rows whose name was taken meanwhile
+ * become 'failed'. 'lost' means another runner holds the job now (or it was deleted).
+ */
+export async function runImportBatch(
+  db: Kysely<Database>,
+  job: Pick<ImportJobRow, 'apply_id' | 'account_id' | 'product_key' | 'total'>,
+  owner: string,
+  now: number,
+  options: { readonly batchSize: number; readonly leaseMs: number },
+): Promise<BatchOutcome> {
+  return db.transaction().execute(async (tx): Promise<BatchOutcome> => {
+    const current = await tx
+      .selectFrom('iot_import_jobs')
+      .select('next_seq')
+      .where('apply_id', '=', job.apply_id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'CREATE')
+      .executeTakeFirst();
+    if (!current) return 'lost';
+    const start = current.next_seq;
+    const end = Math.min(start + options.batchSize, job.total);
+
+    const inserted = await tx
+      .insertInto('iot_devices')
+      .columns(['iot_id', 'account_id', 'product_key', 'device_name', 'secret_sealed', 'sn', 'nickname', 'status', 'created_at', 'modified_at', 'activated_at', 'online_at'])
+      .expression(
+        tx
+          .selectFrom('iot_import_rows')
+          .select([
+            'iot_id',
+            sql<string>`cast(${job.account_id} as text)`.as('account_id'),
+            sql<string>`cast(${job.product_key} as text)`.as('product_key'),
+            'device_name',
+            'secret_sealed',
+            'sn',
+            sql<null>`null`.as('nickname'),
+            sql<string>`cast(${'UNACTIVE'} as text)`.as('status'),
+            sql<number>`cast(${now} as bigint)`.as('created_at'),
+            sql<number>`cast(${now} as bigint)`.as('modified_at'),
+            sql<null>`null`.as('activated_at'),
+            sql<null>`null`.as('online_at'),
+          ])
+          .where('apply_id', '=', job.apply_id)
+          .where('seq', '>=', start)
+          .where('seq', '<', end)
+          .where('state', '=', 'pending'),
+      )
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    const created = Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+
+    await tx
+      .updateTable('iot_import_rows')
+      .set((eb) => ({
+        state: eb
+          .case()
+          .when(eb.exists(eb.selectFrom('iot_devices as d').select('d.iot_id').whereRef('d.iot_id', '=', 'iot_import_rows.iot_id')))
+          .then('created' as const)
+          .else('failed' as const)
+          .end(),
+      }))
+      .where('apply_id', '=', job.apply_id)
+      .where('seq', '>=', start)
+      .where('seq', '<', end)
+      .where('state', '=', 'pending')
+      .execute();
+
+    if (created > 0) {
+      const counted = await tx
+        .updateTable('iot_products')
+        .set((eb) => ({ device_count: eb('device_count', '+', created) }))
+        .where('account_id', '=', job.account_id)
+        .where('product_key', '=', job.product_key)
+        .where('device_count', '<=', MAX_DEVICES_PER_PRODUCT - created)
+        .executeTakeFirst();
+      if (counted.numUpdatedRows === 0n) throw new DeviceQuotaExceeded();
+    }
+
+    const finished = end >= job.total;
+    let status: ImportJobRow['status'] = 'CREATE';
+    if (finished) {
+      const anyFailed = await tx
+        .selectFrom('iot_import_rows')
+        .select('seq')
+        .where('apply_id', '=', job.apply_id)
+        .where('state', '=', 'failed')
+        .limit(1)
+        .executeTakeFirst();
+      status = anyFailed ? 'CREATE_FAILED' : 'CREATE_SUCCESS';
+    }
+    const progressed = await tx
+      .updateTable('iot_import_jobs')
+      .set({
+        next_seq: end,
+        status,
+        updated_at: now,
+        lease_owner: finished ? null : owner,
+        lease_until: finished ? null : now + options.leaseMs,
+      })
+      .where('apply_id', '=', job.apply_id)
+      // The lease may have expired and passed to another runner while this batch ran: then the
+      // whole batch rolls back and the new holder does it.
+      .where('lease_owner', '=', owner)
+      .executeTakeFirst();
+    if (progressed.numUpdatedRows === 0n) throw new LeaseLost();
+    return finished ? 'finished' : 'continued';
+  }).catch((error: unknown) => {
+    if (error instanceof LeaseLost) return 'lost' as const;
+    throw error;
+  });
+}
+
+/** Thrown inside a batch's transaction to roll it back when its runner no longer holds the job. */
+class LeaseLost extends Error {}
+
+/** Gives a job back without finishing it; `countAttempt` when the holder failed rather than stopped. */
+export async function releaseImportJob(db: Kysely<Database>, applyId: number, owner: string, countAttempt: boolean): Promise<void> {
+  await db
+    .updateTable('iot_import_jobs')
+    .set((eb) => ({ lease_owner: null, lease_until: null, attempts: eb('attempts', '+', countAttempt ? 1 : 0) }))
+    .where('apply_id', '=', applyId)
+    .where('lease_owner', '=', owner)
+    .execute();
+}
+
+/**
+ * Ends a job as CREATE_FAILED with `failure` (a catalog code): its rows not yet processed become
+ * 'failed', so the job reports every device it did not create.
+ */
+export async function failImportJob(db: Kysely<Database>, applyId: number, owner: string, failure: string, now: number): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const ended = await tx
+      .updateTable('iot_import_jobs')
+      .set({ status: 'CREATE_FAILED', failure, lease_owner: null, lease_until: null, updated_at: now })
+      .where('apply_id', '=', applyId)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'CREATE')
+      .executeTakeFirst();
+    if (ended.numUpdatedRows === 0n) return;
+    await tx.updateTable('iot_import_rows').set({ state: 'failed' }).where('apply_id', '=', applyId).where('state', '=', 'pending').execute();
+  });
+}

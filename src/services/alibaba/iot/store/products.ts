@@ -1,0 +1,158 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database } from '../../../../storage/schema.ts';
+import type { SecretBox } from '../../../../core/secret-box.ts';
+import type { IotProductRow } from '../tables.ts';
+import { isUniqueViolation } from '../../../../storage/database.ts';
+import { newProductKey, newProductSecret } from '../ids.ts';
+
+/** IoT Platform limit: products per instance (iot.prod.ProductCountExceedMax). */
+export const MAX_PRODUCTS_PER_INSTANCE = 1_000;
+
+export type ProductRow = Selectable<IotProductRow>;
+
+/** What CreateProduct decides; keys, secret, counters and times are the store's. */
+export type ProductFields = Omit<IotProductRow, 'product_key' | 'account_id' | 'instance_id' | 'secret_sealed' | 'device_count' | 'created_at'>;
+
+const productSealingContext = (productKey: string): string => `iot.product:${productKey}`;
+
+/** The ProductSecret of a stored product, in the clear. */
+export const openProductSecret = (secrets: SecretBox, row: ProductRow): string =>
+  secrets.open(row.secret_sealed, productSealingContext(row.product_key));
+
+export type CreateProductResult =
+  | { readonly ok: true; readonly row: ProductRow; readonly secret: string }
+  | { readonly ok: false; readonly reason: 'quota' | 'name-taken' };
+
+/**
+ * Creates a product in an instance whose row exists. The instance's product counter is raised
+ * by a conditional UPDATE in the same transaction, so concurrent creations never pass the quota.
+ */
+export async function createProduct(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  accountId: string,
+  instanceId: string,
+  fields: ProductFields,
+  now: number,
+): Promise<CreateProductResult> {
+  for (;;) {
+    const productKey = newProductKey();
+    const secret = newProductSecret();
+    const row: ProductRow = {
+      ...fields,
+      product_key: productKey,
+      account_id: accountId,
+      instance_id: instanceId,
+      secret_sealed: secrets.seal(secret, productSealingContext(productKey)),
+      device_count: 0,
+      created_at: now,
+    };
+    try {
+      return await db.transaction().execute(async (tx): Promise<CreateProductResult> => {
+        const counted = await tx
+          .updateTable('iot_instances')
+          .set((eb) => ({ product_count: eb('product_count', '+', 1) }))
+          .where('id', '=', instanceId)
+          .where('account_id', '=', accountId)
+          .where('product_count', '<', MAX_PRODUCTS_PER_INSTANCE)
+          .executeTakeFirst();
+        if (counted.numUpdatedRows === 0n) return { ok: false, reason: 'quota' };
+        await tx.insertInto('iot_products').values(row).execute();
+        return { ok: true, row, secret };
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (await isProductNameTaken(db, accountId, instanceId, fields.name)) return { ok: false, reason: 'name-taken' };
+      // Otherwise the random ProductKey collided: draw another.
+    }
+  }
+}
+
+async function isProductNameTaken(db: Kysely<Database>, accountId: string, instanceId: string, name: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('iot_products')
+    .select('product_key')
+    .where('account_id', '=', accountId)
+    .where('instance_id', '=', instanceId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** The account's product of that key in that instance. */
+export async function findProduct(db: Kysely<Database>, accountId: string, instanceId: string, productKey: string): Promise<ProductRow | undefined> {
+  return db
+    .selectFrom('iot_products')
+    .selectAll()
+    .where('product_key', '=', productKey)
+    .where('account_id', '=', accountId)
+    .where('instance_id', '=', instanceId)
+    .executeTakeFirst();
+}
+
+export interface ProductPage {
+  readonly total: number;
+  readonly rows: readonly ProductRow[];
+}
+
+/** One page of an instance's products, newest first, optionally of one commodity code. */
+export async function listProducts(
+  db: Kysely<Database>,
+  accountId: string,
+  instanceId: string,
+  page: { readonly commodityCode: string | undefined; readonly offset: number; readonly limit: number },
+): Promise<ProductPage> {
+  let scope = db.selectFrom('iot_products').where('account_id', '=', accountId).where('instance_id', '=', instanceId);
+  if (page.commodityCode !== undefined) scope = scope.where('commodity_code', '=', page.commodityCode);
+  const [count, rows] = await Promise.all([
+    scope.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    scope.selectAll().orderBy('created_at', 'desc').orderBy('product_key', 'desc').offset(page.offset).limit(page.limit).execute(),
+  ]);
+  return { total: Number(count.n), rows };
+}
+
+/** Renames a product and, when given, replaces its description (null clears it). */
+export async function updateProduct(
+  db: Kysely<Database>,
+  accountId: string,
+  instanceId: string,
+  productKey: string,
+  change: { readonly name: string; readonly description?: string | null },
+): Promise<'updated' | 'not-found' | 'name-taken'> {
+  try {
+    const result = await db
+      .updateTable('iot_products')
+      .set(change.description === undefined ? { name: change.name } : { name: change.name, description: change.description })
+      .where('product_key', '=', productKey)
+      .where('account_id', '=', accountId)
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 0n ? 'not-found' : 'updated';
+  } catch (error) {
+    if (isUniqueViolation(error)) return 'name-taken';
+    throw error;
+  }
+}
+
+/**
+ * Deletes a product with its devices and import jobs (foreign keys cascade), and gives its
+ * place back to the instance quota in the same transaction.
+ */
+export async function deleteProduct(db: Kysely<Database>, accountId: string, instanceId: string, productKey: string): Promise<boolean> {
+  return db.transaction().execute(async (tx) => {
+    const deleted = await tx
+      .deleteFrom('iot_products')
+      .where('product_key', '=', productKey)
+      .where('account_id', '=', accountId)
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
+    if (deleted.numDeletedRows === 0n) return false;
+    await tx
+      .updateTable('iot_instances')
+      .set((eb) => ({ product_count: eb('product_count', '-', 1) }))
+      .where('account_id', '=', accountId)
+      .where('id', '=', instanceId)
+      .execute();
+    return true;
+  });
+}

@@ -1,0 +1,27 @@
+import { defineTencentAction } from '../../tencent-action.ts';
+import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
+import { TencentError } from '../../../protocols/tencent/errors.ts';
+import { MAX_BATCH } from './validation.ts';
+import { ownedDeviceIds } from './store/devices.ts';
+
+/** PayMode 0: Fleetgate sells no data transfer plans (OrderFlowPackage), so traffic is always pay-as-you-go. */
+const PAY_AS_YOU_GO = { PayMode: 0, PayModeDesc: 'Pay-as-you-go by traffic' } as const;
+
+/**
+ * GetDevicePayMode: the payment mode of each listed device of the caller. A list that is empty
+ * or longer than 100 is InvalidParameter (this action documents no InvalidParameterValue); a
+ * device the caller does not own is OperationDenied.DeviceNotFound.
+ */
+export const GetDevicePayMode = defineTencentAction({
+  name: 'GetDevicePayMode',
+  request: mnaSpec.actions.GetDevicePayMode.request,
+  async handle(ctx, { DeviceIdList }) {
+    if (DeviceIdList.length === 0 || DeviceIdList.length > MAX_BATCH) {
+      throw new TencentError('InvalidParameter', { name: 'DeviceIdList', detail: `DeviceIdList must name 1 to ${MAX_BATCH} devices.` });
+    }
+    const owned = await ownedDeviceIds(ctx.store.db, ctx.accountId, DeviceIdList);
+    const missing = DeviceIdList.find((id) => !owned.has(id));
+    if (missing !== undefined) throw new TencentError('OperationDenied.DeviceNotFound', { detail: `The device does not exist or is currently unavailable: ${missing}.` });
+    return { Result: DeviceIdList.map((DeviceId) => ({ DeviceId, ...PAY_AS_YOU_GO })) };
+  },
+});

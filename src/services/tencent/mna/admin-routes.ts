@@ -1,0 +1,52 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { AdminModule } from '../../../admin/admin-module.ts';
+import { AdminErrorBody, sendAdminError } from '../../../admin/errors.ts';
+import { VENDOR_NAME_PATTERN, VendorRegistrationError, findVendorByName, listVendors, registerVendor } from './store/vendors.ts';
+
+const Vendor = Type.Object({
+  accountId: Type.String({ description: 'the account that owns the vendor hardware' }),
+  name: Type.String({ description: 'the Vendor parameter of ActivateHardware and GetHardwareInfo' }),
+  createdAt: Type.Integer({ description: 'epoch milliseconds' }),
+});
+const RegisterVendorBody = Type.Object({ accountId: Type.String(), name: Type.String({ pattern: VENDOR_NAME_PATTERN }) }, { additionalProperties: false });
+const VendorParams = Type.Object({ name: Type.String() });
+
+const STATUS = { InvalidVendorName: 400, AccountNotFound: 404, VendorNameTaken: 409, AlreadyVendor: 409 } as const;
+
+/** MNA vendors: register an account as a hardware vendor under a unique name, list, show. */
+export const mnaAdminModule: AdminModule = (app, ctx) => {
+  const { db } = ctx.store;
+
+  app.post<{ Body: Static<typeof RegisterVendorBody> }>(
+    '/vendors',
+    {
+      schema: {
+        summary: 'Register an account as an MNA hardware vendor',
+        tags: ['mna'],
+        body: RegisterVendorBody,
+        response: { 201: Vendor, 400: AdminErrorBody, 404: AdminErrorBody, 409: AdminErrorBody },
+      },
+    },
+    async (request, reply) => {
+      try {
+        return reply.code(201).send(await registerVendor(db, request.body.accountId, request.body.name, ctx.now()));
+      } catch (error) {
+        if (error instanceof VendorRegistrationError) return sendAdminError(reply, STATUS[error.reason], error.reason, error.message);
+        throw error;
+      }
+    },
+  );
+
+  app.get('/vendors', { schema: { summary: 'List MNA vendors', tags: ['mna'], response: { 200: Type.Object({ vendors: Type.Array(Vendor) }) } } }, async () => ({
+    vendors: await listVendors(db),
+  }));
+
+  app.get<{ Params: Static<typeof VendorParams> }>(
+    '/vendors/:name',
+    { schema: { summary: 'Show an MNA vendor', tags: ['mna'], params: VendorParams, response: { 200: Vendor, 404: AdminErrorBody } } },
+    async (request, reply) => {
+      const vendor = await findVendorByName(db, request.params.name);
+      return vendor ?? sendAdminError(reply, 404, 'VendorNotFound', `no vendor named ${request.params.name}`);
+    },
+  );
+};

@@ -1,0 +1,46 @@
+import type { CliModule } from '../../../cli/cli-module.ts';
+import { CliError, print } from '../../../cli/output.ts';
+import { VendorRegistrationError, findVendorByName, listVendors, registerVendor, type Vendor } from './store/vendors.ts';
+
+const row = (vendor: Vendor) => ({ name: vendor.name, account: vendor.accountId, registered: new Date(vendor.createdAt).toISOString() });
+
+/** `vendors register|list|show`: MNA hardware vendors. */
+export const mnaCliModule: CliModule = (program, withApp) => {
+  const vendors = program.command('vendors').description('manage MNA hardware vendors');
+  vendors
+    .command('register')
+    .description('register an account as a hardware vendor under a unique name')
+    .requiredOption('--account <id>', 'account id')
+    .requiredOption('--name <vendor>', 'vendor name, as customers pass it in ActivateHardware')
+    .option('--json', 'machine-readable output')
+    .action((options: { account: string; name: string; json?: boolean }) =>
+      withApp(async (app) => {
+        try {
+          const vendor = await registerVendor(app.store.db, options.account, options.name, app.now());
+          print(!!options.json, vendor, [row(vendor)]);
+        } catch (error) {
+          if (error instanceof VendorRegistrationError) throw new CliError(error.message);
+          throw error;
+        }
+      }),
+    );
+  vendors
+    .command('list')
+    .option('--json', 'machine-readable output')
+    .action((options: { json?: boolean }) =>
+      withApp(async (app) => {
+        const all = await listVendors(app.store.db);
+        print(!!options.json, { vendors: all }, all.map(row));
+      }),
+    );
+  vendors
+    .command('show <name>')
+    .option('--json', 'machine-readable output')
+    .action((name: string, options: { json?: boolean }) =>
+      withApp(async (app) => {
+        const vendor = await findVendorByName(app.store.db, name);
+        if (!vendor) throw new CliError(`no vendor named ${name}`);
+        print(!!options.json, vendor, [row(vendor)]);
+      }),
+    );
+};

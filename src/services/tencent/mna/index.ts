@@ -1,0 +1,53 @@
+import type { TencentProduct } from '../../tencent-action.ts';
+import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
+import { AddHardware } from './AddHardware.ts';
+import { GetVendorHardware } from './GetVendorHardware.ts';
+import { GetHardwareList } from './GetHardwareList.ts';
+import { UpdateHardware } from './UpdateHardware.ts';
+import { ActivateHardware } from './ActivateHardware.ts';
+import { GetHardwareInfo } from './GetHardwareInfo.ts';
+import { AddDevice } from './AddDevice.ts';
+import { GetDevice } from './GetDevice.ts';
+import { GetDevices } from './GetDevices.ts';
+import { UpdateDevice } from './UpdateDevice.ts';
+import { DeleteDevice } from './DeleteDevice.ts';
+import { GetDevicePayMode } from './GetDevicePayMode.ts';
+import { AddGroup } from './AddGroup.ts';
+import { GetGroupList } from './GetGroupList.ts';
+import { GetGroupDetail } from './GetGroupDetail.ts';
+import { GroupAddDevice, GroupDeleteDevice } from './GroupMembership.ts';
+import { UpdateGroup } from './UpdateGroup.ts';
+import { DeleteGroup } from './DeleteGroup.ts';
+import { CreateEncryptedKey, GetPublicKey } from './Keys.ts';
+
+export { mnaAdminModule } from './admin-routes.ts';
+export { mnaCliModule } from './cli.ts';
+
+/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups and keys. */
+export const mnaProduct: TencentProduct = {
+  service: mnaSpec.service,
+  version: mnaSpec.version,
+  actions: [
+    AddHardware,
+    GetVendorHardware,
+    GetHardwareList,
+    UpdateHardware,
+    ActivateHardware,
+    GetHardwareInfo,
+    AddDevice,
+    GetDevice,
+    GetDevices,
+    UpdateDevice,
+    DeleteDevice,
+    GetDevicePayMode,
+    AddGroup,
+    GetGroupList,
+    GetGroupDetail,
+    GroupAddDevice,
+    GroupDeleteDevice,
+    UpdateGroup,
+    DeleteGroup,
+    CreateEncryptedKey,
+    GetPublicKey,
+  ],
+};

@@ -1,0 +1,118 @@
+import RPCClient from '@alicloud/pop-core';
+import IotModule, * as $Iot from '@alicloud/iot20180120';
+import * as $OpenApi from '@alicloud/openapi-client';
+import type { TestAccount, TestServer } from '../../../support/server.ts';
+import type { Body } from './support.ts';
+
+// The SDK is CommonJS with an __esModule default: Node's ESM loader hands over the module object,
+// vitest's interop the class itself.
+type IotClientClass = typeof IotModule.default;
+const IotClient: IotClientClass = typeof IotModule === 'function' ? (IotModule as unknown as IotClientClass) : IotModule.default;
+
+/** A failed call as the caller of an official SDK sees it: the error code and the body. */
+export class SdkFailure extends Error {
+  constructor(
+    readonly code: string,
+    readonly body: Body,
+    readonly status: number | undefined,
+  ) {
+    super(`${code} (HTTP ${status ?? '?'})`);
+  }
+}
+
+/** One official SDK configuration, called with wire parameter names; business failures throw SdkFailure. */
+export interface SdkClient {
+  call(action: string, params: Record<string, unknown>): Promise<Body>;
+}
+
+export type SdkKind = 'pop-core GET' | 'pop-core POST' | 'iot20180120 ACS3' | 'iot20180120 v2';
+export const SDK_KINDS: readonly SdkKind[] = ['pop-core GET', 'pop-core POST', 'iot20180120 ACS3', 'iot20180120 v2'];
+
+const lowerFirst = (name: string): string => name[0]!.toLowerCase() + name.slice(1);
+const lowerKeys = (map: Record<string, unknown>): Record<string, unknown> => Object.fromEntries(Object.entries(map).map(([k, v]) => [lowerFirst(k), v]));
+
+type Models = Record<string, new (map: Record<string, unknown>) => { toMap(): Body }>;
+
+/** The iot20180120 request model of an action, from wire-named parameters (lists of structs included). */
+function requestModel(action: string, params: Record<string, unknown>): unknown {
+  const models = $Iot as unknown as Models;
+  const map = lowerKeys(params);
+  if (Array.isArray(params.DeviceList)) {
+    const Item = models[`${action}RequestDeviceList`]!;
+    map.deviceList = (params.DeviceList as Record<string, unknown>[]).map((row) => new Item(lowerKeys(row)));
+  }
+  return new models[`${action}Request`]!(map);
+}
+
+function popCore(server: TestServer, account: TestAccount, method: 'GET' | 'POST'): SdkClient {
+  const client = new RPCClient({
+    endpoint: server.url,
+    apiVersion: '2018-01-20',
+    accessKeyId: account.alibaba.accessKeyId,
+    accessKeySecret: account.alibaba.accessKeySecret,
+  });
+  return {
+    async call(action, params) {
+      try {
+        return (await client.request(action, params, { method, timeout: 30_000 })) as Body;
+      } catch (error) {
+        const e = error as { code?: string; data?: Body; statusCode?: number };
+        if (e.code === undefined || e.data === undefined) throw error;
+        throw new SdkFailure(e.code, e.data, e.statusCode);
+      }
+    },
+  };
+}
+
+function iot20180120(server: TestServer, account: TestAccount, signatureAlgorithm: string | undefined): SdkClient {
+  const client = new IotClient(
+    new $OpenApi.Config({
+      endpoint: server.endpoint,
+      protocol: 'http',
+      accessKeyId: account.alibaba.accessKeyId,
+      accessKeySecret: account.alibaba.accessKeySecret,
+      readTimeout: 30_000,
+      ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
+    }),
+  );
+  const methods = client as unknown as Record<string, (request: unknown) => Promise<{ statusCode: number; body: { toMap(): Body } }>>;
+  return {
+    async call(action, params) {
+      let response;
+      try {
+        response = await methods[lowerFirst(action)]!.call(client, requestModel(action, params));
+      } catch (error) {
+        const e = error as { code?: string; data?: Body & { statusCode?: number } };
+        if (e.code === undefined || e.data === undefined) throw error;
+        throw new SdkFailure(e.code, e.data, e.data.statusCode);
+      }
+      const body = response.body.toMap();
+      // This SDK resolves business errors (HTTP 200, Success false): its callers check `success`.
+      if (body.Success === false) throw new SdkFailure(body.Code as string, body, response.statusCode);
+      return body;
+    },
+  };
+}
+
+export function sdkClient(kind: SdkKind, server: TestServer, account: TestAccount): SdkClient {
+  switch (kind) {
+    case 'pop-core GET':
+      return popCore(server, account, 'GET');
+    case 'pop-core POST':
+      return popCore(server, account, 'POST');
+    case 'iot20180120 ACS3':
+      return iot20180120(server, account, undefined);
+    case 'iot20180120 v2':
+      return iot20180120(server, account, 'v2');
+  }
+}
+
+/** The SdkFailure a call ends with (the test fails if it succeeds). */
+export async function sdkFailure(client: SdkClient, action: string, params: Record<string, unknown>): Promise<SdkFailure> {
+  const outcome = await client.call(action, params).then(
+    (body) => new Error(`${action} succeeded: ${JSON.stringify(body).slice(0, 300)}`),
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof SdkFailure)) throw outcome;
+  return outcome;
+}

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import tencentcloud from 'tencentcloud-sdk-nodejs';
+import type { Dialect } from '../../../../src/storage/database.ts';
+import { startTestServer, type TestAccount, type TestServer } from '../../../support/server.ts';
+import { registerVendor } from '../../../../src/services/tencent/mna/store/vendors.ts';
+
+/** The official MNA client of tencentcloud-sdk-nodejs, unchanged. */
+export type MnaClient = InstanceType<typeof tencentcloud.mna.v20210119.Client>;
+
+export function mnaClient(server: TestServer, account: TestAccount): MnaClient {
+  return new tencentcloud.mna.v20210119.Client({
+    credential: account.tencent,
+    region: 'ap-guangzhou',
+    profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } },
+  });
+}
+
+/** Awaits a call that must fail with `code`; returns the SDK error for further checks. */
+export async function rejectsWith(call: Promise<unknown>, code: string): Promise<Error & { code: string }> {
+  const error = await call.then(
+    () => undefined,
+    (e: unknown) => e as Error & { code: string },
+  );
+  expect(error, `expected ${code}`).toBeDefined();
+  expect(error!.code, error!.message).toBe(code);
+  return error!;
+}
+
+/** A time string (Unix seconds or milliseconds) within the last minute, as the MNA outputs render times. */
+export const recent = (unit: 's' | 'ms') =>
+  expect.toSatisfy((value: unknown) => {
+    const pattern = unit === 's' ? /^\d{10}$/ : /^\d{13}$/;
+    const ms = Number(value) * (unit === 's' ? 1000 : 1);
+    return typeof value === 'string' && pattern.test(value) && Math.abs(Date.now() - ms) < 60_000;
+  }, `a ${unit} timestamp string within the last minute`);
+
+/** A name no other test on the same server uses. */
+export const unique = (prefix: string): string => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+export interface Party {
+  readonly account: TestAccount;
+  readonly client: MnaClient;
+}
+
+/** A running server with a registered vendor, a customer and a stranger, each with its own client. */
+export interface World {
+  readonly server: TestServer;
+  readonly vendorName: string;
+  readonly vendor: Party;
+  readonly customer: Party;
+  readonly stranger: Party;
+  /** Another account; call `vendorize` for a second vendor. */
+  party(): Promise<Party>;
+  vendorize(party: Party, name?: string): Promise<string>;
+  /** Registers SNs under the world's vendor with the given charging mode; returns their HardwareIds. */
+  addHardware(sns: readonly string[], licenseChargingMode?: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function openWorld(dialect: Dialect): Promise<World> {
+  const server = await startTestServer({ dialect });
+  const party = async (): Promise<Party> => {
+    const account = await server.createAccount();
+    return { account, client: mnaClient(server, account) };
+  };
+  const vendorize = async (p: Party, name = unique('vendor')) => {
+    await registerVendor(server.app.store.db, p.account.id, name, server.app.now());
+    return name;
+  };
+  const vendor = await party();
+  const vendorName = await vendorize(vendor);
+  return {
+    server,
+    vendorName,
+    vendor,
+    customer: await party(),
+    stranger: await party(),
+    party,
+    vendorize,
+    async addHardware(sns, licenseChargingMode = 1) {
+      const { Hardware } = await vendor.client.AddHardware({ Hardware: sns.map((SN) => ({ SN, LicenseChargingMode: licenseChargingMode })) });
+      return Hardware!.map((h) => h.HardwareId!);
+    },
+    close: () => server.close(),
+  };
+}
