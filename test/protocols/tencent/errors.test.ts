@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../../scripts/generate-tencent-specs.ts';
+import { repositoryRoot } from '../../../scripts/reference-dir.ts';
 import { TencentError, isTencentErrorCode } from '../../../src/protocols/tencent/errors.ts';
 import type { TencentErrorCode } from '../../../src/protocols/tencent/errors.ts';
 
