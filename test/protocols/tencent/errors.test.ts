@@ -44,7 +44,7 @@ describe('TencentError', () => {
     expect(error.name).toBe('TencentError');
   });
 
-  it('real message shapes of PROTOCOL.md §1.7 with the offending name in backticks', () => {
+  it('real message shapes (observed messages of common-errors.json) with the offending name in backticks', () => {
     expect(both('MissingParameter', { name: 'Hardware.0.SN' })).toEqual([
       'The request is missing a required parameter `Hardware.0.SN`.',
       '缺少必填参数 `Hardware.0.SN`。',

@@ -12,7 +12,7 @@ const summary = readReference<{
   actions: Record<string, { documented_errors: { code: string }[]; likely_errors_UNCONFIRMED: string[] }>;
 }>('alibaba/api-summary.json');
 
-/** Codes api-summary.json attaches to the implemented actions, plus the instance codes of PROTOCOL.md §3. */
+/** Codes api-summary.json attaches to the implemented actions, plus the unknown-IotInstanceId codes of the action pages. */
 const documented = new Set([
   'iot.system.InstanceNotFound',
   'iot.Sre.IotInstanceNotFound',
