@@ -1,14 +1,14 @@
 import { createHmac } from 'node:crypto';
 import { safeEqual } from '../digest.ts';
 
-/** HMAC methods devices sign with (PROTOCOL.md §5.1, §5.3). */
+/** HMAC methods devices sign with (dynamic-registration and MQTT connection docs). */
 export type DeviceSignMethod = 'hmacmd5' | 'hmacsha1' | 'hmacsha256';
 
 const DIGEST: Readonly<Record<DeviceSignMethod, string>> = { hmacmd5: 'md5', hmacsha1: 'sha1', hmacsha256: 'sha256' };
 
 /**
  * Reads a `signMethod` / `signmethod` value. Case-insensitive, `_` and `-` ignored: the doc's
- * own examples write `HmacMD5` and `hmac_md5` (§5.1). Undefined for anything else.
+ * own examples write `HmacMD5` and `hmac_md5`. Undefined for anything else.
  */
 export function parseDeviceSignMethod(value: string): DeviceSignMethod | undefined {
   const normal = value.toLowerCase().replace(/[_-]/g, '');
@@ -32,7 +32,7 @@ export function deviceSign(method: DeviceSignMethod, key: string, fields: Readon
   return createHmac(DIGEST[method], key).update(deviceSignContent(fields), 'utf8').digest('hex');
 }
 
-/** Checks a device's hex signature; C SDKs send upper case, the Node SDK lower case (§0.12). */
+/** Checks a device's hex signature; C SDKs send upper case, the Node SDK lower case. */
 export function verifyDeviceSign(method: DeviceSignMethod, key: string, fields: Readonly<Record<string, string>>, sign: string): boolean {
   return safeEqual(deviceSign(method, key, fields), sign.toLowerCase());
 }

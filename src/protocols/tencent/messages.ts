@@ -8,9 +8,9 @@ export type TencentErrorParams = Readonly<Record<string, string | number>>;
 
 type Template = Readonly<Record<TencentLanguage, string>>;
 
-// PROTOCOL.md §1.7 "Real messages seen": the English shapes below are those of real responses,
-// with the offending name in backticks; third-party clients parse RequestLimitExceeded's numbers
-// (§5), so its wording must not drift. Codes not listed here use the catalog description.
+// The English shapes below are those of real responses (`observed_message` in common-errors.json),
+// with the offending name in backticks; third-party clients parse RequestLimitExceeded's numbers,
+// so its wording must not drift. Codes not listed here use the catalog description.
 const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
   MissingParameter: [
     { 'en-US': 'The request is missing a required parameter `{name}`.', 'zh-CN': '缺少必填参数 `{name}`。' },

@@ -45,7 +45,7 @@ const method = (s: string): DeviceSignMethod => {
   return m;
 };
 
-describe('HTTPS dynamic-registration sign (PROTOCOL.md §5.1)', () => {
+describe('HTTPS dynamic-registration sign (unique-certificate-per-product doc)', () => {
   for (const v of vectors.dynamic_registration_https.vectors) {
     it(`${v.signMethod}: key ProductSecret over deviceName…productKey…random…, hex in either case`, () => {
       const fields = { productKey: v.productKey, deviceName: v.deviceName, random: v.random };
@@ -62,7 +62,7 @@ describe('HTTPS dynamic-registration sign (PROTOCOL.md §5.1)', () => {
   });
 });
 
-describe('MQTT password (PROTOCOL.md §5.3) and MQTT dynamic registration (§5.2)', () => {
+describe('MQTT password and MQTT dynamic registration (MQTT connection docs)', () => {
   for (const v of vectors.mqtt_password.vectors) {
     it(`${v.signmethod}, clientId ${v.clientId}${v.timestamp === null ? ', no timestamp' : ''}`, () => {
       const fields: Record<string, string> = { clientId: v.clientId, deviceName: v.deviceName, productKey: v.productKey };
