@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireInstance } from './scope.ts';
@@ -70,7 +70,7 @@ function productFields(params: CreateProductParams, region: string | undefined):
  * ProductSecret (stored sealed). Names are unique per instance; an instance holds at most
  * 1,000 products. PublishAuto, JoinPermissionId and ResourceGroupId are accepted and ignored.
  */
-export const createProductAction = defineAlibabaAction({
+export const CreateProduct = defineAction({
   name: 'CreateProduct',
   request,
   async handle(ctx, params) {

@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireImportJob, requireInstance } from './scope.ts';
@@ -10,7 +10,7 @@ import { openDeviceSecret } from './store/devices.ts';
  * fields are top-level and the list is `DeviceList.device[]` (api-summary.json). A job still
  * running answers iot.device.CreateDeviceTaskIsRunning rather than a partial picture.
  */
-export const queryImportedDeviceByApplyId = defineAlibabaAction({
+export const QueryImportedDeviceByApplyId = defineAction({
   name: 'QueryImportedDeviceByApplyId',
   request: iotSpec.actions.QueryImportedDeviceByApplyId.request,
   async handle(ctx, params) {

@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireProduct } from './scope.ts';
@@ -18,7 +18,7 @@ const REGISTRATION_FAILURE = {
  * DeviceName the platform picks one. The device is UNACTIVE until it first connects. Fleetgate
  * has no LoRaWAN products, so the LoRaWAN parameters are refused rather than ignored.
  */
-export const registerDeviceAction = defineAlibabaAction({
+export const RegisterDevice = defineAction({
   name: 'RegisterDevice',
   request: iotSpec.actions.RegisterDevice.request,
   async handle(ctx, params) {

@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireInstance, requireProductIn } from './scope.ts';
@@ -9,7 +9,7 @@ import { updateProduct } from './store/products.ts';
  * Renames a product (same rules and per-instance uniqueness as CreateProduct) and, when
  * Description is given, replaces it; an empty Description clears it. Success has no Data.
  */
-export const updateProductAction = defineAlibabaAction({
+export const UpdateProduct = defineAction({
   name: 'UpdateProduct',
   request: iotSpec.actions.UpdateProduct.request,
   async handle(ctx, params) {

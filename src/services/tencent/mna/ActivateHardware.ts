@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { ActionContext } from '../../action-context.ts';
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../../../storage/atomic-write.ts';
@@ -42,7 +42,7 @@ const hardwareKey = (vendorAccountId: string, sn: string) => `${vendorAccountId}
  * activations of one SN exactly one wins) and inserts the devices, where the schema's unique
  * and foreign keys catch whatever changed since the reads.
  */
-export const ActivateHardware = defineTencentAction({
+export const ActivateHardware = defineAction({
   name: 'ActivateHardware',
   request: mnaSpec.actions.ActivateHardware.request,
   async handle(ctx, { Hardware }) {

@@ -1,4 +1,4 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
@@ -14,7 +14,7 @@ import { brokenUniqueRule, isForeignKeyViolation } from './store/constraints.ts'
  * (CreateEncryptedKey). Signature = RSA-SHA256 (PKCS#1 v1.5) by the account's key (GetPublicKey)
  * over `DeviceId + "\n" + DataKey`, both exactly as returned.
  */
-export const AddDevice = defineTencentAction({
+export const AddDevice = defineAction({
   name: 'AddDevice',
   request: mnaSpec.actions.AddDevice.request,
   async handle(ctx, params) {

@@ -1,4 +1,4 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { callerVendor } from './vendor-access.ts';
 import { CHARGING_MODES } from './licensing.ts';
@@ -12,7 +12,7 @@ import { brokenUniqueRule } from './store/constraints.ts';
  * the batch or already registered by this vendor is OperationDenied.DuplicateSN. HardwareId is
  * always assigned here; one passed in is ignored ("no need to pass as an input parameter").
  */
-export const AddHardware = defineTencentAction({
+export const AddHardware = defineAction({
   name: 'AddHardware',
   request: mnaSpec.actions.AddHardware.request,
   async handle(ctx, { Hardware }) {

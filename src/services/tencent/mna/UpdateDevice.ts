@@ -1,4 +1,4 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { FLOW_TRUNC_MODES } from './device-fields.ts';
@@ -15,7 +15,7 @@ const NIC_TYPES = [0, 1, 2] as const;
  * name is taken in the account), sets Remark / FlowTrunc, and merges UpdateNetInfo into the NIC
  * settings by NetInfoName (fields left out keep their value), all in one transaction.
  */
-export const UpdateDevice = defineTencentAction({
+export const UpdateDevice = defineAction({
   name: 'UpdateDevice',
   request: mnaSpec.actions.UpdateDevice.request,
   async handle(ctx, { DeviceId, DeviceName, Remark, UpdateNetInfo = [], FlowTrunc }) {
