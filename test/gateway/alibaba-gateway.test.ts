@@ -31,7 +31,7 @@ describe('Alibaba RPC gateway', () => {
   let server: TestServer;
   let account: TestAccount;
   beforeAll(async () => {
-    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'iot:QueryProduct=3' } });
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'alibaba.iot:QueryProduct=3' } });
     account = await server.createAccount();
   });
   afterAll(() => server.close());

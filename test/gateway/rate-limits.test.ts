@@ -47,6 +47,22 @@ describe('RequestLimitExceeded on one node (in memory)', () => {
   });
 });
 
+describe('FLEETGATE_RATE_LIMITS keys named for their cloud and product', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'tencent.mna:GetHardwareInfo=2,tencent.iotcloud:*=1,alibaba.iot:*=1' } });
+  });
+  afterAll(() => server.close());
+
+  it('tencent.mna:GetHardwareInfo applies to MNA’s GetHardwareInfo; the other products’ overrides do not', async () => {
+    const account = await server.createAccount();
+    const codes = await burst([server], account, 5);
+    expect(codes.filter((c) => c === 'OperationDenied.HardwareNotExist')).toHaveLength(2);
+    const refused = await sendRaw(server.url, tc3(server, account, { action: 'GetHardwareInfo', params: { Vendor: 'v', SN: 's' } }));
+    expect(refused.json().Response.Error.Message).toContain('exceeds the frequency limit `2`');
+  });
+});
+
 describe('two nodes on one PostgreSQL sharing Redis', () => {
   let nodes: TestServer[];
   let close: () => Promise<void>;
