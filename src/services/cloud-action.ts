@@ -42,13 +42,13 @@ export type AlibabaProduct = CloudProduct<AlibabaProductSpec>;
 
 /**
  * A product's implemented actions by name. Throws at start-up, naming the product, when one is
- * registered twice or is not in the product's spec (a typo would otherwise never be routed).
+ * registered twice or is not in the product’s spec (a typo would otherwise never be routed).
  */
 export function implementedActions(product: CloudProduct, label: string): ReadonlyMap<string, CloudAction> {
   const byName = new Map<string, CloudAction>();
   for (const action of product.actions) {
     if (!Object.hasOwn(product.spec.actions, action.name)) {
-      throw new Error(`${label} ${product.spec.version}: action ${action.name} is not in the product's spec`);
+      throw new Error(`${label} ${product.spec.version}: action ${action.name} is not in the product’s spec`);
     }
     if (byName.has(action.name)) throw new Error(`${label} ${product.spec.version}: action ${action.name} is registered twice`);
     byName.set(action.name, action);
