@@ -1,4 +1,5 @@
 import { defineAction } from '../../cloud-action.ts';
+import { pageAt } from '../../../storage/query-helpers.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireInstance } from './scope.ts';
@@ -23,11 +24,7 @@ export const QueryProductList = defineAction({
       throw new AlibabaError('iot.prod.InvalidAliyunCommodityCode');
     }
     const instanceId = await requireInstance(ctx, params.IotInstanceId);
-    const { total, rows } = await listProducts(ctx.store.db, ctx.accountId, instanceId, {
-      commodityCode,
-      offset: (CurrentPage - 1) * PageSize,
-      limit: PageSize,
-    });
+    const { total, rows } = await listProducts(ctx.store.db, ctx.accountId, instanceId, commodityCode, pageAt(CurrentPage, PageSize));
     return {
       Success: true,
       Data: {

@@ -7,14 +7,16 @@ import { isUnmetExpectation, type GuardedStatement } from '../../../storage/atom
 import { activatedTerm } from './licensing.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
 import { accountKeys, dataKeyDigester } from './key-material.ts';
-import { checkBatch, checkSerial, checkText, entryError, firstProblem, invalidValue, assertValid, type Check } from './validation.ts';
+import { entryError, firstProblem, invalidValue, assertValid, type Check } from '../params-rules.ts';
+import { checkBatch, checkSerial, checkText } from './validation.ts';
 import { vendorAccountsByName } from './store/vendors.ts';
 import { activationCandidates, hardwareClaim, type ActivationCandidate, type HardwareClaim } from './store/hardware.ts';
 import { insertDevices, takenDataKeyDigests, takenDeviceNames } from './store/devices.ts';
 import { groupNames } from './store/groups.ts';
 import { findAccountKeys } from './store/account-keys.ts';
 import { noSuchGroup } from './ownership.ts';
-import { brokenUniqueRule, isForeignKeyViolation, isTransientConflict } from './store/constraints.ts';
+import { brokenUniqueRule } from './store/constraints.ts';
+import { isForeignKeyViolation, isTransientConflict } from '../../../storage/constraints.ts';
 import type { MnaDeviceRow } from './tables.ts';
 
 type Entry = Static<typeof mnaSpec.structs.ActivateHardware>;

@@ -1,7 +1,8 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { newGroupId } from './ids.ts';
-import { assertValid, checkName, checkText, invalidValue } from './validation.ts';
+import { assertValid, invalidValue } from '../params-rules.ts';
+import { checkName, checkText } from './validation.ts';
 import { insertGroup } from './store/groups.ts';
 import { brokenUniqueRule } from './store/constraints.ts';
 

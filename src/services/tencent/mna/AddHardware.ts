@@ -3,7 +3,8 @@ import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { callerVendor } from './vendor-access.ts';
 import { CHARGING_MODES } from './licensing.ts';
 import { newHardwareId } from './ids.ts';
-import { assertValid, checkBatch, checkOneOf, checkSerial, checkText, entryError } from './validation.ts';
+import { assertValid, checkOneOf, entryError } from '../params-rules.ts';
+import { checkBatch, checkSerial, checkText } from './validation.ts';
 import { insertHardware, registeredSerials } from './store/hardware.ts';
 import { brokenUniqueRule } from './store/constraints.ts';
 

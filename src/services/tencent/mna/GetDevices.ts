@@ -1,6 +1,7 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { assertValid, checkOneOf, pageWindow, totalPages } from './validation.ts';
+import { assertValid, checkOneOf } from '../params-rules.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { listDevices } from './store/devices.ts';
 import { deviceBaseInfo } from './render.ts';
 

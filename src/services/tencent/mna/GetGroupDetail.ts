@@ -1,6 +1,6 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { pageWindow, totalPages } from './validation.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { ownGroup } from './ownership.ts';
 import { listDevices } from './store/devices.ts';
 import { deviceBaseInfo, groupInfo } from './render.ts';

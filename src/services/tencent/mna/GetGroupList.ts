@@ -1,6 +1,6 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { pageWindow, totalPages } from './validation.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { listGroups } from './store/groups.ts';
 import { groupInfo } from './render.ts';
 

@@ -2,7 +2,8 @@ import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { hardwareLicense } from './licensing.ts';
-import { assertValid, checkSerial } from './validation.ts';
+import { assertValid } from '../params-rules.ts';
+import { checkSerial } from './validation.ts';
 import { findActivationTerm, findHardwareBySerial } from './store/hardware.ts';
 
 /**

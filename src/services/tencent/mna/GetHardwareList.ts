@@ -1,7 +1,7 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { callerVendor } from './vendor-access.ts';
-import { pageWindow, totalPages } from './validation.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { listVendorHardware } from './store/hardware.ts';
 import { hardwareInfo } from './render.ts';
 

@@ -1,6 +1,7 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { assertValid, checkText } from './validation.ts';
+import { assertValid } from '../params-rules.ts';
+import { checkText } from './validation.ts';
 import { noSuchGroup, ownGroup } from './ownership.ts';
 import { updateGroupDescription } from './store/groups.ts';
 

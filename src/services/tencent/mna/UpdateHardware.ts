@@ -2,7 +2,8 @@ import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { callerVendor } from './vendor-access.ts';
-import { assertValid, checkSerial, checkText, invalidValue } from './validation.ts';
+import { assertValid, invalidValue } from '../params-rules.ts';
+import { checkSerial, checkText } from './validation.ts';
 import { updateHardware } from './store/hardware.ts';
 import { brokenUniqueRule } from './store/constraints.ts';
 
