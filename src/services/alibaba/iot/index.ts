@@ -15,7 +15,6 @@ import { QueryDeviceInfo } from './QueryDeviceInfo.ts';
 import { QueryDevice } from './QueryDevice.ts';
 import { DeleteDevice } from './DeleteDevice.ts';
 
-export type { IotTables } from './tables.ts';
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
 export { startImportJobRunner, type ImportJobRunner, type ImportJobRunnerOptions } from './import-runner.ts';
