@@ -16,7 +16,7 @@ import IotModule, * as $Iot from '@alicloud/iot20180120';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { startTestServer } from '../test/support/server.ts';
 import { isDeviceName, isImportedDeviceSecret, isSn } from '../src/services/alibaba/iot/rules.ts';
-import { batchCheckImportDevice } from '../src/services/alibaba/iot/BatchCheckImportDevice.ts';
+import { BatchCheckImportDevice } from '../src/services/alibaba/iot/BatchCheckImportDevice.ts';
 
 type IotClientClass = typeof IotModule.default;
 const IotClient: IotClientClass = typeof IotModule === 'function' ? (IotModule as unknown as IotClientClass) : IotModule.default;
@@ -110,7 +110,7 @@ try {
     const handlerSamples: number[] = [];
     for (let i = 0; i < iterations + 3; i++) {
       const started = performance.now();
-      await batchCheckImportDevice.handle(ctx, { ProductKey: productKey, DeviceList: rows });
+      await BatchCheckImportDevice.handle(ctx, { ProductKey: productKey, DeviceList: rows });
       if (i >= 3) handlerSamples.push(performance.now() - started);
     }
     const handler = stats(handlerSamples);

@@ -25,6 +25,8 @@ export interface TencentRequest {
   readonly action: string;
   readonly version: string;
   readonly region: string | undefined;
+  /** TC3: the credential-scope service exactly as sent (`mna`, or `127` from the Node SDK); v1: undefined. */
+  readonly scopeService: string | undefined;
   readonly language: TencentLanguage;
   readonly timestamp: number;
   readonly token: string | undefined;
@@ -168,6 +170,7 @@ function parseTc3(raw: RawRequest, method: string, authorization: string, nowSec
     action,
     version,
     region: present(raw.headers['x-tc-region']?.trim()),
+    scopeService: auth.service,
     language: language(raw.headers['x-tc-language']?.trim()),
     timestamp,
     token: present(raw.headers['x-tc-token']?.trim()),
@@ -212,6 +215,7 @@ function parseV1(raw: RawRequest, method: string, nowSeconds: number): TencentRe
     action,
     version,
     region: present(common.get('Region')),
+    scopeService: undefined,
     language: language(common.get('Language')),
     timestamp,
     token: present(common.get('Token')),

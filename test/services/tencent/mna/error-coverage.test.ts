@@ -36,7 +36,7 @@ function codesNeverReturned(): Set<string> {
 
 describe('MNA error catalog coverage', () => {
   // Per-action lists generated from errors/mna-v20210119.errors.json (kept in sync by the drift test).
-  const listOf = (action: string) => tencentActionErrors[`${mnaProduct.service}:${mnaProduct.version}:${action}`];
+  const listOf = (action: string) => tencentActionErrors[`${mnaProduct.spec.service}:${mnaProduct.spec.version}:${action}`];
   const documented = new Set<string>(mnaProduct.actions.flatMap((action) => listOf(action.name) ?? []));
   const produced = codesProducedByTests();
   const never = codesNeverReturned();
