@@ -123,5 +123,5 @@ function warnPinnedKeysIgnored(config: Config, logger: Logger): void {
   const given = (Object.keys(PINNED_KEY_VARIABLES) as (keyof Config['bootstrap'])[]).filter((field) => config.bootstrap[field] !== undefined);
   if (given.length === 0) return;
   const names = given.map((field) => PINNED_KEY_VARIABLES[field]).join(', ');
-  logger.warn(`${names} not applied: the database already has its default account, and pinned keys apply only to the first start (manage keys with "fleetgate keys" or the admin API)`);
+  logger.warn(`${names} not applied: the database already has accounts, and pinned keys apply only to the first start (manage keys with "fleetgate keys" or the admin API)`);
 }
