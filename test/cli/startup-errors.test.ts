@@ -61,7 +61,7 @@ describe('mistakes a user can make at start: one clear line, exit 1', () => {
     expect(await refusal(['--data-dir', fresh('half')], { FLEETGATE_ALIBABA_ACCESS_KEY_ID: 'LTAIhalfAPair0000000001' })).toBe(
       'fleetgate: FLEETGATE_ALIBABA_ACCESS_KEY_ID is set but FLEETGATE_ALIBABA_ACCESS_KEY_SECRET is not: pin both halves of the key pair or neither',
     );
-  });
+  }, 90_000);
 
   it('a data dir that is a file, or lies under one', async () => {
     const file = fresh('plain-file');
