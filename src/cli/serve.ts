@@ -47,8 +47,10 @@ export async function serve(config: Config): Promise<void> {
     await runtime.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  // Kept listening after the first signal: Ctrl-C on `npm start` reaches the server twice (from the
+  // terminal and forwarded by npm), and a second signal must not cut the drain short.
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 /** Credentials and the admin token appear once, on stderr, never in the JSON log. */
