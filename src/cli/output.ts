@@ -22,7 +22,7 @@ export function print(json: boolean, value: unknown, rows?: readonly Record<stri
 export class CliError extends Error {
   constructor(
     message: string,
-    readonly code = 'CommandFailed',
+    readonly code: string,
   ) {
     super(message);
   }
