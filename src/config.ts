@@ -70,7 +70,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     redisUrl: checkRedisUrl(nonEmpty(overrides.redisUrl ?? env.FLEETGATE_REDIS_URL)),
     masterKey: nonEmpty(env.FLEETGATE_MASTER_KEY),
     adminToken: nonEmpty(env.FLEETGATE_ADMIN_TOKEN),
-    logLevel: overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info',
+    logLevel: checkLogLevel(overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info'),
     defaultRateLimit,
     rateLimits: Object.freeze(parseRateLimits(env.FLEETGATE_RATE_LIMITS ?? '')),
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
@@ -130,6 +130,13 @@ function checkRedisUrl(url: string | undefined): string | undefined {
     throw new ConfigError(`FLEETGATE_REDIS_URL / --redis-url "${redactUrl(url)}" is not a Redis URL; use redis://host:port or rediss://host:port`);
   }
   return url;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function checkLogLevel(level: string): string {
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`invalid log level "${level}": expected one of ${LOG_LEVELS.join(', ')}`);
+  return level;
 }
 
 /** A URL fit for a message or a log line: any password removed. */

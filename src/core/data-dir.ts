@@ -34,7 +34,7 @@ export function ensureDataDir(dataDir: string): void {
     try {
       mkdirSync(dir, { mode: 0o700 });
     } catch (error) {
-      throw unusable(`cannot be created: ${describe(error)}`);
+      throw unusable(`cannot be created: ${errnoText(error)}`);
     }
   }
   try {
@@ -44,7 +44,7 @@ export function ensureDataDir(dataDir: string): void {
   }
 }
 
-function describe(error: unknown): string {
+function errnoText(error: unknown): string {
   const e = error as NodeJS.ErrnoException;
   return e.code ? `${e.code} on ${e.path ?? 'it'}` : String(error);
 }
@@ -61,7 +61,7 @@ export function readOrCreateSecretFile(path: string, generate: () => string): { 
   } catch (error) {
     // Another process created it between our check and write: use theirs.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return { value: readFileSync(path, 'utf8').trim(), created: false };
-    throw new ConfigError(`cannot create ${path}: ${describe(error)}`, 'DataDirUnusable');
+    throw new ConfigError(`cannot create ${path}: ${errnoText(error)}`, 'DataDirUnusable');
   }
   chmodSync(path, 0o600);
   return { value, created: true };

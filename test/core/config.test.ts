@@ -87,5 +87,7 @@ describe('configuration', () => {
     expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(new ConfigError('FLEETGATE_RATE_LIMITS: cannot read "GetHardwareInfo=100" (expected product:Action=N, e.g. mna:GetHardwareInfo=100)'));
     for (const port of ['eighty', '-1', '65536', '80.5', '']) expect(() => loadConfig({ port }, {}), port).toThrow(new ConfigError(`invalid port "${port}": expected a number from 0 to 65535`));
     expect(() => loadConfig({}, { FLEETGATE_RATE_LIMIT: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ logLevel: 'loud' }, {})).toThrow(new ConfigError('invalid log level "loud": expected one of fatal, error, warn, info, debug, trace, silent'));
+    expect(loadConfig({}, { FLEETGATE_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
   });
 });
