@@ -1,12 +1,29 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+
+/** A setting the user can fix: reported in one line (with a code for --json), never with a stack. */
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'InvalidConfiguration',
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The forms FLEETGATE_DATABASE_URL accepts, named in every refusal. */
+export const DATABASE_URL_FORMS =
+  'postgres://… or postgresql://… (PostgreSQL), sqlite:///absolute/path.db, sqlite:relative/path.db or /absolute/path.db (a SQLite file), :memory: (SQLite in memory)';
 
 /** Everything a Fleetgate process is configured with; frozen once built. */
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
-  /** postgres://… for PostgreSQL; undefined → SQLite file in dataDir. */
+  /** As configured (one of DATABASE_URL_FORMS); undefined → SQLite file in dataDir. */
   readonly databaseUrl: string | undefined;
+  /** What the store opens: the PostgreSQL URL, ':memory:' or an absolute SQLite file path. */
+  readonly databaseLocation: string;
   readonly redisUrl: string | undefined;
   /** 32-byte key, base64 or hex; undefined → generated key file in dataDir. */
   readonly masterKey: string | undefined;
@@ -35,28 +52,104 @@ export interface ConfigOverrides {
 }
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const port = Number(overrides.port ?? env.FLEETGATE_PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${String(overrides.port ?? env.FLEETGATE_PORT)}`);
+  const portText = String(overrides.port ?? env.FLEETGATE_PORT ?? 8080);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`invalid port "${portText}": expected a number from 0 to 65535`);
   const defaultRateLimit = Number(env.FLEETGATE_RATE_LIMIT ?? 20);
-  if (!(defaultRateLimit > 0)) throw new Error('FLEETGATE_RATE_LIMIT must be a positive number');
+  if (!(defaultRateLimit > 0)) throw new ConfigError(`FLEETGATE_RATE_LIMIT must be a positive number, not "${env.FLEETGATE_RATE_LIMIT}"`);
+  const dataDir = resolve(overrides.dataDir ?? env.FLEETGATE_DATA_DIR ?? 'data');
+  const databaseUrl = nonEmpty(overrides.databaseUrl ?? env.FLEETGATE_DATABASE_URL);
+  const [tencentSecretId, tencentSecretKey] = pinnedPair(env, 'tencentSecretId', 'tencentSecretKey');
+  const [alibabaAccessKeyId, alibabaAccessKeySecret] = pinnedPair(env, 'alibabaAccessKeyId', 'alibabaAccessKeySecret');
   return Object.freeze({
     host: overrides.host ?? env.FLEETGATE_HOST ?? '127.0.0.1',
     port,
-    dataDir: resolve(overrides.dataDir ?? env.FLEETGATE_DATA_DIR ?? 'data'),
-    databaseUrl: nonEmpty(overrides.databaseUrl ?? env.FLEETGATE_DATABASE_URL),
-    redisUrl: nonEmpty(overrides.redisUrl ?? env.FLEETGATE_REDIS_URL),
+    dataDir,
+    databaseUrl,
+    databaseLocation: databaseUrl === undefined ? join(dataDir, 'fleetgate.db') : databaseLocation(databaseUrl),
+    redisUrl: checkRedisUrl(nonEmpty(overrides.redisUrl ?? env.FLEETGATE_REDIS_URL)),
     masterKey: nonEmpty(env.FLEETGATE_MASTER_KEY),
     adminToken: nonEmpty(env.FLEETGATE_ADMIN_TOKEN),
-    logLevel: overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info',
+    logLevel: checkLogLevel(overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info'),
     defaultRateLimit,
     rateLimits: Object.freeze(parseRateLimits(env.FLEETGATE_RATE_LIMITS ?? '')),
-    bootstrap: Object.freeze({
-      tencentSecretId: nonEmpty(env.FLEETGATE_TENCENT_SECRET_ID),
-      tencentSecretKey: nonEmpty(env.FLEETGATE_TENCENT_SECRET_KEY),
-      alibabaAccessKeyId: nonEmpty(env.FLEETGATE_ALIBABA_ACCESS_KEY_ID),
-      alibabaAccessKeySecret: nonEmpty(env.FLEETGATE_ALIBABA_ACCESS_KEY_SECRET),
-    }),
+    bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
+}
+
+/** The environment variable behind each pinned default-account key. */
+export const PINNED_KEY_VARIABLES: Readonly<Record<keyof Config['bootstrap'], string>> = {
+  tencentSecretId: 'FLEETGATE_TENCENT_SECRET_ID',
+  tencentSecretKey: 'FLEETGATE_TENCENT_SECRET_KEY',
+  alibabaAccessKeyId: 'FLEETGATE_ALIBABA_ACCESS_KEY_ID',
+  alibabaAccessKeySecret: 'FLEETGATE_ALIBABA_ACCESS_KEY_SECRET',
+};
+
+/** A pinned key pair is both halves or neither: half a pair would pair a known id with a random secret. */
+function pinnedPair(env: NodeJS.ProcessEnv, idField: keyof Config['bootstrap'], secretField: keyof Config['bootstrap']): [string | undefined, string | undefined] {
+  const [idVariable, secretVariable] = [PINNED_KEY_VARIABLES[idField], PINNED_KEY_VARIABLES[secretField]];
+  const id = nonEmpty(env[idVariable]);
+  const secret = nonEmpty(env[secretVariable]);
+  if ((id === undefined) !== (secret === undefined)) {
+    const [given, missing] = id === undefined ? [secretVariable, idVariable] : [idVariable, secretVariable];
+    throw new ConfigError(`${given} is set but ${missing} is not: pin both halves of the key pair or neither`);
+  }
+  return [id, secret];
+}
+
+/**
+ * Maps FLEETGATE_DATABASE_URL to what the store opens. A relative SQLite path is resolved against
+ * the working directory; anything else (a bare word, a misspelt scheme) is refused rather than
+ * taken for a file name.
+ */
+function databaseLocation(url: string): string {
+  if (/^postgres(ql)?:\/\/./.test(url)) return url;
+  if (url === ':memory:' || url === 'sqlite::memory:') return ':memory:';
+  if (url.startsWith('/')) return url;
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    // sqlite:///abs names an absolute path with an empty host, like file:///; a host is not a path.
+    if (path.startsWith('//')) {
+      if (path.startsWith('///')) return path.slice(2);
+    } else if (path !== '') {
+      return resolve(path);
+    }
+  }
+  throw new ConfigError(`FLEETGATE_DATABASE_URL / --database-url "${redactUrl(url)}" is not a database URL; use ${DATABASE_URL_FORMS}`);
+}
+
+function checkRedisUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed?.protocol !== 'redis:' && parsed?.protocol !== 'rediss:') {
+    throw new ConfigError(`FLEETGATE_REDIS_URL / --redis-url "${redactUrl(url)}" is not a Redis URL; use redis://host:port or rediss://host:port`);
+  }
+  return url;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function checkLogLevel(level: string): string {
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`invalid log level "${level}": expected one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
+/** A URL fit for a message or a log line: any password removed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    // Not a URL: hide anything that looks like user:password@.
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
 }
 
 /**
@@ -68,7 +161,7 @@ export function parseRateLimits(text: string): Record<string, number> {
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const match = /^((?:tencent|alibaba)\.[a-z0-9]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
     if (!match) {
-      throw new Error(`FLEETGATE_RATE_LIMITS: cannot read "${entry}" (expected cloud.product:Action=N or cloud.product:*=N, e.g. tencent.mna:GetHardwareInfo=100, alibaba.iot:*=500)`);
+      throw new ConfigError(`FLEETGATE_RATE_LIMITS: cannot read "${entry}" (expected cloud.product:Action=N or cloud.product:*=N, e.g. tencent.mna:GetHardwareInfo=100, alibaba.iot:*=500)`);
     }
     limits[match[1]!] = Number(match[2]);
   }

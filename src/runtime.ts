@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { Redis } from 'ioredis';
-import type { Config } from './config.ts';
+import { sql } from 'kysely';
+import { ConfigError, PINNED_KEY_VARIABLES, redactUrl, type Config } from './config.ts';
 import type { AppContext } from './core/app-context.ts';
-import { openStore } from './storage/database.ts';
+import { openStore, type Store } from './storage/database.ts';
 import { migrateToLatest } from './storage/migrate.ts';
 import { SecretBox } from './core/secret-box.ts';
 import { checkMasterKey } from './core/master-key-check.ts';
@@ -46,16 +46,15 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'fleetgate' } });
   const now = options.now ?? Date.now;
   const secrets = new SecretBox(loadMasterKey(config.masterKey, config.dataDir));
-  const store = openStore({
-    location: config.databaseUrl ?? join(config.dataDir, 'fleetgate.db'),
-    onBackgroundError: (err, what) => logger.warn({ err }, what),
-  });
+  const store = openConfiguredStore(config, logger);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
   try {
+    await checkReachable(store, config);
     await migrateToLatest(store);
     await checkMasterKey(store.db, secrets, now());
-    if (redis) await redis.connect();
+    if (redis) await connectRedis(redis, config.redisUrl!, logger);
     const bootstrap = options.serving ? await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now()) : undefined;
+    if (options.serving && !bootstrap) warnPinnedKeysIgnored(config, logger);
     const { token: adminToken, created: adminTokenCreated } = options.serving
       ? loadAdminToken(config.adminToken, config.dataDir)
       : { token: '', created: false };
@@ -82,4 +81,47 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     redis?.disconnect();
     throw error;
   }
+}
+
+function openConfiguredStore(config: Config, logger: Logger): Store {
+  try {
+    return openStore({ location: config.databaseLocation, onBackgroundError: (err, what) => logger.warn({ err }, what) });
+  } catch (error) {
+    // better-sqlite3 opens the file at once: a missing directory or an unreadable file is the user's to fix.
+    throw new ConfigError(`cannot open the SQLite database ${config.databaseLocation}: ${(error as Error).message}`, 'DatabaseUnusable');
+  }
+}
+
+/** PostgreSQL connects lazily: ask it once, so an unreachable server is one clear line, not a migration's stack. */
+async function checkReachable(store: Store, config: Config): Promise<void> {
+  if (store.dialect !== 'postgres') return;
+  try {
+    await sql`select 1`.execute(store.db);
+  } catch (error) {
+    throw new ConfigError(`cannot reach PostgreSQL at ${redactUrl(config.databaseLocation)}: ${(error as Error).message}`, 'DatabaseUnreachable');
+  }
+}
+
+async function connectRedis(redis: Redis, url: string, logger: Logger): Promise<void> {
+  // Without a listener ioredis prints every failed reconnect itself; once connected, they are warnings.
+  let connected = false;
+  let lastError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    lastError = error;
+    if (connected) logger.warn({ err: error }, 'Redis connection failed; reconnecting');
+  });
+  try {
+    await redis.connect();
+    connected = true;
+  } catch (error) {
+    throw new ConfigError(`cannot reach Redis at ${redactUrl(url)}: ${(lastError ?? (error as Error)).message}`, 'RedisUnreachable');
+  }
+}
+
+/** Pinned keys only shape the first start: say so when a later start is given them. */
+function warnPinnedKeysIgnored(config: Config, logger: Logger): void {
+  const given = (Object.keys(PINNED_KEY_VARIABLES) as (keyof Config['bootstrap'])[]).filter((field) => config.bootstrap[field] !== undefined);
+  if (given.length === 0) return;
+  const names = given.map((field) => PINNED_KEY_VARIABLES[field]).join(', ');
+  logger.warn(`${names} not applied: the database already has accounts, and pinned keys apply only to the first start (manage keys with "fleetgate keys" or the admin API)`);
 }

@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.ts';
 import { registerAccountRoutes } from './accounts-routes.ts';
 import { ADMIN_MODULES } from '../services/registry.ts';
 import { sendAdminError } from './errors.ts';
+import { describeViolation, type SchemaViolation } from './validation-message.ts';
 
 /**
  * The admin REST API under /admin/v1: JSON, guarded by the admin bearer token, described by an
@@ -25,7 +26,8 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
       return sendAdminError(reply, 401, 'Unauthorized', 'a valid admin bearer token is required');
     }
   });
-  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string; validation?: SchemaViolation[]; validationContext?: string }, request, reply) => {
+    if (error.validation) return sendAdminError(reply, 400, 'InvalidParameter', describeViolation(error.validation, error.validationContext ?? 'body'));
     if (error.statusCode && error.statusCode < 500) return sendAdminError(reply, error.statusCode, error.code ?? 'BadRequest', error.message);
     request.log.error({ err: error }, 'admin API failure');
     return sendAdminError(reply, 500, 'InternalError', 'internal error');

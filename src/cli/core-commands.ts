@@ -1,14 +1,14 @@
 import { Option, type Command } from 'commander';
 import type { CliModule } from './cli-module.ts';
 import { CliError, print, requireAccount } from './output.ts';
-import { AccountNameTaken, listAccounts } from '../core/accounts.ts';
+import { AccountNameTaken, listAccounts, setAccountStatus } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
 import { KeyIdTaken, createKey, disableKey, listKeys } from '../core/credentials.ts';
 import type { Cloud } from '../core/tables.ts';
 
 const when = (ms: number) => new Date(ms).toISOString();
 
-/** `accounts create|list|show` and `keys create|list|disable`. */
+/** `accounts create|list|show|disable` and `keys create|list|disable`. */
 export const coreCliModule: CliModule = (program: Command, withApp) => {
   const accounts = program.command('accounts').description('manage accounts (tenants)');
   accounts
@@ -21,7 +21,7 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
           const result = await createAccountWithKeys(app.store.db, app.secrets, { name, now: app.now() });
           print(!!options.json, result, result.keys.map((k) => ({ account: result.account.id, cloud: k.cloud, keyId: k.keyId, secret: k.secret })));
         } catch (error) {
-          if (error instanceof AccountNameTaken) throw new CliError(error.message);
+          if (error instanceof AccountNameTaken) throw new CliError(error.message, 'AccountNameTaken');
           throw error;
         }
       }),
@@ -45,6 +45,17 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
         print(!!options.json, { ...account, keys }, keys.map((k) => ({ account: account.id, name: account.name, cloud: k.cloud, keyId: k.keyId, status: k.status })));
       }),
     );
+  accounts
+    .command('disable <accountId>')
+    .description('disable an account: its keys stop authenticating (on other running nodes within 5 s)')
+    .option('--json', 'machine-readable output')
+    .action((accountId: string, options: { json?: boolean }) =>
+      withApp(async (app) => {
+        if (!(await setAccountStatus(app.store.db, accountId, 'disabled'))) throw new CliError(`no account ${accountId}`, 'AccountNotFound');
+        const account = await requireAccount(app, accountId);
+        print(!!options.json, account, [{ id: account.id, name: account.name, status: account.status }]);
+      }),
+    );
 
   const keys = program.command('keys').description("manage an account's API key pairs");
   keys
@@ -59,7 +70,7 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
           const key = await createKey(app.store.db, app.secrets, { accountId: options.account, cloud: options.cloud, now: app.now() });
           print(!!options.json, key, [{ cloud: key.cloud, keyId: key.keyId, secret: key.secret }]);
         } catch (error) {
-          if (error instanceof KeyIdTaken) throw new CliError(error.message);
+          if (error instanceof KeyIdTaken) throw new CliError(error.message, 'KeyIdTaken');
           throw error;
         }
       }),
@@ -81,7 +92,7 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
     .option('--json', 'machine-readable output')
     .action((keyId: string, options: { account: string; json?: boolean }) =>
       withApp(async (app) => {
-        if (!(await disableKey(app.store.db, options.account, keyId))) throw new CliError(`account ${options.account} has no key ${keyId}`);
+        if (!(await disableKey(app.store.db, options.account, keyId))) throw new CliError(`account ${options.account} has no key ${keyId}`, 'KeyNotFound');
         print(!!options.json, { keyId, status: 'disabled' }, [{ keyId, status: 'disabled' }]);
       }),
     );

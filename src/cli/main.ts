@@ -1,20 +1,30 @@
-import { Command } from 'commander';
-import { loadConfig, type ConfigOverrides } from '../config.ts';
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, DATABASE_URL_FORMS, loadConfig, type ConfigOverrides } from '../config.ts';
 import { openRuntime } from '../runtime.ts';
-import { serve } from './serve.ts';
+import { SERVE_ENVIRONMENT_HELP, serve } from './serve.ts';
 import { coreCliModule } from './core-commands.ts';
 import { CLI_MODULES } from '../services/registry.ts';
-import { CliError, print } from './output.ts';
+import { CliError, print, printError } from './output.ts';
 import { MasterKeyMismatch } from '../core/master-key-check.ts';
 import type { WithApp } from './cli-module.ts';
 import { pino } from 'pino';
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+/** Scripts asking for --json get errors as JSON too, so commander's own messages must wait for the catch below. */
+const json = process.argv.slice(2).includes('--json');
+
 const program = new Command('fleetgate')
   .description('Device provisioning, activation and licensing over the Tencent Cloud and Alibaba Cloud wire protocols')
-  .option('--data-dir <dir>', 'data directory (SQLite file, key files); env FLEETGATE_DATA_DIR', undefined)
-  .option('--database-url <url>', 'postgres://… to use PostgreSQL; env FLEETGATE_DATABASE_URL')
-  .option('--redis-url <url>', 'redis://… to share rate limits and nonces between nodes; env FLEETGATE_REDIS_URL')
-  .option('--log-level <level>', 'pino level; env FLEETGATE_LOG_LEVEL')
+  .version(version, '-V, --version', 'print the version and exit')
+  .option('--data-dir <dir>', 'data directory (SQLite file, key files); env FLEETGATE_DATA_DIR (default ./data)', undefined)
+  .option('--database-url <url>', `database; env FLEETGATE_DATABASE_URL (default SQLite in the data dir): ${DATABASE_URL_FORMS}`)
+  .option('--redis-url <url>', 'redis://… to share rate limits and nonces between nodes; env FLEETGATE_REDIS_URL (default in memory)')
+  .option('--log-level <level>', 'pino level; env FLEETGATE_LOG_LEVEL (default info)')
+  // Subcommands inherit these: every command's --help shows the global options too.
+  .configureHelp({ showGlobalOptions: true })
+  .configureOutput({ writeErr: (text) => (json ? undefined : process.stderr.write(text)) })
+  .exitOverride()
   .showHelpAfterError();
 
 const globals = (): ConfigOverrides => program.opts<ConfigOverrides>();
@@ -35,6 +45,7 @@ program
   .description('run the API server (migrates the database first)')
   .option('--host <host>', 'listen address; env FLEETGATE_HOST (default 127.0.0.1)')
   .option('--port <port>', 'listen port; env FLEETGATE_PORT (default 8080)')
+  .addHelpText('after', SERVE_ENVIRONMENT_HELP)
   .action(async (options: { host?: string; port?: string }) => {
     await serve(loadConfig({ ...globals(), ...options }));
   });
@@ -54,8 +65,19 @@ for (const module of [coreCliModule, ...CLI_MODULES]) module(program, withApp);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  // A mistake the user can fix is told in a sentence; anything else keeps its stack for a bug report.
-  const explained = error instanceof CliError || error instanceof MasterKeyMismatch;
-  process.stderr.write(`fleetgate: ${explained ? error.message : (error as Error).stack ?? String(error)}\n`);
-  process.exitCode = 1;
+  if (error instanceof CommanderError) {
+    // --help and --version end here with exit code 0; usage mistakes were printed by commander unless --json.
+    if (json && error.exitCode !== 0) printError(true, 'InvalidUsage', error.message.replace(/^error: /, ''));
+    process.exitCode = error.exitCode;
+  } else if (error instanceof CliError || error instanceof ConfigError) {
+    printError(json, error.code, error.message);
+    process.exitCode = 1;
+  } else if (error instanceof MasterKeyMismatch) {
+    printError(json, 'MasterKeyMismatch', error.message);
+    process.exitCode = 1;
+  } else {
+    // Not the user's mistake: keep the stack for a bug report.
+    printError(json, 'InternalError', json ? (error as Error).message : ((error as Error).stack ?? String(error)));
+    process.exitCode = 1;
+  }
 }

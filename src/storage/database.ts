@@ -1,3 +1,4 @@
+import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
@@ -39,6 +40,7 @@ export function openStore(options: StoreOptions): Store {
 }
 
 function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackgroundError: NonNullable<StoreOptions['onBackgroundError']>): Store {
+  if (file !== ':memory:') keepPrivate(file);
   const connection = new SQLite(file);
   connection.pragma('journal_mode = WAL');
   connection.pragma('busy_timeout = 5000');
@@ -71,6 +73,16 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
       await checkpointer.stop();
     },
   };
+}
+
+/**
+ * The database holds sealed secrets and who owns what: 0600 like the data dir's other files.
+ * SQLite creates its -wal and -shm files with the database file's mode, so creating the file
+ * 0600 first covers them; files left by an older start are tightened as well.
+ */
+function keepPrivate(file: string): void {
+  closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
 }
 
 const STATEMENT_CACHE_SIZE = 500;

@@ -65,6 +65,25 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     expect(keys.map((k: { keyId: string }) => k.keyId)).not.toContain('AKIDpinnedkey0000000001');
   });
 
+  it('names the field and what it accepts in plain words when a request breaks its schema', async () => {
+    const { account } = await json(call('POST', '/accounts', { name: 'validation' }));
+    const cases: [string, string, unknown, string][] = [
+      ['POST', `/accounts/${account.id}/keys`, { cloud: 'aws' }, 'cloud must be one of tencent, alibaba'],
+      ['POST', `/accounts/${account.id}/keys`, {}, 'cloud is required'],
+      ['POST', `/accounts/${account.id}/keys`, { cloud: 'tencent', keyId: 'AKIDshort' }, 'keyId must be at least 16 characters long'],
+      ['POST', `/accounts/${account.id}/keys`, { cloud: 'tencent', secret: 's'.repeat(129) }, 'secret must be at most 128 characters long'],
+      ['POST', `/accounts/${account.id}/keys`, { cloud: 'tencent', keyId: 'AKID-with-dashes-0001' }, 'keyId must match the pattern ^[A-Za-z0-9]+$'],
+      ['POST', '/accounts', { name: '' }, 'name must not be empty'],
+      ['POST', '/accounts', undefined, 'the request body must be a JSON object'],
+      ['POST', '/accounts', [{ name: 'x' }], 'the request body must be a JSON object'],
+    ];
+    for (const [method, path, body, message] of cases) {
+      const response = await call(method, path, body);
+      expect(response.status, message).toBe(400);
+      expect(await json(response)).toEqual({ error: { code: 'InvalidParameter', message } });
+    }
+  });
+
   it('answers 404 for unknown accounts', async () => {
     expect((await call('GET', '/accounts/999999999999')).status).toBe(404);
     expect((await call('POST', '/accounts/999999999999/keys', { cloud: 'alibaba' })).status).toBe(404);

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 
@@ -42,5 +42,79 @@ describe('fleetgate CLI', () => {
     const taken = await runCli(['accounts', 'create', 'keys-tenant'], env);
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('already exists');
+  });
+
+  it('disables an account, which then shows as disabled, and names an unknown one', async () => {
+    const { account } = JSON.parse((await runCli(['accounts', 'create', 'to-disable', '--json'], env)).stdout);
+    const disabled = await runCli(['accounts', 'disable', account.id, '--json'], env);
+    expect(disabled.code).toBe(0);
+    expect(JSON.parse(disabled.stdout)).toEqual({ ...account, status: 'disabled' });
+    const shown = JSON.parse((await runCli(['accounts', 'show', account.id, '--json'], env)).stdout);
+    expect(shown.status).toBe('disabled');
+    const human = await runCli(['accounts', 'disable', account.id], env);
+    expect(human.stdout).toMatch(new RegExp(`^id\\s+name\\s+status\\n${account.id}\\s+to-disable\\s+disabled\\n$`));
+
+    const unknown = await runCli(['accounts', 'disable', '999999999999', '--json'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stdout).toBe('');
+    expect(JSON.parse(unknown.stderr)).toEqual({ error: { code: 'AccountNotFound', message: 'no account 999999999999' } });
+  }, 60_000);
+
+  it('prints its version from package.json', async () => {
+    const { version } = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const result = await runCli([flag]);
+      expect(result).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
+  });
+
+  it('with --json, every failure is one JSON error on stderr with a code, and a non-zero exit', async () => {
+    const cases: [string[], string, string][] = [
+      [['keys', 'create', '--account', '1', '--json'], 'InvalidUsage', "required option '--cloud <cloud>' not specified"],
+      [['keys', 'create', '--account', '1', '--cloud', 'aws', '--json'], 'InvalidUsage', "option '--cloud <cloud>' argument 'aws' is invalid. Allowed choices are tencent, alibaba."],
+      [['accounts', 'frobnicate', '--json'], 'InvalidUsage', "unknown command 'frobnicate'"],
+      [['keys', 'list', '--account', '999999999999', '--json'], 'AccountNotFound', 'no account 999999999999'],
+      [['keys', 'disable', 'AKIDnope', '--account', '999999999999', '--json'], 'KeyNotFound', 'account 999999999999 has no key AKIDnope'],
+      [['accounts', 'create', 'acme', '--json'], 'AccountNameTaken', expect.stringContaining('already exists') as unknown as string],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(' ')).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(JSON.parse(result.stderr), args.join(' ')).toEqual({ error: { code, message } });
+    }
+    const wrongKey = await runCli(['migrate', '--json'], { ...env, FLEETGATE_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+    expect(JSON.parse(wrongKey.stderr).error.code).toBe('MasterKeyMismatch');
+  }, 120_000);
+
+  it('without --json, a usage mistake is commander\'s message and the help, still exit 1', async () => {
+    const result = await runCli(['keys', 'create', '--account', '1'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("error: required option '--cloud <cloud>' not specified");
+    expect(result.stderr).toContain('Usage: fleetgate keys create');
+  });
+
+  it('serve --help lists every option, the global ones and the settings read only from the environment', async () => {
+    const { code, stdout } = await runCli(['serve', '--help']);
+    expect(code).toBe(0);
+    for (const option of ['--host', '--port', '--data-dir', '--database-url', '--redis-url', '--log-level', '--version']) expect(stdout).toContain(option);
+    for (const variable of [
+      'FLEETGATE_HOST',
+      'FLEETGATE_PORT',
+      'FLEETGATE_DATA_DIR',
+      'FLEETGATE_DATABASE_URL',
+      'FLEETGATE_REDIS_URL',
+      'FLEETGATE_LOG_LEVEL',
+      'FLEETGATE_MASTER_KEY',
+      'FLEETGATE_ADMIN_TOKEN',
+      'FLEETGATE_RATE_LIMIT ',
+      'FLEETGATE_RATE_LIMITS',
+      'FLEETGATE_TENCENT_SECRET_ID',
+      'FLEETGATE_TENCENT_SECRET_KEY',
+      'FLEETGATE_ALIBABA_ACCESS_KEY_ID',
+      'FLEETGATE_ALIBABA_ACCESS_KEY_SECRET',
+    ]) {
+      expect(stdout).toContain(variable);
+    }
   });
 });

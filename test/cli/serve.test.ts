@@ -1,23 +1,25 @@
 import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Agent, request } from 'node:http';
 import type { RawRequest } from '../../src/protocols/raw-request.ts';
 import { signTc3Request } from '../../src/protocols/tencent/index.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
-import { createServer } from 'node:net';
-import { runCli, startServing, type ServingProcess } from '../support/cli.ts';
+import { connect, createServer } from 'node:net';
+import { spawn } from 'node:child_process';
+import { startServing, type ServingProcess } from '../support/cli.ts';
 
 let serving: ServingProcess | undefined;
 let dataDir: string;
 
 afterEach(async () => {
-  if (serving && serving.child.exitCode === null) {
+  if (serving && serving.child.exitCode === null && serving.child.signalCode === null) {
     serving.child.kill('SIGKILL');
     await once(serving.child, 'exit');
   }
+  serving = undefined;
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -46,14 +48,40 @@ describe('fleetgate serve', () => {
     expect(serving.banner).toBe('');
   });
 
-  it('uses the pinned keys from the environment, so CI pipelines can hard-code them', async () => {
+  it('uses the pinned keys from the environment on the first start, and says so when a later start cannot', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
-    serving = await startServing(['--data-dir', dataDir], {
-      FLEETGATE_TENCENT_SECRET_ID: 'AKIDciPinnedKey00000000000000000001',
-      FLEETGATE_TENCENT_SECRET_KEY: 'ciPinnedSecretKey000000000000001',
-    });
-    const answer = await client(serving.endpoint, 'AKIDciPinnedKey00000000000000000001', 'ciPinnedSecretKey000000000000001').GetPublicKey();
+    const first = { FLEETGATE_TENCENT_SECRET_ID: 'AKIDciPinnedKey00000000000000000001', FLEETGATE_TENCENT_SECRET_KEY: 'ciPinnedSecretKey000000000000001' };
+    serving = await startServing(['--data-dir', dataDir], first);
+    const answer = await client(serving.endpoint, first.FLEETGATE_TENCENT_SECRET_ID, first.FLEETGATE_TENCENT_SECRET_KEY).GetPublicKey();
     expect(answer.RequestId).toBeTruthy();
+    expect(serving.logs()).not.toContain('not applied');
+    serving.child.kill('SIGTERM');
+    await once(serving.child, 'exit');
+
+    const later = {
+      FLEETGATE_TENCENT_SECRET_ID: 'AKIDciPinnedKey00000000000000000009',
+      FLEETGATE_TENCENT_SECRET_KEY: 'ciPinnedSecretKey000000000000009',
+      FLEETGATE_ALIBABA_ACCESS_KEY_ID: 'LTAIciPinnedKey000000009',
+      FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 'ciPinnedAccessKeySecret0000009',
+    };
+    serving = await startServing(['--data-dir', dataDir], later);
+    expect(serving.banner).toBe('');
+    const warnings = serving.logs().split('\n').filter((line) => line.includes('"level":40'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0]!).msg).toBe(
+      'FLEETGATE_TENCENT_SECRET_ID, FLEETGATE_TENCENT_SECRET_KEY, FLEETGATE_ALIBABA_ACCESS_KEY_ID, FLEETGATE_ALIBABA_ACCESS_KEY_SECRET not applied: ' +
+        'the database already has accounts, and pinned keys apply only to the first start (manage keys with "fleetgate keys" or the admin API)',
+    );
+    expect(serving.logs()).not.toContain(later.FLEETGATE_TENCENT_SECRET_KEY);
+    await expect(client(serving.endpoint, later.FLEETGATE_TENCENT_SECRET_ID, later.FLEETGATE_TENCENT_SECRET_KEY).GetPublicKey()).rejects.toMatchObject({ code: 'AuthFailure.SecretIdNotFound' });
+    expect((await client(serving.endpoint, first.FLEETGATE_TENCENT_SECRET_ID, first.FLEETGATE_TENCENT_SECRET_KEY).GetPublicKey()).RequestId).toBeTruthy();
+  });
+
+  it('keeps the SQLite database and its WAL and shared-memory files 0600 while serving', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    serving = await startServing(['--data-dir', dataDir]);
+    const mode = (name: string) => (statSync(join(dataDir, name)).mode & 0o777).toString(8);
+    expect(['fleetgate.db', 'fleetgate.db-wal', 'fleetgate.db-shm', 'master.key', 'admin.token'].map(mode)).toEqual(['600', '600', '600', '600', '600']);
   });
 
   it('finishes in-flight requests on SIGTERM before exiting', async () => {
@@ -86,17 +114,49 @@ describe('fleetgate serve', () => {
     expect(await send('/healthz')).toBe('ECONNREFUSED');
   });
 
-  it('exits with an error instead of idling when its port is taken', async () => {
+  it('npm start stops on SIGTERM: npm hands the signal to the server, which releases its port', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = await freePort();
+    // Its own process group, so a server left behind by a failure is still ours to kill.
+    const npm = spawn('npm', ['start'], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      env: { ...process.env, FLEETGATE_DATA_DIR: dataDir, FLEETGATE_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     try {
-      const { port } = blocker.address() as { port: number };
-      const result = await runCli(['serve', '--port', String(port), '--data-dir', dataDir]);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain('EADDRINUSE');
+      let stdout = '';
+      npm.stdout.on('data', (chunk) => (stdout += chunk));
+      await expect.poll(() => stdout, { timeout: 20_000 }).toContain('fleetgate is serving');
+      expect(await connects(port)).toBe(true);
+      npm.kill('SIGTERM');
+      await once(npm, 'exit');
+      await expect.poll(() => connects(port), { timeout: 10_000 }).toBe(false);
     } finally {
-      blocker.close();
+      try {
+        process.kill(-npm.pid!, 'SIGKILL');
+      } catch {
+        // The group is gone already: nothing was left behind.
+      }
     }
   });
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+function connects(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseRateLimits } from '../../src/config.ts';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, parseRateLimits, redactUrl } from '../../src/config.ts';
 
 describe('configuration', () => {
   it('defaults to 127.0.0.1:8080, SQLite in ./data and the documented 20 requests/s', () => {
@@ -18,9 +19,64 @@ describe('configuration', () => {
   });
 
   it('reads pinned bootstrap keys from the environment', () => {
-    const config = loadConfig({}, { FLEETGATE_TENCENT_SECRET_ID: 'AKIDpinned', FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's' });
-    expect(config.bootstrap.tencentSecretId).toBe('AKIDpinned');
-    expect(config.bootstrap.alibabaAccessKeySecret).toBe('s');
+    const config = loadConfig(
+      {},
+      { FLEETGATE_TENCENT_SECRET_ID: 'AKIDpinned', FLEETGATE_TENCENT_SECRET_KEY: 'k', FLEETGATE_ALIBABA_ACCESS_KEY_ID: 'LTAIpinned', FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's' },
+    );
+    expect(config.bootstrap).toEqual({ tencentSecretId: 'AKIDpinned', tencentSecretKey: 'k', alibabaAccessKeyId: 'LTAIpinned', alibabaAccessKeySecret: 's' });
+  });
+
+  it('refuses half a pinned key pair, naming the variable set and the one missing', () => {
+    expect(() => loadConfig({}, { FLEETGATE_TENCENT_SECRET_ID: 'AKIDpinned' })).toThrow(
+      new ConfigError('FLEETGATE_TENCENT_SECRET_ID is set but FLEETGATE_TENCENT_SECRET_KEY is not: pin both halves of the key pair or neither'),
+    );
+    expect(() => loadConfig({}, { FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's' })).toThrow(/FLEETGATE_ALIBABA_ACCESS_KEY_SECRET is set but FLEETGATE_ALIBABA_ACCESS_KEY_ID is not/);
+  });
+
+  describe('database URL', () => {
+    const location = (url: string) => loadConfig({ dataDir: '/srv/fleetgate' }, { FLEETGATE_DATABASE_URL: url }).databaseLocation;
+
+    it('opens SQLite in the data dir when unset', () => {
+      expect(loadConfig({ dataDir: '/srv/fleetgate' }, {}).databaseLocation).toBe(join('/srv/fleetgate', 'fleetgate.db'));
+    });
+
+    it('accepts PostgreSQL URLs and the documented SQLite forms', () => {
+      expect(location('postgres://u:p@db:5432/fleetgate')).toBe('postgres://u:p@db:5432/fleetgate');
+      expect(location('postgresql://db/fleetgate')).toBe('postgresql://db/fleetgate');
+      expect(location('sqlite:///var/lib/fleetgate.db')).toBe('/var/lib/fleetgate.db');
+      expect(location('sqlite:state/fleetgate.db')).toBe(resolve('state/fleetgate.db'));
+      expect(location('/var/lib/fleetgate.db')).toBe('/var/lib/fleetgate.db');
+      expect(location(':memory:')).toBe(':memory:');
+      expect(location('sqlite::memory:')).toBe(':memory:');
+    });
+
+    it('refuses anything else with the accepted forms, never taking a typo for a file name', () => {
+      for (const url of ['notaurl', 'postgress://u:secret@db/fleetgate', 'mysql://db/x', 'sqlite:', 'sqlite://host/file.db', 'data/fleetgate.db']) {
+        let error: unknown;
+        try {
+          location(url);
+        } catch (e) {
+          error = e;
+        }
+        expect(error, url).toBeInstanceOf(ConfigError);
+        const { message } = error as ConfigError;
+        expect(message).toContain('is not a database URL');
+        for (const form of ['postgres://', 'postgresql://', 'sqlite:///absolute/path.db', 'sqlite:relative/path.db', ':memory:']) expect(message).toContain(form);
+        expect(message).not.toContain('secret');
+      }
+    });
+  });
+
+  it('refuses a Redis URL that is not redis:// or rediss://', () => {
+    expect(loadConfig({ redisUrl: 'rediss://:pw@cache:6380/1' }, {}).redisUrl).toBe('rediss://:pw@cache:6380/1');
+    expect(() => loadConfig({ redisUrl: 'localhost:6379' }, {})).toThrow(/is not a Redis URL; use redis:\/\/host:port/);
+    expect(() => loadConfig({}, { FLEETGATE_REDIS_URL: 'http://cache' })).toThrow(ConfigError);
+  });
+
+  it('removes passwords from URLs it names in messages', () => {
+    expect(redactUrl('redis://:hunter2@cache:6379/0')).toBe('redis://cache:6379/0');
+    expect(redactUrl('postgres://app:hunter2@db/fleetgate')).toBe('postgres://app@db/fleetgate');
+    expect(redactUrl('postgres://db/fleetgate')).toBe('postgres://db/fleetgate');
   });
 
   it('parses per-action rate limit overrides keyed by cloud and product', () => {
@@ -33,9 +89,12 @@ describe('configuration', () => {
     expect(() => parseRateLimits('aws.iot:*=5')).toThrow(/cloud\.product/);
   });
 
-  it('rejects unreadable settings instead of guessing', () => {
+  it('rejects unreadable settings instead of guessing, as configuration errors', () => {
+    expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(ConfigError);
     expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(/cloud\.product:Action=N/);
-    expect(() => loadConfig({ port: 'eighty' }, {})).toThrow(/invalid port/);
-    expect(() => loadConfig({}, { FLEETGATE_RATE_LIMIT: '0' })).toThrow();
+    for (const port of ['eighty', '-1', '65536', '80.5', '']) expect(() => loadConfig({ port }, {}), port).toThrow(new ConfigError(`invalid port "${port}": expected a number from 0 to 65535`));
+    expect(() => loadConfig({}, { FLEETGATE_RATE_LIMIT: '0' })).toThrow(ConfigError);
+    expect(() => loadConfig({ logLevel: 'loud' }, {})).toThrow(new ConfigError('invalid log level "loud": expected one of fatal, error, warn, info, debug, trace, silent'));
+    expect(loadConfig({}, { FLEETGATE_LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
   });
 });

@@ -19,7 +19,7 @@ export const mnaCliModule: CliModule = (program, withApp) => {
           const vendor = await registerVendor(app.store.db, options.account, options.name, app.now());
           print(!!options.json, vendor, [row(vendor)]);
         } catch (error) {
-          if (error instanceof VendorRegistrationError) throw new CliError(error.message);
+          if (error instanceof VendorRegistrationError) throw new CliError(error.message, error.reason);
           throw error;
         }
       }),
@@ -39,7 +39,7 @@ export const mnaCliModule: CliModule = (program, withApp) => {
     .action((name: string, options: { json?: boolean }) =>
       withApp(async (app) => {
         const vendor = await findVendorByName(app.store.db, name);
-        if (!vendor) throw new CliError(`no vendor named ${name}`);
+        if (!vendor) throw new CliError(`no vendor named ${name}`, 'VendorNotFound');
         print(!!options.json, vendor, [row(vendor)]);
       }),
     );
