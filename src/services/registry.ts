@@ -8,6 +8,8 @@ import { iotcloudSpec } from '../protocols/tencent/specs/iotcloud-2021-04-08.ts'
 import { mnaProduct, mnaAdminModule, mnaCliModule } from './tencent/mna/index.ts';
 import { iotcloudProduct } from './tencent/iotcloud/index.ts';
 import { iotProduct, iotAdminModule, iotCliModule, startImportJobRunner } from './alibaba/iot/index.ts';
+import { accountsAdminModule } from '../admin/accounts-routes.ts';
+import { billingAdminModule, billingCliModule } from '../billing/index.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
 export const TENCENT_ROUTES: readonly TencentRoute[] = [
@@ -17,9 +19,9 @@ export const TENCENT_ROUTES: readonly TencentRoute[] = [
 
 export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
 
-export const ADMIN_MODULES: readonly AdminModule[] = [mnaAdminModule, iotAdminModule];
+export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule];
 
-export const CLI_MODULES: readonly CliModule[] = [mnaCliModule, iotCliModule];
+export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule];
 
 /** Long-running work a server process owns (started after listen, stopped before exit). */
 export const BACKGROUND_WORKERS: readonly ((app: AppContext) => { stop(): Promise<void> })[] = [startImportJobRunner];
