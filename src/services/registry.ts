@@ -2,12 +2,13 @@ import type { TencentRoute } from '../gateway/tencent-gateway.ts';
 import type { AlibabaProduct } from './alibaba-action.ts';
 import type { AdminModule } from '../admin/admin-module.ts';
 import type { CliModule } from '../cli/cli-module.ts';
+import type { DeviceEndpoint } from '../device/device-endpoint.ts';
 import type { AppContext } from '../core/app-context.ts';
 import { mnaSpec } from '../protocols/tencent/specs/mna-2021-01-19.ts';
 import { iotcloudSpec } from '../protocols/tencent/specs/iotcloud-2021-04-08.ts';
 import { mnaProduct, mnaAdminModule, mnaCliModule } from './tencent/mna/index.ts';
-import { iotcloudProduct } from './tencent/iotcloud/index.ts';
-import { iotProduct, iotAdminModule, iotCliModule, startImportJobRunner } from './alibaba/iot/index.ts';
+import { iotcloudProduct, iotcloudDeviceEndpoints } from './tencent/iotcloud/index.ts';
+import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
 import { billingAdminModule, billingCliModule } from '../billing/index.ts';
 
@@ -18,6 +19,9 @@ export const TENCENT_ROUTES: readonly TencentRoute[] = [
 ];
 
 export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
+
+/** Device-side endpoints (no API signature), served by path beside the two API gateways. */
+export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEndpoints, ...iotDeviceEndpoints];
 
 export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule];
 

@@ -18,6 +18,7 @@ import { deleteDeviceAction } from './DeleteDevice.ts';
 export type { IotTables } from './tables.ts';
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
+export { iotDeviceEndpoints } from './device-endpoints.ts';
 export { startImportJobRunner, type ImportJobRunner, type ImportJobRunnerOptions } from './import-runner.ts';
 
 /** The IoT Platform 2018-01-20 actions Fleetgate implements (README.md in this folder). */

@@ -1,5 +1,7 @@
 import type { TencentProduct } from '../../tencent-action.ts';
 
+export { iotcloudDeviceEndpoints } from './device-endpoints.ts';
+
 /**
  * IoT Hub (iotcloud 2021-04-08). The gateway already routes its whole spec, so every action
  * answers UnsupportedOperation by name until its file is added to this list.
