@@ -87,7 +87,7 @@ describe('device pipeline', () => {
   it('refuses a body over the limit before reading it, and methods other than POST', async () => {
     const tooLarge = await post('/test/echo', JSON.stringify({ pad: 'x'.repeat(17 * 1024) }));
     expect(tooLarge.status).toBe(200);
-    expect((await tooLarge.json()).Response.Error.Code).toBe('RequestSizeLimitExceeded');
+    expect((await json(tooLarge)).Response.Error.Code).toBe('RequestSizeLimitExceeded');
     expect(await json(post('/test/form', `productKey=${'k'.repeat(100)}`, 'application/x-www-form-urlencoded'))).toEqual({ code: 460, message: 'request parameter error: request body too large' });
     expect((await json(fetch(`${url}/test/echo`))).Response.Error.Code).toBe('UnsupportedProtocol');
   });
@@ -198,7 +198,7 @@ describe('documented device paths before issues 14 and 15', () => {
 
   it('does not let a device body reach the cloud gateways: the API gateway still answers on /', async () => {
     const response = await fetch(`${server.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect((await response.json()).Response.Error.Code).toMatch(/^(MissingParameter|AuthFailure)/);
+    expect((await (response.json() as Promise<{ Response: { Error: { Code: string } } }>)).Response.Error.Code).toMatch(/^(MissingParameter|AuthFailure)/);
   });
 });
 
