@@ -63,7 +63,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
 export function parseRateLimits(text: string): Record<string, number> {
   const limits: Record<string, number> = {};
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z0-9]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
+    const match = /^([A-Za-z0-9-]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
     if (!match) throw new Error(`FLEETGATE_RATE_LIMITS: cannot read "${entry}" (expected product:Action=N)`);
     limits[match[1]!] = Number(match[2]);
   }

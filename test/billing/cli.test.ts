@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { DIALECTS, freshPostgresSchema } from '../support/databases.ts';
 
-describe.each(DIALECTS)('fleetgate billing CLI on %s', (dialect) => {
+// Each command starts a process of its own: slow on a loaded machine.
+describe.each(DIALECTS)('fleetgate billing CLI on %s', { timeout: 120_000 }, (dialect) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-billing-cli-'));
   const env: Record<string, string> = { FLEETGATE_DATA_DIR: dataDir };
   let dropSchema = async () => {};

@@ -25,6 +25,7 @@ describe('configuration', () => {
 
   it('parses per-action rate limit overrides', () => {
     expect(parseRateLimits('mna:GetHardwareInfo=100, iot:*=5')).toEqual({ 'mna:GetHardwareInfo': 100, 'iot:*': 5 });
+    expect(parseRateLimits('device-tencent:DynamicRegister=7')).toEqual({ 'device-tencent:DynamicRegister': 7 });
   });
 
   it('rejects unreadable settings instead of guessing', () => {

@@ -202,6 +202,25 @@ describe('documented device paths before issues 14 and 15', () => {
   });
 });
 
+describe('device rate limits from FLEETGATE_RATE_LIMITS', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'device-alibaba:DynamicRegister=1' } });
+  });
+  afterAll(() => server.close());
+
+  it('an override keyed <surface>:<endpoint> throttles that endpoint per product, in its envelope', async () => {
+    const register = (productKey: string) =>
+      fetch(`${server.url}/auth/register/device`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `productKey=${productKey}&deviceName=d` }).then(
+        (r) => r.json() as Promise<{ code: number }>,
+      );
+    const codes = (await Promise.all(Array.from({ length: 6 }, () => register('a1Throttled')))).map((a) => a.code);
+    expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(4);
+    expect(codes.filter((c) => c === 6250).length).toBeGreaterThanOrEqual(1);
+    expect((await register('a1Other')).code).toBe(6250);
+  });
+});
+
 describe('DeviceRefusal', () => {
   it('keeps its code and message for the envelope', () => {
     const refusal = new DeviceRefusal(7, 'seven');
