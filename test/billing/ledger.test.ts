@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { openStore, type Store } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { createAccount } from '../../src/core/accounts.ts';
-import { BalanceLimitExceeded, InsufficientBalance, InvalidMovement, balance, credit, ledger } from '../../src/billing/ledger.ts';
+import { BalanceLimitExceeded, InsufficientBalance, InvalidMovement, balance, credit, ledger, movementStatements, newEntryId, recordMovement } from '../../src/billing/ledger.ts';
 import { freshPostgresSchema } from '../support/databases.ts';
 
 /** The SQLite file store writes through its writer thread, the in-memory one on the event loop: both are covered. */
@@ -110,6 +110,18 @@ describe.each(STORES)('billing ledger on %s', (kind) => {
     await expect(credit(store, account, 1, 'x'.repeat(257), 0)).rejects.toThrow('at most 256');
     await expect(credit(store, account, 1, 'a\u0000b', 0)).rejects.toThrow('control characters');
     expect(await balance(store.db, account)).toBe(0);
+  });
+
+  it('a paying action records its request id and resource, and its movement commits or fails with the rest of its write', async () => {
+    const account = await newAccount();
+    await credit(store, account, 500, undefined, 0);
+    const charge = await recordMovement(store, { accountId: account, kind: 'debit', amount: -200, now: 5, requestId: 'req-1', resource: 'license/mna-0000000001' });
+    expect(charge).toMatchObject({ seq: 2, amount: -200, balanceAfter: 300, requestId: 'req-1', resource: 'license/mna-0000000001', note: null });
+    // A statement of the same write that fails takes the movement down with it.
+    const failing = { query: store.db.insertInto('accounts').values({ id: account, name: 'dup', status: 'active', created_at: 0 }).compile() };
+    const movement = movementStatements(store.db, { accountId: account, kind: 'debit', amount: -100, now: 6 }, newEntryId());
+    await expect(store.writeAtomically([...movement, failing])).rejects.toThrow();
+    expect(await expectConsistent(account)).toBe(300);
   });
 
   it('parallel debits never overdraw: 40 debits of 10 against 100 fen, exactly 10 succeed', async () => {
