@@ -159,7 +159,7 @@ export function redactUrl(url: string): string {
 export function parseRateLimits(text: string): Record<string, number> {
   const limits: Record<string, number> = {};
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const match = /^((?:tencent|alibaba)\.[a-z0-9]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
+    const match = /^((?:device-)?(?:tencent|alibaba)\.[a-z0-9]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
     if (!match) {
       throw new ConfigError(`FLEETGATE_RATE_LIMITS: cannot read "${entry}" (expected cloud.product:Action=N or cloud.product:*=N, e.g. tencent.mna:GetHardwareInfo=100, alibaba.iot:*=500)`);
     }

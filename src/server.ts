@@ -9,7 +9,8 @@ import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
 import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
-import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS } from './services/registry.ts';
+import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS } from './services/registry.ts';
+import { registerDeviceGateway } from './device/device-gateway.ts';
 
 /**
  * Header room for a 10,001-row Alibaba GET (about 1 MB of request line) and Tencent's 32 KB GET
@@ -19,7 +20,7 @@ export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 /** Room above Tencent's 10 MB TC3 limit so the gateway itself can answer RequestSizeLimitExceeded. */
 export const BODY_LIMIT_BYTES = 12 * 1024 * 1024;
 
-/** Builds the HTTP server: cloud gateways on `/`, admin API, metrics and health checks. */
+/** Builds the HTTP server: cloud gateways on `/`, device endpoints by path, admin API, metrics and health checks. */
 export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
@@ -69,6 +70,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     });
   });
 
+  await app.register(async (device) => registerDeviceGateway(device, runtime, DEVICE_ENDPOINTS));
   await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Runtime } from '../runtime.ts';
+import type { FastifyReply } from 'fastify';
+import type { AdminModule } from './admin-module.ts';
 import { AccountNameTaken, findAccount, listAccounts, setAccountStatus } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
 import { KeyIdTaken, createKey, disableKey, listKeys } from '../core/credentials.ts';
@@ -38,7 +38,7 @@ const CreateKeyBody = Type.Object(
 );
 
 /** Accounts and their API keys: the tenants of Fleetgate and how they authenticate. */
-export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): void {
+export const accountsAdminModule: AdminModule = (app, runtime) => {
   const { db } = runtime.store;
 
   const requireAccount = async (accountId: string) => findAccount(db, accountId);
@@ -139,7 +139,7 @@ export function registerAccountRoutes(app: FastifyInstance, runtime: Runtime): v
       return { keyId, status: 'disabled' as const };
     },
   );
-}
+};
 
 function keyNotFound(reply: FastifyReply, accountId: string, keyId: string) {
   return sendAdminError(reply, 404, 'KeyNotFound', `account ${accountId} has no key ${keyId}`);

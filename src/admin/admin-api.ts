@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Runtime } from '../runtime.ts';
-import { registerAccountRoutes } from './accounts-routes.ts';
 import { ADMIN_MODULES } from '../services/registry.ts';
 import { sendAdminError } from './errors.ts';
 import { describeViolation, type SchemaViolation } from './validation-message.ts';
@@ -32,7 +31,6 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
     request.log.error({ err: error }, 'admin API failure');
     return sendAdminError(reply, 500, 'InternalError', 'internal error');
   });
-  registerAccountRoutes(app, runtime);
   for (const module of ADMIN_MODULES) module(app, runtime);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

@@ -7,6 +7,7 @@ import * as mnaGroupIndex from './migrations/0004_mna_group_index.ts';
 import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
+import * as billing from './migrations/0008_billing.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -17,6 +18,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005_mna_hardware_device': mnaHardwareDevice,
   '0006_core_settings': coreSettings,
   '0007_sqlite_planner_stats': sqlitePlannerStats,
+  '0008_billing': billing,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

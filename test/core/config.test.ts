@@ -81,6 +81,7 @@ describe('configuration', () => {
 
   it('parses per-action rate limit overrides keyed by cloud and product', () => {
     expect(parseRateLimits('tencent.mna:GetHardwareInfo=100, alibaba.iot:*=5')).toEqual({ 'tencent.mna:GetHardwareInfo': 100, 'alibaba.iot:*': 5 });
+    expect(parseRateLimits('device-tencent.iotcloud:DynamicRegister=7')).toEqual({ 'device-tencent.iotcloud:DynamicRegister': 7 });
   });
 
   it('refuses rate limit keys that do not name their cloud (the old mna: and iot: forms)', () => {

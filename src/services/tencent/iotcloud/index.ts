@@ -1,6 +1,8 @@
 import type { TencentProduct } from '../../cloud-action.ts';
 import { iotcloudSpec } from '../../../protocols/tencent/specs/iotcloud-2021-04-08.ts';
 
+export { iotcloudDeviceEndpoints } from './device-endpoints.ts';
+
 /**
  * IoT Hub (iotcloud 2021-04-08). The gateway already routes its whole spec, so every action
  * answers UnsupportedOperation by name until its file is added to this list.

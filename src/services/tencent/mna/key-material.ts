@@ -82,8 +82,9 @@ export async function rotatePresetKey(ctx: ActionContext): Promise<string> {
 }
 
 /**
- * Encrypts a DataKey for delivery under the account's preset key: AES-256-GCM over the key's
- * bytes, returned as base64(iv ‖ ciphertext ‖ tag). Undefined when no preset key was created.
+ * Encrypts a DataKey for delivery under the account's preset key: AES-256-GCM over the DataKey's
+ * UTF-8 bytes (a DataKey need not be base64), returned as base64(iv ‖ ciphertext ‖ tag), so
+ * decrypting gives back exactly the DataKey string. Undefined when no preset key was created.
  */
 export function presetKeyEncrypter(ctx: ActionContext, keys: MnaAccountKeyRow): ((dataKey: string) => string) | undefined {
   const sealed = keys.preset_key_sealed;
@@ -92,7 +93,7 @@ export function presetKeyEncrypter(ctx: ActionContext, keys: MnaAccountKeyRow): 
   return (dataKey) => {
     const iv = secureRandomBytes(GCM_IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(Buffer.from(dataKey, 'base64')), cipher.final()]);
+    const body = Buffer.concat([cipher.update(Buffer.from(dataKey, 'utf8')), cipher.final()]);
     return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64');
   };
 }

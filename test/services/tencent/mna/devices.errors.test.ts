@@ -33,7 +33,8 @@ describe.each(DIALECTS)('MNA devices, documented errors (%s)', (dialect) => {
     const cases: [Record<string, unknown>, string][] = [
       [{ DeviceName: '' }, 'DeviceName'],
       [{ DeviceName: 'x'.repeat(65) }, 'DeviceName'],
-      [{ DataKey: 'mna-test1' }, 'DataKey'],
+      [{ DataKey: 'k'.repeat(129) }, 'DataKey'],
+      [{ DataKey: 'two\nlines' }, 'DataKey'],
       [{ AccessScope: 5 }, 'AccessScope'],
       [{ LicensePayMode: -1 }, 'LicensePayMode'],
       [{ FlowTrunc: 2 }, 'FlowTrunc'],

@@ -1,0 +1,2 @@
+export { billingAdminModule } from './admin-routes.ts';
+export { billingCliModule } from './cli.ts';

@@ -1,0 +1,194 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { Store } from '../storage/database.ts';
+import { isUnmetExpectation, type GuardedStatement } from '../storage/atomic-write.ts';
+import { lowerAlphanumeric } from '../core/ids.ts';
+import type { LedgerKind, LedgerRow } from './tables.ts';
+
+/** Balances are kept in fen (0.01 CNY); the admin API and CLI say so with this currency code. */
+export const CURRENCY = 'CNY';
+
+/** The longest note a ledger entry keeps. */
+export const MAX_NOTE_LENGTH = 256;
+
+export interface LedgerEntry {
+  readonly id: string;
+  readonly accountId: string;
+  readonly seq: number;
+  readonly kind: LedgerKind;
+  /** Signed fen: positive credits, negative debits. */
+  readonly amount: number;
+  readonly balanceAfter: number;
+  readonly requestId: string | null;
+  readonly note: string | null;
+  readonly resource: string | null;
+  readonly createdAt: number;
+}
+
+/** One movement of an account's money, as a product's paying action or an operator records it. */
+export interface Movement {
+  readonly accountId: string;
+  readonly kind: LedgerKind;
+  /** Signed fen, non-zero. */
+  readonly amount: number;
+  readonly now: number;
+  readonly requestId?: string;
+  readonly note?: string;
+  readonly resource?: string;
+}
+
+/** A movement refused before it touched the database: not an amount, or a note that cannot be kept. */
+export class InvalidMovement extends Error {
+  readonly code: 'InvalidAmount' | 'InvalidNote';
+  constructor(
+    readonly field: 'amount' | 'note',
+    message: string,
+  ) {
+    super(message);
+    this.code = field === 'amount' ? 'InvalidAmount' : 'InvalidNote';
+  }
+}
+
+/** A debit larger than the balance: nothing was written. */
+export class InsufficientBalance extends Error {
+  readonly code = 'InsufficientBalance';
+  constructor(
+    readonly accountId: string,
+    readonly balance: number,
+    readonly debit: number,
+  ) {
+    super(`account ${accountId} has a balance of ${balance} fen, too little for a debit of ${debit} fen`);
+  }
+}
+
+/** A credit that would take the balance past the largest amount kept exactly (2^53 - 1 fen). */
+export class BalanceLimitExceeded extends Error {
+  readonly code = 'BalanceLimitExceeded';
+  constructor(accountId: string, balance: number, credit: number) {
+    super(`account ${accountId} has a balance of ${balance} fen; a credit of ${credit} fen would exceed ${Number.MAX_SAFE_INTEGER} fen`);
+  }
+}
+
+/** Money is a non-zero whole number of fen that JavaScript and both databases hold exactly. */
+export function checkAmount(amount: unknown): asserts amount is number {
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount === 0) {
+    throw new InvalidMovement('amount', `amount must be a non-zero whole number of fen between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+  }
+}
+
+// PostgreSQL refuses NUL in text; other control characters would garble the CLI's tables.
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+function checkNote(note: string | undefined): void {
+  if (note === undefined) return;
+  if (note.length > MAX_NOTE_LENGTH) throw new InvalidMovement('note', `note must be at most ${MAX_NOTE_LENGTH} characters`);
+  if (CONTROL_CHARACTER.test(note)) throw new InvalidMovement('note', 'note must not contain control characters');
+}
+
+/**
+ * The statements that record one movement: they make sure the balance row exists, move the
+ * balance only if it stays within 0 … 2^53 - 1 (exactly one row changes, or the whole write
+ * is refused), and append the ledger entry with the balance and sequence number that update
+ * produced. A paying action appends them to its own atomic write, so its charge and its effect
+ * commit together. Concurrent movements of one account serialise on the balance row.
+ */
+export function movementStatements(db: Kysely<Database>, movement: Movement, entryId: string): GuardedStatement[] {
+  const { accountId, amount, now } = movement;
+  const ensureRow = db
+    .insertInto('billing_balances')
+    .values({ account_id: accountId, balance: 0, entries: 0, updated_at: now })
+    .onConflict((oc) => oc.column('account_id').doNothing());
+  const move = db
+    .updateTable('billing_balances')
+    .set((eb) => ({ balance: eb('balance', '+', amount), entries: eb('entries', '+', 1), updated_at: now }))
+    .where('account_id', '=', accountId)
+    .where((eb) => eb(eb('balance', '+', amount), amount < 0 ? '>=' : '<=', amount < 0 ? 0 : Number.MAX_SAFE_INTEGER));
+  // Casts: PostgreSQL cannot infer a parameter's type from the column an INSERT … SELECT fills.
+  const bigint = (value: number) => sql<number>`cast(${value} as bigint)`;
+  const text = (value: string | undefined) => sql<string | null>`cast(${value ?? null} as text)`;
+  const append = db
+    .insertInto('billing_ledger')
+    .columns(['id', 'account_id', 'seq', 'kind', 'amount', 'balance_after', 'request_id', 'note', 'resource', 'created_at'])
+    .expression(
+      db
+        .selectFrom('billing_balances')
+        .select([
+          text(entryId).as('id'),
+          'account_id',
+          'entries',
+          text(movement.kind).as('kind'),
+          bigint(amount).as('amount'),
+          'balance',
+          text(movement.requestId).as('request_id'),
+          text(movement.note).as('note'),
+          text(movement.resource).as('resource'),
+          bigint(now).as('created_at'),
+        ])
+        .where('account_id', '=', accountId),
+    );
+  return [{ query: ensureRow.compile() }, { query: move.compile(), expectedChanges: 1 }, { query: append.compile(), expectedChanges: 1 }];
+}
+
+/** A fresh ledger entry id: `le-` and 16 lowercase alphanumerics. */
+export const newEntryId = (): string => `le-${lowerAlphanumeric(16)}`;
+
+/**
+ * Records one movement atomically and returns the entry it appended (whose balanceAfter is the
+ * new balance). Throws InvalidMovement, InsufficientBalance or BalanceLimitExceeded, having
+ * written nothing. The account must exist.
+ */
+export async function recordMovement(store: Store, movement: Movement): Promise<LedgerEntry> {
+  checkAmount(movement.amount);
+  checkNote(movement.note);
+  const entryId = newEntryId();
+  try {
+    await store.writeAtomically(movementStatements(store.db, movement, entryId));
+  } catch (error) {
+    if (!isUnmetExpectation(error)) throw error;
+    const current = await balance(store.db, movement.accountId);
+    if (movement.amount < 0) throw new InsufficientBalance(movement.accountId, current, -movement.amount);
+    throw new BalanceLimitExceeded(movement.accountId, current, movement.amount);
+  }
+  const row = await store.db.selectFrom('billing_ledger').selectAll().where('id', '=', entryId).executeTakeFirstOrThrow();
+  return toEntry(row);
+}
+
+/** An operator's credit (positive amount) or debit (negative amount), with an optional note. */
+export function credit(store: Store, accountId: string, amount: number, note: string | undefined, now: number): Promise<LedgerEntry> {
+  return recordMovement(store, { accountId, kind: amount < 0 ? 'debit' : 'credit', amount, note, now });
+}
+
+/** The account's balance in fen: 0 before its first movement. */
+export async function balance(db: Kysely<Database>, accountId: string): Promise<number> {
+  const row = await db.selectFrom('billing_balances').select('balance').where('account_id', '=', accountId).executeTakeFirst();
+  return row?.balance ?? 0;
+}
+
+export interface LedgerPage {
+  readonly entries: LedgerEntry[];
+  /** How many entries the account has in all. */
+  readonly total: number;
+}
+
+/** The account's ledger, newest entry first. */
+export async function ledger(db: Kysely<Database>, accountId: string, page: { readonly offset: number; readonly limit: number }): Promise<LedgerPage> {
+  const [rows, counted] = await Promise.all([
+    db.selectFrom('billing_ledger').selectAll().where('account_id', '=', accountId).orderBy('seq', 'desc').offset(page.offset).limit(page.limit).execute(),
+    db.selectFrom('billing_balances').select('entries').where('account_id', '=', accountId).executeTakeFirst(),
+  ]);
+  return { entries: rows.map(toEntry), total: counted?.entries ?? 0 };
+}
+
+const toEntry = (row: LedgerRow): LedgerEntry => ({
+  id: row.id,
+  accountId: row.account_id,
+  seq: row.seq,
+  kind: row.kind,
+  amount: row.amount,
+  balanceAfter: row.balance_after,
+  requestId: row.request_id,
+  note: row.note,
+  resource: row.resource,
+  createdAt: row.created_at,
+});
