@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
-import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../../src/protocols/alibaba/index.ts';
+import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../support/alibaba-signer.ts';
 
 function call(server: TestServer, account: TestAccount, overrides: Partial<ClientCall> = {}): ClientCall {
   return {

@@ -1,5 +1,5 @@
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
-import { signTc3Request, signV1Request, type Tc3SignOptions, type V1SignOptions } from '../../src/protocols/tencent/index.ts';
+import { signTc3Request, signV1Request, type Tc3SignOptions, type V1SignOptions } from './tencent-signer.ts';
 import type { TestAccount, TestServer } from './server.ts';
 
 export type SignMethod = 'TC3-HMAC-SHA256' | 'HmacSHA1' | 'HmacSHA256';
