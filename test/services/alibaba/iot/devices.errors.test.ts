@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
 
 const SINGLE_DEVICE_ACTIONS = ['QueryDeviceDetail', 'QueryDeviceInfo', 'DeleteDevice'] as const;
 
-describe.each(DIALECTS)('IoT devices, documented errors (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT devices, documented errors (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product();
     await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'taken' });

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { openTestbed, type Body, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
 
-describe.each(DIALECTS)('IoT devices, happy paths (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT devices, happy paths (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = (await tenant.call('CreateProduct', { ProductName: 'gateway_box', NodeType: 1 }, 'cn-shanghai')).ProductKey;
   });

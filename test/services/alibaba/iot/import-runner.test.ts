@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
 import { claimImportJob, runImportBatch } from '../../../../src/services/alibaba/iot/store/import-jobs.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
@@ -7,11 +7,11 @@ import { importRows, openTestbed, settledImport, type Tenant, type Testbed } fro
 
 const LEASE_MS = 30_000;
 
-describe.each(DIALECTS)('IoT import-job runner: interruptions and failures (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT import-job runner: interruptions and failures (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
   });
   afterAll(() => bed.close());

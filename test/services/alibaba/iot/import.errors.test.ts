@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
 import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
@@ -7,12 +7,12 @@ import { expectDocumentedShape } from './shape.ts';
 
 const IMPORT_ACTIONS = ['BatchCheckImportDevice', 'BatchImportDevice'] as const;
 
-describe.each(DIALECTS)('IoT batch import, documented errors (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT batch import, documented errors (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product();
   });

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { MAX_PRODUCTS_PER_INSTANCE } from '../../../../src/services/alibaba/iot/store/products.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
 
-describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT products, documented errors (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product({ ProductName: 'existing_one' });
   });

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
 
-describe.each(DIALECTS)('IoT products, happy paths (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT products, happy paths (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
   });
   afterAll(() => bed.close());

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
 import { importRows, openTestbed, settledImport, type Body, type Tenant, type Testbed } from './support.ts';
 
-describe.each(DIALECTS)('IoT tenant isolation and secrets at rest (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT tenant isolation and secrets at rest (%s)', (kind) => {
   let bed: Testbed;
   let owner: Tenant;
   let stranger: Tenant;
@@ -13,7 +13,7 @@ describe.each(DIALECTS)('IoT tenant isolation and secrets at rest (%s)', (dialec
   let applyId: number;
   let instance: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     owner = await bed.tenant();
     stranger = await bed.tenant();
     const created = await owner.call('CreateProduct', { ProductName: 'private_product', NodeType: 0 });

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { pino } from 'pino';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TObject } from '@sinclair/typebox';
-import type { Dialect, Store } from '../../../../src/storage/database.ts';
+import type { Store } from '../../../../src/storage/database.ts';
 import type { SecretBox } from '../../../../src/core/secret-box.ts';
 import type { AppContext } from '../../../../src/core/app-context.ts';
 import type { ActionContext } from '../../../../src/services/action-context.ts';
@@ -10,7 +10,7 @@ import { createAccount } from '../../../../src/core/accounts.ts';
 import { AlibabaError } from '../../../../src/protocols/alibaba/errors.ts';
 import { iotProduct } from '../../../../src/services/alibaba/iot/index.ts';
 import { createEnterpriseInstance } from '../../../../src/services/alibaba/iot/store/instances.ts';
-import { openTestStore } from '../../../support/databases.ts';
+import { openTestStore, type StoreKind } from '../../../support/databases.ts';
 
 export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -26,7 +26,6 @@ export interface Tenant {
 }
 
 export interface Testbed {
-  readonly dialect: Dialect;
   readonly store: Store;
   readonly secrets: SecretBox;
   /** The time every handler and runner sees; tests move it. */
@@ -40,9 +39,9 @@ const checks = new Map(iotProduct.actions.map((action) => [action.name, { action
 
 let products = 0;
 
-/** A migrated store of the given engine and helpers to call the IoT handlers directly. */
-export async function openTestbed(dialect: Dialect): Promise<Testbed> {
-  const { store, secrets, close } = await openTestStore(dialect);
+/** A migrated store of the given kind and helpers to call the IoT handlers directly. */
+export async function openTestbed(kind: StoreKind): Promise<Testbed> {
+  const { store, secrets, close } = await openTestStore(kind);
   const clock = { now: Date.UTC(2026, 10, 23, 8, 0, 0) };
   const now = () => clock.now;
   const app: AppContext = { store, secrets, logger: pino({ level: 'silent' }), now };
@@ -79,7 +78,7 @@ export async function openTestbed(dialect: Dialect): Promise<Testbed> {
     };
   }
 
-  return { dialect, store, secrets, clock, app, tenant, close };
+  return { store, secrets, clock, app, tenant, close };
 }
 
 /** `count` import rows named `<prefix>0000…` with valid secrets and serial numbers. */
