@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner, type ImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
-import { importRows, openTestbed, settledImport, type Body, type Tenant, type Testbed } from './support.ts';
+import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
+import { type Body } from '../../../support/alibaba-harness.ts';
 
 describe.each(STORE_KINDS)('IoT batch import, happy paths (%s)', (kind) => {
   let bed: Testbed;

@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import { pino } from 'pino';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TObject } from '@sinclair/typebox';
@@ -7,19 +6,15 @@ import type { SecretBox } from '../../../../src/core/secret-box.ts';
 import type { AppContext } from '../../../../src/core/app-context.ts';
 import type { ActionContext } from '../../../../src/services/action-context.ts';
 import { createAccount } from '../../../../src/core/accounts.ts';
-import { AlibabaError } from '../../../../src/protocols/alibaba/errors.ts';
 import { iotProduct } from '../../../../src/services/alibaba/iot/index.ts';
 import { createEnterpriseInstance } from '../../../../src/services/alibaba/iot/store/instances.ts';
 import { openTestStore, type StoreKind } from '../../../support/databases.ts';
-
-export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import type { Body } from '../../../support/alibaba-harness.ts';
 
 /** One account calling IoT actions the way the gateway does: parameters checked against the schema first. */
 export interface Tenant {
   readonly accountId: string;
   call(action: string, params: Record<string, unknown>, region?: string): Promise<Body>;
-  /** The catalog code the action fails with (the test fails if it succeeds). */
-  fail(action: string, params: Record<string, unknown>): Promise<string>;
   /** A product in the default instance (or `params.IotInstanceId`) with a unique name. */
   product(params?: Record<string, unknown>): Promise<string>;
   instance(): Promise<string>;
@@ -60,14 +55,6 @@ export async function openTestbed(kind: StoreKind): Promise<Testbed> {
     return {
       accountId: account.id,
       call,
-      async fail(name, params) {
-        const error = await call(name, params).then(
-          (body) => new Error(`${name} succeeded: ${JSON.stringify(body).slice(0, 300)}`),
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(AlibabaError);
-        return (error as AlibabaError).code;
-      },
       async product(params = {}) {
         const body = await call('CreateProduct', { ProductName: `product_${++products}`, NodeType: 0, ...params });
         return body.ProductKey as string;
