@@ -73,17 +73,25 @@ function popCore(server: TestServer, account: TestAccount, method: 'GET' | 'POST
   };
 }
 
-function iot20180120(server: TestServer, account: TestAccount, signatureAlgorithm: string | undefined): AlibabaClient {
-  const client = new IotClient(
+/** The iot20180120 SDK client class, as its users call it. */
+export type IotSdkClient = InstanceType<IotClientClass>;
+
+/** The iot20180120 SDK client itself, over http to a server with the account's keys; `config` adds or overrides settings. */
+export function iotSdkClient(server: Pick<TestServer, 'endpoint'>, account: Pick<TestAccount, 'alibaba'>, config: Record<string, unknown> = {}): IotSdkClient {
+  return new IotClient(
     new $OpenApi.Config({
       endpoint: server.endpoint,
       protocol: 'http',
       accessKeyId: account.alibaba.accessKeyId,
       accessKeySecret: account.alibaba.accessKeySecret,
       readTimeout: 30_000,
-      ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
+      ...config,
     }),
   );
+}
+
+function iot20180120(server: TestServer, account: TestAccount, signatureAlgorithm: string | undefined): AlibabaClient {
+  const client = iotSdkClient(server, account, signatureAlgorithm ? { signatureAlgorithm } : {});
   const methods = client as unknown as Record<string, (request: unknown) => Promise<{ statusCode: number; body: { toMap(): Body } }>>;
   return {
     async call(action, params) {
