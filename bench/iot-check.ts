@@ -16,7 +16,7 @@ import * as $Iot from '@alicloud/iot20180120';
 import { startTestServer } from '../test/support/server.ts';
 import { iotSdkClient, type IotSdkClient } from '../test/support/alibaba-harness.ts';
 import { isDeviceName, isImportedDeviceSecret, isSn } from '../src/services/alibaba/iot/rules.ts';
-import { batchCheckImportDevice } from '../src/services/alibaba/iot/BatchCheckImportDevice.ts';
+import { BatchCheckImportDevice } from '../src/services/alibaba/iot/BatchCheckImportDevice.ts';
 
 const ROWS = 10_000;
 const iterations = Number(process.argv[2] ?? 30);
@@ -106,7 +106,7 @@ try {
     const handlerSamples: number[] = [];
     for (let i = 0; i < iterations + 3; i++) {
       const started = performance.now();
-      await batchCheckImportDevice.handle(ctx, { ProductKey: productKey, DeviceList: rows });
+      await BatchCheckImportDevice.handle(ctx, { ProductKey: productKey, DeviceList: rows });
       if (i >= 3) handlerSamples.push(performance.now() - started);
     }
     const handler = stats(handlerSamples);

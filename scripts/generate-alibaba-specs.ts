@@ -1,17 +1,16 @@
 /**
  * Generates the committed Alibaba Cloud specs under src/protocols/alibaba/specs/ from the
- * reference data (../shared/reference/alibaba relative to the repo root, or
- * $FLEETGATE_REFERENCE_DIR/alibaba):
+ * reference data in reference/alibaba, or in $FLEETGATE_REFERENCE_DIR/alibaba when set:
  *   - iot-2018-01-20.ts from api-summary.json (request schemas, per-account QPS);
  *   - error-catalog.ts from errors.json (gateway and iot.* business errors).
- * Run: node --import tsx scripts/generate-alibaba-specs.ts
- * test/protocols/alibaba/specs-drift.test.ts re-renders in memory and fails on any difference.
+ * Run with `npm run gen:specs:alibaba` (or `npm run gen:specs` for both clouds).
+ * test/protocols/alibaba/specs-drift.test.ts re-renders from reference/ in memory and fails on any
+ * difference.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { referenceDir, repositoryRoot } from './reference-dir.ts';
 
 /** Output paths relative to the repo root. */
 export const ALIBABA_SPEC_FILES = {
@@ -19,10 +18,9 @@ export const ALIBABA_SPEC_FILES = {
   errors: 'src/protocols/alibaba/specs/error-catalog.ts',
 } as const;
 
-/** The reference directory holding api-summary.json and errors.json. */
+/** The Alibaba reference folder: $FLEETGATE_REFERENCE_DIR/alibaba, else reference/alibaba. */
 export function alibabaReferenceDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.FLEETGATE_REFERENCE_DIR ?? join(repoRoot, '..', 'shared', 'reference');
-  return join(root, 'alibaba');
+  return join(referenceDir(env), 'alibaba');
 }
 
 // Java int and the widest integer a JS number holds exactly: api-summary types are Java's.
@@ -207,7 +205,7 @@ export function renderAlibabaSpecs(dir: string = alibabaReferenceDir()): Readonl
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   for (const [path, text] of Object.entries(renderAlibabaSpecs())) {
-    writeFileSync(join(repoRoot, path), text);
+    writeFileSync(join(repositoryRoot, path), text);
     process.stdout.write(`wrote ${path}\n`);
   }
 }

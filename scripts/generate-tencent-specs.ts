@@ -1,14 +1,15 @@
 /**
  * Generates the Tencent Cloud parameter schemas and error catalog committed under
  * src/protocols/tencent/specs/ from the machine-readable reference data (tencentcloud-cli
- * api.json specs and the per-product error lists). Run with `npm run gen:specs`; the reference
- * folder defaults to ../shared/reference/tencent beside the repository and can be moved with
- * FLEETGATE_REFERENCE_DIR. test/protocols/tencent/specs-drift.test.ts fails when the committed
- * files differ from what this script produces.
+ * api.json specs and the per-product error lists) in reference/tencent, or in
+ * $FLEETGATE_REFERENCE_DIR/tencent when set. Run with `npm run gen:specs:tencent` (or `npm run
+ * gen:specs` for both clouds). test/protocols/tencent/specs-drift.test.ts fails when the committed
+ * files differ from what this script produces from reference/.
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
+import { referenceDir, repositoryRoot } from './reference-dir.ts';
 
 interface SpecMember {
   readonly name: string;
@@ -38,8 +39,8 @@ interface Product {
   readonly specDir: string;
   readonly errorFile: string;
   /**
-   * Whether the action needs the Region common parameter. The rule, from PROTOCOL.md §1.2 and
-   * §3.2: every iotcloud 2021-04-08 action requires Region (doc pages of CreateDevice,
+   * Whether the action needs the Region common parameter. The rule, from the API 3.0 "Common
+   * Params" doc and the action pages: every iotcloud 2021-04-08 action requires Region (doc pages of CreateDevice,
    * CreateProduct, UpdateProductDynamicRegister say Yes; the product is regional). For mna only
    * OrderPerLicense is documented Region Yes; the international pages say No for the others that
    * were checked (ActivateHardware, GetHardwareInfo, AddHardware, UpdateHardware) and nothing marks
@@ -268,12 +269,9 @@ export function generateTencentSpecs(referenceDir: string): GeneratedFiles {
   return files;
 }
 
-/** Repository root (the parent of scripts/). */
-export const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The reference folder: FLEETGATE_REFERENCE_DIR, else ../shared/reference/tencent from the root. */
-export function tencentReferenceDir(): string {
-  return process.env.FLEETGATE_REFERENCE_DIR ?? resolve(repositoryRoot, '../shared/reference/tencent');
+/** The Tencent reference folder: $FLEETGATE_REFERENCE_DIR/tencent, else reference/tencent. */
+export function tencentReferenceDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(referenceDir(env), 'tencent');
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -14,7 +14,7 @@ export interface Config {
   readonly logLevel: string;
   /** Tencent's documented limit (20 requests/s per account per action), unless overridden in rateLimits. */
   readonly defaultRateLimit: number;
-  /** Overrides keyed `<product>:<Action>` (e.g. `mna:GetHardwareInfo`) or `<product>:*`. */
+  /** Overrides keyed `<cloud>.<product>:<Action>` (e.g. `tencent.mna:GetHardwareInfo`) or `<cloud>.<product>:*`. */
   readonly rateLimits: Readonly<Record<string, number>>;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
@@ -59,12 +59,17 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   });
 }
 
-/** Parses `mna:GetHardwareInfo=100,iotcloud:*=50` into a lookup table. */
+/**
+ * Parses `tencent.mna:GetHardwareInfo=100,alibaba.iot:*=500` into a lookup table. Keys name
+ * their cloud, since product names repeat across clouds (Tencent iotcloud, Alibaba iot).
+ */
 export function parseRateLimits(text: string): Record<string, number> {
   const limits: Record<string, number> = {};
   for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const match = /^([A-Za-z0-9]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
-    if (!match) throw new Error(`FLEETGATE_RATE_LIMITS: cannot read "${entry}" (expected product:Action=N)`);
+    const match = /^((?:tencent|alibaba)\.[a-z0-9]+:(?:\*|[A-Za-z0-9]+))=(\d+(?:\.\d+)?)$/.exec(entry);
+    if (!match) {
+      throw new Error(`FLEETGATE_RATE_LIMITS: cannot read "${entry}" (expected cloud.product:Action=N or cloud.product:*=N, e.g. tencent.mna:GetHardwareInfo=100, alibaba.iot:*=500)`);
+    }
     limits[match[1]!] = Number(match[2]);
   }
   return limits;

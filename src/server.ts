@@ -9,7 +9,7 @@ import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
 import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
-import { TENCENT_ROUTES, ALIBABA_PRODUCTS } from './services/registry.ts';
+import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS } from './services/registry.ts';
 
 /**
  * Header room for a 10,001-row Alibaba GET (about 1 MB of request line) and Tencent's 32 KB GET
@@ -38,7 +38,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     // Signatures are over the exact bytes, so the gateway never lets a parser touch the body.
     gateway.removeAllContentTypeParsers();
     gateway.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    const tencent = createTencentGateway(runtime, TENCENT_ROUTES);
+    const tencent = createTencentGateway(runtime, TENCENT_PRODUCTS);
     const alibaba = createAlibabaGateway(runtime, ALIBABA_PRODUCTS);
     gateway.route({
       method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],

@@ -3,7 +3,7 @@ import type { Database } from '../storage/schema.ts';
 import type { Cloud, CredentialRow } from './tables.ts';
 import type { SecretBox } from './secret-box.ts';
 import { mixedAlphanumeric } from './ids.ts';
-import { isUniqueViolation } from '../storage/database.ts';
+import { isUniqueViolation } from '../storage/constraints.ts';
 
 /** The public description of a key pair: never its secret. */
 export interface KeyInfo {

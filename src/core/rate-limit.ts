@@ -15,7 +15,10 @@ export class RateLimits {
     private readonly redis: Redis | undefined,
   ) {}
 
-  /** Counts one request; `documented` is the cloud's own limit for the action, used unless overridden. */
+  /**
+   * Counts one request; `product` is `<cloud>.<product>` (`tencent.mna`, `alibaba.iot`) and
+   * `documented` the cloud's own limit for the action, used unless overridden.
+   */
   async consume(accountId: string, product: string, action: string, documented: number): Promise<RateDecision> {
     const limit = this.limitFor(product, action, documented);
     try {
@@ -38,7 +41,10 @@ export class RateLimits {
   }
 }
 
-/** Builds the limit lookup: `<product>:<Action>` and `<product>:*` overrides win over the documented limit. */
+/**
+ * Builds the limit lookup: `<cloud>.<product>:<Action>` and `<cloud>.<product>:*` overrides win
+ * over the documented limit.
+ */
 export function rateLimitTable(overrides: Readonly<Record<string, number>>) {
   return (product: string, action: string, documented: number): number =>
     overrides[`${product}:${action}`] ?? overrides[`${product}:*`] ?? documented;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.ts';
-import type { AlibabaAction, AlibabaProduct } from '../services/alibaba-action.ts';
+import { implementedActions, type AlibabaProduct, type CloudAction } from '../services/cloud-action.ts';
 import type { RawRequest } from '../protocols/raw-request.ts';
 import {
   ALIBABA_NONCE_TTL_SECONDS,
@@ -15,14 +15,12 @@ import {
   type ErrorSource,
   type ResponseFormat,
 } from '../protocols/alibaba/index.ts';
-import { iotSpec } from '../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
 import { actionContext } from '../services/action-context.ts';
 
-const DOCUMENTED_QPS: Readonly<Record<string, number>> = Object.fromEntries(
-  Object.entries(iotSpec.actions).map(([name, action]) => [name, action.qps]),
-);
+/** The throttle of an action whose product documents no QPS for it. */
+const UNDOCUMENTED_QPS = 50;
 
 interface Call {
   accountId?: string;
@@ -37,14 +35,22 @@ interface Call {
  * HTTP status; IoT business errors are HTTP 200 with Success:false.
  */
 export function createAlibabaGateway(runtime: Runtime, products: readonly AlibabaProduct[]) {
-  const byVersion = new Map(products.map((p) => [p.version, { product: p, actions: new Map(p.actions.map((a) => [a.name, a])) }]));
+  const byVersion = new Map<string, { product: AlibabaProduct; implemented: ReadonlyMap<string, CloudAction>; rateKey: string }>();
+  for (const product of products) {
+    const { version } = product.spec;
+    if (byVersion.has(version)) throw new Error(`Alibaba products clash: two products serve version ${version}`);
+    const rateKey = `alibaba.${product.spec.product.toLowerCase()}`;
+    byVersion.set(version, { product, implemented: implementedActions(product, `Alibaba ${product.spec.product}`), rateKey });
+  }
 
-  function resolve(version: string, action: string): { product: string; implementation: AlibabaAction } {
+  /** Version → product, Action → implementation, and the action's documented QPS. */
+  function resolve(version: string, action: string) {
     const entry = byVersion.get(version);
     if (!entry) throw new AlibabaError('InvalidVersion', { version });
-    const implementation = entry.actions.get(action);
+    const implementation = entry.implemented.get(action);
     if (!implementation) throw new AlibabaError('InvalidAction.NotFound', { action });
-    return { product: entry.product.product, implementation };
+    const qps = entry.product.spec.actions[action]?.qps ?? UNDOCUMENTED_QPS;
+    return { product: entry.product.spec.product, rateKey: entry.rateKey, implementation, qps };
   }
 
   async function execute(raw: RawRequest, requestId: string, call: Call): Promise<Record<string, unknown>> {
@@ -56,9 +62,9 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     const verdict = request.verify(key.secret);
     if (!verdict.ok) throw new AlibabaError('SignatureDoesNotMatch', { stringToSign: verdict.stringToSign });
     call.accountId = key.accountId;
-    const { product, implementation } = resolve(request.version, request.action);
+    const { product, rateKey, implementation, qps } = resolve(request.version, request.action);
     call.product = product;
-    const rate = await runtime.rateLimits.consume(key.accountId, product.toLowerCase(), request.action, DOCUMENTED_QPS[request.action] ?? 50);
+    const rate = await runtime.rateLimits.consume(key.accountId, rateKey, request.action, qps);
     if (!rate.allowed) throw new AlibabaError('Throttling.User');
     const params = decodeParams(implementation.request as TObject, request.params);
     if (!(await runtime.replayGuard.claim(`ali:${request.replayKey}`, ALIBABA_NONCE_TTL_SECONDS))) throw new AlibabaError('SignatureNonceUsed');

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TObject } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.ts';
-import type { TencentAction, TencentProduct } from '../services/tencent-action.ts';
+import type { TencentProduct } from '../services/cloud-action.ts';
 import type { RawRequest } from '../protocols/raw-request.ts';
 import {
   JSON_CONTENT_TYPE,
@@ -17,18 +17,7 @@ import {
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
 import { actionContext } from '../services/action-context.ts';
-
-/** What the spec says about one action, as far as routing needs it. */
-export interface TencentSpecAction {
-  readonly request: TObject;
-  readonly regionRequired: boolean;
-}
-
-/** A product the gateway routes to: the spec of every action and the ones Fleetgate implements. */
-export interface TencentRoute {
-  readonly spec: { readonly service: string; readonly version: string; readonly actions: Readonly<Record<string, TencentSpecAction>> };
-  readonly product: TencentProduct;
-}
+import { tencentRoutes } from './tencent-routes.ts';
 
 interface Call {
   accountId?: string;
@@ -48,24 +37,9 @@ const NONCE_TTL_SECONDS = 660;
  * parameters → claim the nonce → run the handler → envelope. Every outcome is HTTP 200 with
  * `Content-Type: application/json`, as every official SDK requires.
  */
-export function createTencentGateway(runtime: Runtime, routes: readonly TencentRoute[]) {
+export function createTencentGateway(runtime: Runtime, products: readonly TencentProduct[]) {
   const tc3Keys = new Tc3KeyCache();
-  const byVersion = new Map(routes.map((route) => [route.spec.version, route]));
-  const implemented = new Map(
-    routes.map((route) => [route.spec.version, new Map(route.product.actions.map((action) => [action.name, action]))]),
-  );
-
-  /** Version → product, Action → spec entry, Region rule, then whether Fleetgate implements it. */
-  function resolve(version: string, action: string, region: string | undefined): { service: string; implementation: TencentAction } {
-    const route = byVersion.get(version);
-    if (!route) throw new TencentError('NoSuchVersion', { version });
-    const spec = route.spec.actions[action];
-    if (!spec) throw new TencentError('InvalidAction', { action });
-    if (spec.regionRequired && !region) throw new TencentError('MissingParameter', { name: 'Region' });
-    const implementation = implemented.get(version)?.get(action);
-    if (!implementation) throw new TencentError('UnsupportedOperation', { action });
-    return { service: route.spec.service, implementation };
-  }
+  const resolve = tencentRoutes(products);
 
   async function execute(raw: RawRequest, requestId: string, call: Call): Promise<string> {
     const request = parseTencentRequest(raw, Math.floor(runtime.now() / 1000));
@@ -75,9 +49,15 @@ export function createTencentGateway(runtime: Runtime, routes: readonly TencentR
     if (!key) throw new TencentError('AuthFailure.SecretIdNotFound');
     if (!request.verify(key.secret, tc3Keys)) throw new TencentError('AuthFailure.SignatureFailure');
     call.accountId = key.accountId;
-    const { service, implementation } = resolve(request.version, request.action, request.region);
+    const { service, implementation } = resolve({
+      version: request.version,
+      action: request.action,
+      region: request.region,
+      scopeService: request.scopeService,
+      host: raw.headers.host,
+    });
     call.product = service;
-    const rate = await runtime.rateLimits.consume(key.accountId, service, request.action, runtime.config.defaultRateLimit);
+    const rate = await runtime.rateLimits.consume(key.accountId, `tencent.${service}`, request.action, runtime.config.defaultRateLimit);
     if (!rate.allowed) throw new TencentError('RequestLimitExceeded', { count: rate.count, limit: rate.limit });
     const params = decodeParams(implementation.request as TObject, request.params);
     // Only an executed request uses up its nonce: the Go SDK re-sends identical requests after throttling.

@@ -1,19 +1,13 @@
-import type { TencentRoute } from '../gateway/tencent-gateway.ts';
-import type { AlibabaProduct } from './alibaba-action.ts';
+import type { AlibabaProduct, TencentProduct } from './cloud-action.ts';
 import type { AdminModule } from '../admin/admin-module.ts';
 import type { CliModule } from '../cli/cli-module.ts';
 import type { AppContext } from '../core/app-context.ts';
-import { mnaSpec } from '../protocols/tencent/specs/mna-2021-01-19.ts';
-import { iotcloudSpec } from '../protocols/tencent/specs/iotcloud-2021-04-08.ts';
 import { mnaProduct, mnaAdminModule, mnaCliModule } from './tencent/mna/index.ts';
 import { iotcloudProduct } from './tencent/iotcloud/index.ts';
 import { iotProduct, iotAdminModule, iotCliModule, startImportJobRunner } from './alibaba/iot/index.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
-export const TENCENT_ROUTES: readonly TencentRoute[] = [
-  { spec: mnaSpec, product: mnaProduct },
-  { spec: iotcloudSpec, product: iotcloudProduct },
-];
+export const TENCENT_PRODUCTS: readonly TencentProduct[] = [mnaProduct, iotcloudProduct];
 
 export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
 

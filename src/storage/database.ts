@@ -120,9 +120,3 @@ export async function isReachable(store: Store): Promise<boolean> {
     return false;
   }
 }
-
-/** True when an error is a unique-constraint violation on either engine. */
-export function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string } | undefined;
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}

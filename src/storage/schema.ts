@@ -1,9 +1,9 @@
 import type { CoreTables } from '../core/tables.ts';
-import type { MnaTables } from '../services/tencent/mna/tables.ts';
-import type { IotTables } from '../services/alibaba/iot/tables.ts';
 
 /**
- * Every table Fleetgate has. Each part of the system declares its own tables next to its code
- * and joins them here, so Kysely types every query against the whole schema.
+ * Every table Fleetgate has, so Kysely types every query against the whole schema. Each product
+ * declares its tables next to its code and merges them into this interface (`declare module` in
+ * its tables.ts), so storage never imports a product.
  */
-export interface Database extends CoreTables, MnaTables, IotTables {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the products' tables merge into it
+export interface Database extends CoreTables {}

@@ -23,12 +23,18 @@ describe('configuration', () => {
     expect(config.bootstrap.alibabaAccessKeySecret).toBe('s');
   });
 
-  it('parses per-action rate limit overrides', () => {
-    expect(parseRateLimits('mna:GetHardwareInfo=100, iot:*=5')).toEqual({ 'mna:GetHardwareInfo': 100, 'iot:*': 5 });
+  it('parses per-action rate limit overrides keyed by cloud and product', () => {
+    expect(parseRateLimits('tencent.mna:GetHardwareInfo=100, alibaba.iot:*=5')).toEqual({ 'tencent.mna:GetHardwareInfo': 100, 'alibaba.iot:*': 5 });
+  });
+
+  it('refuses rate limit keys that do not name their cloud (the old mna: and iot: forms)', () => {
+    expect(() => parseRateLimits('mna:GetHardwareInfo=100')).toThrow(/cloud\.product:Action=N.*tencent\.mna:GetHardwareInfo=100/);
+    expect(() => parseRateLimits('iot:*=500')).toThrow(/"iot:\*=500"/);
+    expect(() => parseRateLimits('aws.iot:*=5')).toThrow(/cloud\.product/);
   });
 
   it('rejects unreadable settings instead of guessing', () => {
-    expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(/product:Action=N/);
+    expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(/cloud\.product:Action=N/);
     expect(() => loadConfig({ port: 'eighty' }, {})).toThrow(/invalid port/);
     expect(() => loadConfig({}, { FLEETGATE_RATE_LIMIT: '0' })).toThrow();
   });

@@ -9,7 +9,7 @@ const redis = new Redis(REDIS_URL);
 afterAll(() => redis.quit());
 
 async function burst(limits: RateLimits, account: string, n: number) {
-  const decisions = await Promise.all(Array.from({ length: n }, () => limits.consume(account, 'mna', 'GetHardwareInfo', 20)));
+  const decisions = await Promise.all(Array.from({ length: n }, () => limits.consume(account, 'tencent.mna', 'GetHardwareInfo', 20)));
   return decisions;
 }
 
@@ -26,15 +26,16 @@ describe('rate limits per account per action', () => {
   it('keeps accounts and actions apart', async () => {
     const limits = new RateLimits(rateLimitTable({}), undefined);
     await burst(limits, 'a', 20);
-    expect((await limits.consume('b', 'mna', 'GetHardwareInfo', 20)).allowed).toBe(true);
-    expect((await limits.consume('a', 'mna', 'GetDevice', 20)).allowed).toBe(true);
+    expect((await limits.consume('b', 'tencent.mna', 'GetHardwareInfo', 20)).allowed).toBe(true);
+    expect((await limits.consume('a', 'tencent.mna', 'GetDevice', 20)).allowed).toBe(true);
   });
 
   it('applies per-action and per-product overrides before the documented limit', () => {
-    const table = rateLimitTable({ 'mna:GetHardwareInfo': 100, 'iot:*': 7 });
-    expect(table('mna', 'GetHardwareInfo', 20)).toBe(100);
-    expect(table('mna', 'GetDevice', 20)).toBe(20);
-    expect(table('iot', 'BatchCheckImportDevice', 100)).toBe(7);
+    const table = rateLimitTable({ 'tencent.mna:GetHardwareInfo': 100, 'alibaba.iot:*': 7 });
+    expect(table('tencent.mna', 'GetHardwareInfo', 20)).toBe(100);
+    expect(table('tencent.mna', 'GetDevice', 20)).toBe(20);
+    expect(table('alibaba.iot', 'BatchCheckImportDevice', 100)).toBe(7);
+    expect(table('tencent.iotcloud', 'GetHardwareInfo', 20)).toBe(20);
   });
 
   it('shares one budget between two nodes through Redis', async () => {

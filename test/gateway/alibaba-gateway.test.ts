@@ -4,6 +4,10 @@ import RPCClient from '@alicloud/pop-core';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
 import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../support/alibaba-signer.ts';
+import { createAlibabaGateway } from '../../src/gateway/alibaba-gateway.ts';
+import { iotProduct } from '../../src/services/alibaba/iot/index.ts';
+import { defineAction } from '../../src/services/cloud-action.ts';
+import type { Runtime } from '../../src/runtime.ts';
 
 function call(server: TestServer, account: TestAccount, overrides: Partial<ClientCall> = {}): ClientCall {
   return {
@@ -31,7 +35,7 @@ describe('Alibaba RPC gateway', () => {
   let server: TestServer;
   let account: TestAccount;
   beforeAll(async () => {
-    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'iot:QueryProduct=3' } });
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMITS: 'alibaba.iot:QueryProduct=3' } });
     account = await server.createAccount();
   });
   afterAll(() => server.close());
@@ -138,5 +142,20 @@ describe('Alibaba nonces across two nodes sharing Redis', () => {
     const request = signAcs3(call(nodes[0]!, account));
     expect((await sendRaw(nodes[0]!.url, request)).status).toBe(200);
     gatewayError(await sendRaw(nodes[1]!.url, request), 400, 'SignatureNonceUsed');
+  });
+});
+
+describe('Alibaba products refused at start-up', () => {
+  const runtime = {} as Runtime;
+
+  it('two products serving one version', () => {
+    expect(() => createAlibabaGateway(runtime, [iotProduct, iotProduct])).toThrow('Alibaba products clash: two products serve version 2018-01-20');
+  });
+
+  it('an action the product’s spec does not have', () => {
+    const typo = defineAction({ name: 'QueryProducts', request: iotProduct.actions[0]!.request, handle: async () => ({}) });
+    expect(() => createAlibabaGateway(runtime, [{ ...iotProduct, actions: [...iotProduct.actions, typo] }])).toThrow(
+      'Alibaba Iot 2018-01-20: action QueryProducts is not in the product’s spec',
+    );
   });
 });

@@ -18,7 +18,10 @@ async function burst(servers: readonly TestServer[], account: TestAccount, count
 describe('RequestLimitExceeded on one node (in memory)', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_RATE_LIMIT: '5' } });
+    server = await startTestServer({
+      dialect: 'sqlite',
+      env: { FLEETGATE_RATE_LIMIT: '5', FLEETGATE_RATE_LIMITS: 'tencent.mna:GetPublicKey=2,tencent.iotcloud:*=1,alibaba.iot:*=1' },
+    });
   });
   afterAll(() => server.close());
 
@@ -34,6 +37,14 @@ describe('RequestLimitExceeded on one node (in memory)', () => {
     expect(otherAction.json().Response.Error).toBeUndefined();
     const otherAccount = await server.createAccount();
     expect(await burst([server], otherAccount, 1)).toEqual(['OperationDenied.HardwareNotExist']);
+  });
+
+  it('FLEETGATE_RATE_LIMITS keys name cloud and product: tencent.mna:GetPublicKey applies to it, other products’ keys do not', async () => {
+    const account = await server.createAccount();
+    const responses = await Promise.all(Array.from({ length: 4 }, () => sendRaw(server.url, tc3(server, account, { action: 'GetPublicKey', params: {} }))));
+    const errors = responses.map((r) => r.json().Response.Error);
+    expect(errors.filter((e) => e === undefined)).toHaveLength(2);
+    expect(errors.filter((e) => e?.Code === 'RequestLimitExceeded')[0].Message).toContain('exceeds the frequency limit `2`');
   });
 
   it('does not use up a v1 nonce on a throttled request, so an identical retry (Go SDK) succeeds', async () => {

@@ -76,6 +76,22 @@ describe('Tencent gateway: documented errors for hand-built requests', () => {
     expectError(await sendRaw(server.url, iotcloud), 'UnsupportedOperation');
   });
 
+  it('routes by the product a request names: the TC3 credential scope, else a Host like mna.tencentcloudapi.com', async () => {
+    // Python and Go sign the product's service whatever the endpoint: MNA's version under iotcloud is no version of it.
+    const scopedIotcloud = tc3(server, account, { ...getHardwareInfo, service: 'iotcloud', signHostWithPort: true });
+    expectError(await sendRaw(server.url, scopedIotcloud), 'NoSuchVersion');
+    const scopedMna = tc3(server, account, { ...getHardwareInfo, service: 'mna', signHostWithPort: true });
+    expectError(await sendRaw(server.url, scopedMna), 'OperationDenied.HardwareNotExist');
+    // v1 carries no service: the Host of the real endpoint names it.
+    expectError(await sendRaw(server.url, v1(server, account, { ...getHardwareInfo, host: 'iotcloud.intl.tencentcloudapi.com' })), 'NoSuchVersion');
+    expectError(await sendRaw(server.url, v1(server, account, { ...getHardwareInfo, host: 'mna.tencentcloudapi.com' })), 'OperationDenied.HardwareNotExist');
+  });
+
+  it('AuthFailure.InvalidAuthorization for a TC3 scope naming a product Fleetgate does not serve', async () => {
+    const cvm = tc3(server, account, { ...getHardwareInfo, service: 'cvm', signHostWithPort: true });
+    expect(expectError(await sendRaw(server.url, cvm), 'AuthFailure.InvalidAuthorization')).toContain('`Service` in Credential not valid (`cvm`)');
+  });
+
   it('MissingParameter for Region where the spec requires it', async () => {
     const noRegion = tc3(server, account, { action: 'DescribeProducts', version: '2021-04-08', params: { Offset: 0, Limit: 10 } });
     expect(expectError(await sendRaw(server.url, noRegion), 'MissingParameter')).toBe('The request is missing a required parameter `Region`.');

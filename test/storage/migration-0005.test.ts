@@ -6,7 +6,8 @@ import { Migrator, sql, type Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/storage/database.ts';
 import { MIGRATIONS, migrateToLatest } from '../../src/storage/migrate.ts';
 import * as mnaHardwareDevice from '../../src/storage/migrations/0005_mna_hardware_device.ts';
-import { brokenUniqueRule, isForeignKeyViolation } from '../../src/services/tencent/mna/store/constraints.ts';
+import { brokenUniqueRule } from '../../src/services/tencent/mna/store/constraints.ts';
+import { isForeignKeyViolation } from '../../src/storage/constraints.ts';
 import { freshPostgresSchema } from '../support/databases.ts';
 
 /** In memory and in a file, SQLite runs on different connections (a file store writes on a thread of its own). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deviceSign, deviceSignContent, deviceSignMethod as method } from './alibaba-device-signer.ts';
-import { readReference } from '../protocols/alibaba/fixtures.ts';
+import { readReference } from './reference.ts';
 
 interface DynregVector {
   productKey: string;
@@ -36,9 +36,9 @@ interface Vectors {
   mqtt_password: { vectors: MqttVector[] };
   mqtt_dynamic_registration: { vectors: MqttDynregVector[] };
 }
-const vectors = readReference<Vectors>('test-vectors.json');
+const vectors = readReference<Vectors>('alibaba/test-vectors.json');
 
-describe('HTTPS dynamic-registration sign (PROTOCOL.md §5.1)', () => {
+describe('HTTPS dynamic-registration sign (unique-certificate-per-product doc)', () => {
   for (const v of vectors.dynamic_registration_https.vectors) {
     it(`${v.signMethod}: key ProductSecret over deviceName…productKey…random…, the vector's hex in either case`, () => {
       const fields = { productKey: v.productKey, deviceName: v.deviceName, random: v.random };
@@ -54,7 +54,7 @@ describe('HTTPS dynamic-registration sign (PROTOCOL.md §5.1)', () => {
   });
 });
 
-describe('MQTT password (PROTOCOL.md §5.3) and MQTT dynamic registration (§5.2)', () => {
+describe('MQTT password and MQTT dynamic registration (MQTT connection docs)', () => {
   for (const v of vectors.mqtt_password.vectors) {
     it(`${v.signmethod}, clientId ${v.clientId}${v.timestamp === null ? ', no timestamp' : ''}`, () => {
       const fields: Record<string, string> = { clientId: v.clientId, deviceName: v.deviceName, productKey: v.productKey };

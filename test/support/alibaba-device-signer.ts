@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-/** HMAC methods devices sign with (PROTOCOL.md §5.1, §5.3), as a device SDK names them. */
+/** HMAC methods devices sign with (dynamic-registration and MQTT connection docs), as a device SDK names them. */
 export type DeviceSignMethod = 'hmacmd5' | 'hmacsha1' | 'hmacsha256';
 
 const DIGEST: Readonly<Record<DeviceSignMethod, string>> = { hmacmd5: 'md5', hmacsha1: 'sha1', hmacsha256: 'sha256' };

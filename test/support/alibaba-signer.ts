@@ -8,7 +8,7 @@ import { sha256Hex } from '../../src/protocols/digest.ts';
 
 /**
  * Client-side signers that reproduce, byte for byte in everything signed, the requests of
- * @alicloud/pop-core 1.8.0 and @alicloud/iot20180120 3.0.11 (sdk-wire-captures.md). They are
+ * @alicloud/pop-core 1.8.0 and @alicloud/iot20180120 3.0.11 (reference/sdk-wire-captures.json). They are
  * pure: time and nonce are inputs. For tests and benchmarks; the server never signs.
  */
 export interface ClientCall {
@@ -112,7 +112,7 @@ export function signPopCorePost(call: ClientCall): RawRequest {
   };
 }
 
-/** iot20180120 with `signatureAlgorithm: 'v2'`: v1 HMAC-SHA1, POST, everything in the query (§1.1). */
+/** iot20180120 with `signatureAlgorithm: 'v2'`: v1 HMAC-SHA1, POST, everything in the query (capture ali-iot-v2). */
 export function signOpenApiV2(call: ClientCall): RawRequest {
   const query: [string, string][] = [
     ['Action', call.action],
@@ -141,7 +141,7 @@ export function signOpenApiV2(call: ClientCall): RawRequest {
   };
 }
 
-/** iot20180120 default: ACS3-HMAC-SHA256, parameters in the query (Node querystring), §1.4. */
+/** iot20180120 default: ACS3-HMAC-SHA256, parameters in the query (Node querystring), V3 signature doc. */
 export function signAcs3(call: Acs3ClientCall): RawRequest {
   const method = call.method ?? 'POST';
   const query = flattenParams(call.params);

@@ -26,7 +26,7 @@ export function flattenParams(params: Readonly<Record<string, unknown>>, prefix 
   return out;
 }
 
-/** `querystring.stringify`, then normalised as WHATWG URL does when the SDK sends it (§"TC3 over GET"). */
+/** `querystring.stringify`, then normalised as WHATWG URL does when the SDK sends it (capture tc-activate-tc3-get). */
 function wireQuery(params: Readonly<Record<string, FlatValue>>): string {
   return new URL(`http://h/?${querystringify(params)}`).search.slice(1);
 }
@@ -75,7 +75,7 @@ export interface Tc3SignOptions extends CommonSignOptions {
   readonly unsignedPayload?: boolean;
 }
 
-/** A TC3-HMAC-SHA256 request as the Node SDK sends it (PROTOCOL.md §1.3, §2.1). */
+/** A TC3-HMAC-SHA256 request as the Node SDK sends it (Signature v3 doc; tencentcloud-sdk-nodejs 4.1.313). */
 export function signTc3Request(options: Tc3SignOptions): RawRequest {
   const method = options.method ?? 'POST';
   const params = withoutNulls(options.params ?? {}) as Record<string, unknown>;
@@ -122,7 +122,7 @@ export interface V1SignOptions extends CommonSignOptions {
   readonly nonce: number | bigint | string;
 }
 
-/** A signature v1 request (form POST or GET) as the Node SDK sends it (PROTOCOL.md §1.4, §2.1). */
+/** A signature v1 request (form POST or GET) as the Node SDK sends it (Signature v1 doc; tencentcloud-sdk-nodejs 4.1.313). */
 export function signV1Request(options: V1SignOptions): RawRequest {
   const method = options.method ?? 'POST';
   // The SDK's formatRequestData order: API parameters, then the common ones.

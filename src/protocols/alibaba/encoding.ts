@@ -11,7 +11,7 @@ function escapeExtra(c: string): string {
 }
 
 /**
- * RFC 3986 percent-encoding of the UTF-8 bytes (PROTOCOL.md §1.3 step 2): `A–Z a–z 0–9 - _ . ~`
+ * RFC 3986 percent-encoding of the UTF-8 bytes (v1 signature doc): `A–Z a–z 0–9 - _ . ~`
  * stay, everything else becomes upper-case `%XX`; space is `%20`, `*` is `%2A`.
  */
 export function percentEncode(s: string): string {
@@ -33,7 +33,7 @@ function decodeComponent(s: string): string {
 
 /**
  * Splits and percent-decodes a query string or form body. The wire encoding is not RFC 3986
- * (openapi-client uses Node's querystring, PROTOCOL.md §0.4), so signatures are always rebuilt
+ * (openapi-client uses Node's querystring), so signatures are always rebuilt
  * from these decoded pairs. Throws InvalidParameter.Format on malformed escapes or UTF-8.
  */
 export function parseParamPairs(raw: string): ParamPair[] {

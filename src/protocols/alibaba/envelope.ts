@@ -2,34 +2,34 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { AlibabaError } from './errors.ts';
 import type { ResponseFormat } from './request-types.ts';
 
-/** JSON content type the captures show both SDKs accept (sdk-wire-captures.md "Responses"). */
+/** JSON content type the captures show both SDKs accept (pop-core 1.8.0, openapi-client 0.4.15). */
 export const JSON_CONTENT_TYPE = 'application/json;charset=utf-8';
-/** openapi-client parses an XML error body only under exactly this type (PROTOCOL.md §1.6). */
+/** openapi-client parses an XML error body only under exactly this type (openapi-client 0.4.15). */
 export const XML_CONTENT_TYPE = 'text/xml;charset=utf-8';
 
 const XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8'?>";
 const CDATA = '__cdata';
 
 // Arrays become repeated elements named after their key, which is the shape the SDK models
-// mirror as `DeviceList.device[]` (PROTOCOL.md §2.1); booleans and numbers become text.
+// mirror as `DeviceList.device[]` (iot20180120 3.0.11); booleans and numbers become text.
 const xml = new XMLBuilder({ ignoreAttributes: true, cdataPropName: CDATA });
 
 /** An HTTP answer: send `status`, `content-type: contentType`, every header in `headers`, then `body`. */
 export interface AlibabaReply {
   readonly status: number;
   readonly contentType: string;
-  /** `x-acs-request-id` always (Darabonba SDKs read it, §2.1); `x-acs-retry-after` when throttled. */
+  /** `x-acs-request-id` always (Darabonba SDKs read it); `x-acs-retry-after` when throttled. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
 }
 
 /** Where a gateway error is said to come from; see renderError. */
 export interface ErrorSource {
-  /** The endpoint host the client called (its Host header); §2.3. */
+  /** The endpoint host the client called (its Host header), as HostId. */
   readonly hostId?: string;
   /** Product code for the `Recommend` troubleshooting link. */
   readonly product?: string;
-  /** Seconds a throttled client should wait; newer Darabonba clients honour it (§2.3). */
+  /** Seconds a throttled client should wait; newer Darabonba clients honour it. */
   readonly retryAfterSeconds?: number;
 }
 
@@ -39,7 +39,7 @@ function reply(status: number, requestId: string, root: string, body: Record<str
   return { status, contentType: XML_CONTENT_TYPE, headers, body: XML_DECLARATION + xml.build({ [root]: body }) };
 }
 
-/** The upper-case UUID form Alibaba uses for RequestId (§2.1). */
+/** The upper-case UUID form Alibaba uses for RequestId (the action pages' examples). */
 function idOf(requestId: string): string {
   return requestId.toUpperCase();
 }
@@ -47,7 +47,7 @@ function idOf(requestId: string): string {
 /**
  * A success answer, HTTP 200: `{RequestId, ...fields}` with RequestId first as in every SDK
  * capture; XML under `<ActionResponse>` ([SEED] sample). `fields` must not carry a `Code` other
- * than ""/"200": pop-core throws on any other Code (§0.7).
+ * than ""/"200": pop-core throws on any other Code (lib/rpc.js).
  */
 export function renderSuccess(requestId: string, action: string, fields: Readonly<Record<string, unknown>>, format: ResponseFormat): AlibabaReply {
   const id = idOf(requestId);
@@ -61,9 +61,9 @@ function withoutRequestId(fields: Readonly<Record<string, unknown>>): Record<str
 
 /**
  * An error answer. 'business' (iot.*) errors: HTTP 200 `{RequestId, Success:false, Code,
- * ErrorMessage}` so iot20180120 resolves with `success=false` (§2.2), XML under
+ * ErrorMessage}` so iot20180120 resolves with `success=false`, XML under
  * `<ActionResponse>`. 'gateway' errors: the catalog's HTTP status and `{RequestId, HostId, Code,
- * Message, Recommend}`, XML under `<Error>` with Recommend as CDATA (§2.3).
+ * Message, Recommend}`, XML under `<Error>` with Recommend as CDATA.
  */
 export function renderError(requestId: string, action: string, error: AlibabaError, format: ResponseFormat, source: ErrorSource = {}): AlibabaReply {
   const id = idOf(requestId);

@@ -16,7 +16,7 @@ const TEMPLATED = [
   { pattern: /^Invalid([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*)$/, key: 'Invalid{Param}' },
 ] as const;
 
-// PROTOCOL.md §2.3: real Alibaba appends the server's string to sign to this message, which is
+// Real Alibaba appends the server's string to sign to this message, which is
 // what lets a client author find a canonicalisation mismatch.
 const MESSAGE_SUFFIX: Readonly<Record<string, string>> = {
   SignatureDoesNotMatch: ' server string to sign is:<StringToSign>',
@@ -57,7 +57,7 @@ function render(code: string, template: string, param: string | undefined, param
 /**
  * An Alibaba Cloud error answer. `kind` decides the envelope: 'gateway' errors go out with
  * `httpStatus` and {RequestId, HostId, Code, Message, Recommend}; 'business' (iot.*) errors go
- * out as HTTP 200 {RequestId, Success:false, Code, ErrorMessage} (PROTOCOL.md §2.2, §2.3).
+ * out as HTTP 200 {RequestId, Success:false, Code, ErrorMessage} (reference/alibaba/errors.json).
  * Throws TypeError for a code not in the catalog or a missing template param: that is a bug.
  */
 export class AlibabaError extends Error {

@@ -98,7 +98,7 @@ function put(plan: Plan, existing: unknown, name: string, start: number, raw: st
   return obj;
 }
 
-/** The 1-based index in name[start, end), or 0 when it is not one (PROTOCOL.md §1.1). */
+/** The 1-based index in name[start, end), or 0 when it is not one (RPC lists are 1-based). */
 function indexAt(name: string, start: number, end: number): number {
   // Nine digits at most keep the number exact; a leading zero is not an index.
   if (end === start || end - start > 9 || name.charCodeAt(start) === 48) return 0;

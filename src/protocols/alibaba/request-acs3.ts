@@ -11,7 +11,7 @@ import { safeEqual, sha256Hex } from '../digest.ts';
 // Headers whose values the request's meaning rests on; an unsigned one could be swapped in transit.
 const MUST_SIGN = ['host', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'] as const;
 
-// ACS3 carries Action/Version in headers (§0.2); if a client also puts them (or Format, RegionId)
+// ACS3 carries Action/Version in headers (V3 signature doc); if a client also puts them (or Format, RegionId)
 // in the query they are still not API parameters.
 const COMMON = new Set(['Action', 'Version', 'Format', 'RegionId']);
 
@@ -22,7 +22,7 @@ function header(raw: RawRequest, name: string): string {
 }
 
 /**
- * An ACS3-HMAC-SHA256 request (PROTOCOL.md §1.4). The canonical request is rebuilt from the
+ * An ACS3-HMAC-SHA256 request (V3 signature doc). The canonical request is rebuilt from the
  * SignedHeaders list as sent (host with its port), the decoded query re-encoded with RFC 3986,
  * and x-acs-content-sha256, which must also match the body received.
  */

@@ -7,7 +7,7 @@ import type { ParamPair } from './encoding.ts';
 // while keeping a hostile client from parking megabytes in the replay store.
 const MAX_NONCE_LENGTH = 128;
 
-/** True when the body is an `application/x-www-form-urlencoded` form (parameters may live there, §1.1). */
+/** True when the body is an `application/x-www-form-urlencoded` form (pop-core POST puts parameters there). */
 export function hasFormBody(raw: RawRequest): boolean {
   const type = raw.headers['content-type'];
   return raw.body.length > 0 && type !== undefined && /^application\/x-www-form-urlencoded\s*(?:;|$)/i.test(type);
@@ -41,7 +41,7 @@ export function splitParams(pairs: readonly ParamPair[], commonNames: ReadonlySe
   return { common, params };
 }
 
-/** Validates the nonce and derives the replay key (per AccessKeyId, §1.5); percent-encoding keeps it unambiguous. */
+/** Validates the nonce and derives the replay key (per AccessKeyId); percent-encoding keeps it unambiguous. */
 export function replayKeyOf(accessKeyId: string, nonce: string): string {
   if (nonce.length > MAX_NONCE_LENGTH) throw new AlibabaError('InvalidSignatureNonce');
   return `${percentEncode(accessKeyId)}&${percentEncode(nonce)}`;

@@ -1,4 +1,4 @@
-/** Response format a request asked for (PROTOCOL.md §1.6). */
+/** Response format a request asked for (v1 `Format`; ACS3 is always JSON). */
 export type ResponseFormat = 'JSON' | 'XML';
 
 /** Outcome of checking a request's signature with a candidate secret. */
@@ -13,9 +13,9 @@ export interface AlibabaRequest {
   readonly version: string;
   readonly format: ResponseFormat;
   readonly nonce: string;
-  /** Unique per AccessKeyId and nonce; claim it in the replay store (PROTOCOL.md §1.5). */
+  /** Unique per AccessKeyId and nonce; claim it in the replay store (SignatureNonceUsed). */
   readonly replayKey: string;
-  /** `RegionId` when sent; no SDK sends it, so it is never required (§0.3). */
+  /** `RegionId` when sent; no SDK sends it, so it is never required. */
   readonly regionId: string | undefined;
   /** Checks the signature against `secret`; on mismatch gives the server's string to sign. */
   verify(secret: string): AlibabaVerifyResult;

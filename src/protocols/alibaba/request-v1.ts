@@ -8,13 +8,13 @@ import { formPairs, once, replayKeyOf, splitParams } from './request-common.ts';
 import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
 import { safeEqual } from '../digest.ts';
 
-// PROTOCOL.md §1.2: common parameters that must be present (RegionId and SecurityToken need not).
+// Common parameters doc: the ones that must be present (RegionId and SecurityToken need not).
 const REQUIRED = ['Action', 'Version', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp'] as const;
 
-// §1.2 table: everything that is not an API parameter.
+// Common parameters doc: everything that is not an API parameter.
 const COMMON = new Set<string>([...REQUIRED, 'Format', 'SecurityToken', 'RegionId']);
 
-/** `Format` is case-insensitive (pop-core `JSON`, openapi-client `json`); absent means XML (§1.6). */
+/** `Format` is case-insensitive (pop-core `JSON`, openapi-client `json`); absent means XML (common parameters doc). */
 function formatOf(value: string | undefined): ResponseFormat {
   if (value === undefined) return 'XML';
   const upper = value.toUpperCase();
@@ -23,7 +23,7 @@ function formatOf(value: string | undefined): ResponseFormat {
 }
 
 /**
- * A v1 (HMAC-SHA1) request (PROTOCOL.md §1.3): parameters from the query (GET, or openapi-client
+ * A v1 (HMAC-SHA1) request (v1 signature doc): parameters from the query (GET, or openapi-client
  * 'v2' POST) and/or the form body (pop-core POST), all of them signed with the wire method.
  */
 export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {

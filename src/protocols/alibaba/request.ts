@@ -6,7 +6,7 @@ import { parseAcs3Request } from './request-acs3.ts';
 import { parseV1Request } from './request-v1.ts';
 import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
 
-// sdk-wire-captures.md "Telling the four request kinds apart": Alibaba v1 carries AccessKeyId /
+// As the SDK captures show (reference/sdk-wire-captures.json): Alibaba v1 carries AccessKeyId /
 // SignatureNonce parameters (Tencent v1 uses SecretId / Nonce); only Alibaba sends x-acs-* headers.
 const V1_MARKER = /(?:^|&)(?:AccessKeyId|SignatureNonce)=/;
 const FORMAT_PARAM = /(?:^|&)Format=([^&]*)/;
@@ -31,7 +31,7 @@ export function isAlibabaRequest(raw: RawRequest): boolean {
 }
 
 /**
- * The format to answer in, including for requests that fail to parse (PROTOCOL.md §1.6): ACS3 is
+ * The format to answer in, including for requests that fail to parse (common parameters doc): ACS3 is
  * always JSON; v1 follows `Format` case-insensitively; v1 without a readable `Format` gets XML.
  */
 export function responseFormatOf(raw: RawRequest): ResponseFormat {
@@ -50,7 +50,7 @@ export function responseFormatOf(raw: RawRequest): ResponseFormat {
  * InvalidParameter (repeated name, bad Format), InvalidParameter.Format (bad escapes).
  */
 export function parseAlibabaRequest(raw: RawRequest, nowMs: number): AlibabaRequest {
-  // RPC style is GET or POST only (§1.1).
+  // RPC style is GET or POST only.
   if (raw.method !== 'GET' && raw.method !== 'POST') throw new AlibabaError('UnsupportedHTTPMethod');
   return isAcs3(raw) ? parseAcs3Request(raw, nowMs) : parseV1Request(raw, nowMs);
 }

@@ -4,7 +4,7 @@ import { percentEncode, sortPairs } from './encoding.ts';
 import type { ParamPair } from './encoding.ts';
 import { sha256Hex } from '../digest.ts';
 
-/** The only V3 algorithm Fleetgate verifies (PROTOCOL.md §1.4). */
+/** The only V3 algorithm Fleetgate verifies (V3 signature doc). */
 export const ACS3_ALGORITHM = 'ACS3-HMAC-SHA256';
 
 /** The parts of `Authorization: ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`. */
@@ -15,7 +15,7 @@ export interface Acs3Authorization {
   readonly signature: string;
 }
 
-// Other algorithms openapi-util can emit (§1.4); recognised so they get a precise code.
+// Other algorithms openapi-util can emit; recognised so they get a precise code.
 const OTHER_ACS3_ALGORITHMS = new Set(['ACS3-HMAC-SM3', 'ACS3-RSA-SHA256']);
 
 /**
@@ -45,7 +45,7 @@ export function parseAcs3Authorization(header: string): Acs3Authorization {
 }
 
 /**
- * CanonicalQueryString (§1.4): decoded pairs sorted by name, `name=pe(value)`. The SDK
+ * CanonicalQueryString (V3 signature doc): decoded pairs sorted by name, `name=pe(value)`. The SDK
  * (openapi-util getAuthorizationQueryString) leaves the name unencoded while the V3 doc encodes
  * it; `encodeNames` picks the doc's form. They differ only for names outside the unreserved set.
  */
@@ -66,7 +66,7 @@ export interface Acs3CanonicalInput {
   readonly hashedPayload: string;
 }
 
-/** CanonicalRequest (§1.4): exactly the listed signed headers, `name:trimmed value\n` each. */
+/** CanonicalRequest (V3 signature doc): exactly the listed signed headers, `name:trimmed value\n` each. */
 export function acs3CanonicalRequest(input: Acs3CanonicalInput): string {
   const headerLines = input.signedHeaders.map((name) => `${name}:${(input.headers[name] ?? '').trim()}\n`).join('');
   return [
@@ -84,7 +84,7 @@ export function acs3StringToSign(canonicalRequest: string): string {
   return `${ACS3_ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
 }
 
-/** Lower-case hex HMAC-SHA256 keyed with the raw AccessKeySecret (no "&", §0.6). */
+/** Lower-case hex HMAC-SHA256 keyed with the raw AccessKeySecret (no "&", unlike v1). */
 export function acs3Signature(stringToSign: string, accessKeySecret: string): string {
   return createHmac('sha256', accessKeySecret).update(stringToSign, 'utf8').digest('hex');
 }

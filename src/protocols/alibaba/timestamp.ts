@@ -1,6 +1,6 @@
 import { AlibabaError } from './errors.ts';
 
-/** `Timestamp` / `x-acs-date` may differ from server time by at most 15 minutes (PROTOCOL.md §1.5). */
+/** `Timestamp` / `x-acs-date` may differ from server time by at most 15 minutes (InvalidTimeStamp.Expired). */
 export const ALIBABA_TIME_WINDOW_MS = 15 * 60 * 1000;
 
 /**
@@ -9,7 +9,7 @@ export const ALIBABA_TIME_WINDOW_MS = 15 * 60 * 1000;
  */
 export const ALIBABA_NONCE_TTL_SECONDS = (2 * ALIBABA_TIME_WINDOW_MS) / 1000;
 
-// ISO 8601 UTC `yyyy-MM-ddTHH:mm:ssZ` (§1.2); both SDKs drop milliseconds, others may not.
+// ISO 8601 UTC `yyyy-MM-ddTHH:mm:ssZ` (common parameters doc); both SDKs drop milliseconds, others may not.
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 /**

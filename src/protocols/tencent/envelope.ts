@@ -4,12 +4,12 @@ import type { TencentLanguage } from './messages.ts';
 
 /**
  * The Content-Type of every API 3.0 answer, exactly: the Python SDK (tccli) only looks for
- * `Response.Error` when it is `application/json` or `text/plain` (PROTOCOL.md §1.6).
+ * `Response.Error` when it is `application/json` or `text/plain` (`_check_error`).
  */
 export const JSON_CONTENT_TYPE = 'application/json';
 
 /**
- * `{"Response":{...fields,"RequestId":…}}` (PROTOCOL.md §1.6). RequestId always comes last,
+ * `{"Response":{...fields,"RequestId":…}}` (Responses doc). RequestId always comes last,
  * as in real responses; bigint fields are written as exact JSON integers.
  */
 export function successBody(requestId: string, fields: Readonly<Record<string, unknown>>): string {
@@ -21,7 +21,7 @@ export function successBody(requestId: string, fields: Readonly<Record<string, u
   return stringifyJson({ Response: response });
 }
 
-/** `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, sent with HTTP 200 (PROTOCOL.md §1.6). */
+/** `{"Response":{"Error":{"Code","Message"},"RequestId"}}`, sent with HTTP 200 (Responses doc). */
 export function errorBody(requestId: string, error: TencentError, language: TencentLanguage): string {
   return JSON.stringify({
     Response: { Error: { Code: error.code, Message: error.messageFor(language) }, RequestId: requestId },

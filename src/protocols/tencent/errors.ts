@@ -13,7 +13,7 @@ export function isTencentErrorCode(code: string): code is TencentErrorCode {
 
 /**
  * A Tencent Cloud API 3.0 error answer: `{"Response":{"Error":{"Code","Message"},"RequestId"}}`
- * with HTTP 200 (PROTOCOL.md §1.6). `params` fill the message template of the code
+ * with HTTP 200 (Responses doc). `params` fill the message template of the code
  * (`name`, `action`, `version`, `count`/`limit`, `rule`/`limit` for InvalidParameterValue);
  * `detail` replaces the message outright. A code outside the catalog is a bug: TypeError.
  */

@@ -1,8 +1,8 @@
 import type { FlatPairs } from './v1.ts';
 
 /**
- * One segment of dotted form names (`Hardware.0.SN`, `ProductProperties.Region`; PROTOCOL.md
- * §1.8): a node may carry a value, children, or (wrongly) both.
+ * One segment of dotted form names (`Hardware.0.SN`, `ProductProperties.Region`, as the
+ * SDKs flatten them): a node may carry a value, children, or (wrongly) both.
  */
 export class FlatNode {
   readonly segment: string;

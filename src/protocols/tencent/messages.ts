@@ -8,9 +8,9 @@ export type TencentErrorParams = Readonly<Record<string, string | number>>;
 
 type Template = Readonly<Record<TencentLanguage, string>>;
 
-// PROTOCOL.md §1.7 "Real messages seen": the English shapes below are those of real responses,
-// with the offending name in backticks; third-party clients parse RequestLimitExceeded's numbers
-// (§5), so its wording must not drift. Codes not listed here use the catalog description.
+// The English shapes below are those of real responses (`observed_message` in common-errors.json),
+// with the offending name in backticks; third-party clients parse RequestLimitExceeded's numbers,
+// so its wording must not drift. Codes not listed here use the catalog description.
 const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
   MissingParameter: [
     { 'en-US': 'The request is missing a required parameter `{name}`.', 'zh-CN': '缺少必填参数 `{name}`。' },
@@ -20,6 +20,11 @@ const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
   ],
   InvalidParameter: [
     { 'en-US': 'Parameter `{name}` type error.', 'zh-CN': '参数 `{name}` 类型错误。' },
+    {
+      'en-US':
+        'Version `{version}` of action `{action}` is served by several products ({services}): name one in the Host (`<service>.tencentcloudapi.com`) or in the TC3 credential scope.',
+      'zh-CN': '多个产品（{services}）都提供版本 `{version}` 的接口 `{action}`：请在 Host（`<service>.tencentcloudapi.com`）或 TC3 凭证范围中指明产品。',
+    },
     { 'en-US': 'Incorrect parameter: {reason}.', 'zh-CN': '参数错误：{reason}。' },
   ],
   InvalidParameterValue: [
@@ -28,6 +33,14 @@ const TEMPLATES: Partial<Record<TencentErrorCode, readonly Template[]>> = {
       'zh-CN': '参数 `{name}` 取值错误：{reason}。',
     },
     { 'en-US': 'The value of parameter `{name}` is invalid.', 'zh-CN': '参数 `{name}` 取值错误。' },
+  ],
+  // The real gateway's answer to a credential scope naming another product (observed in
+  // tencentcloud-sdk-go issue #89), with the service it got.
+  'AuthFailure.InvalidAuthorization': [
+    {
+      'en-US': 'The request `Authorization` header does not conform to tencentcloud standards: `Service` in Credential not valid (`{service}`).',
+      'zh-CN': '请求头部的 Authorization 不符合腾讯云标准：Credential 中的 `Service` 无效（`{service}`）。',
+    },
   ],
   InvalidAction: [
     {

@@ -99,7 +99,7 @@ function arrayDecoder(items: TSchema): Decoder {
       });
     }
     if (!(input instanceof FlatNode) || input.value !== undefined) throw new TencentError('InvalidParameter', { name: path });
-    // Form lists are 0-based and dense (PROTOCOL.md §1.4): `Name.0`, `Name.1`, …
+    // Form lists are 0-based and dense (Signature v1 doc, and every SDK): `Name.0`, `Name.1`, …
     const children = input.children ?? new Map<string, FlatNode>();
     const count = children.size;
     const out: unknown[] = new Array(count);
@@ -189,8 +189,8 @@ function compile(schema: TObject): Compiled {
 }
 
 /**
- * Types the API parameters of a request against an action's schema (PROTOCOL.md §1.7 mapping,
- * §1.8 encoding). Form pairs are first rebuilt into nested objects and 0-based lists; leaves are
+ * Types the API parameters of a request against an action's schema ("Common Error Codes" doc,
+ * the SDKs' form encoding). Form pairs are first rebuilt into nested objects and 0-based lists; leaves are
  * coerced as scalars.ts describes. Errors, each naming the full dotted path:
  * an unexpected name → UnknownParameter; a required one absent (or null) → MissingParameter;
  * a value of the wrong type → InvalidParameter; a typed value breaking a schema constraint

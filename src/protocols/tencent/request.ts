@@ -25,17 +25,19 @@ export interface TencentRequest {
   readonly action: string;
   readonly version: string;
   readonly region: string | undefined;
+  /** TC3: the credential-scope service exactly as sent (`mna`, or `127` from the Node SDK); v1: undefined. */
+  readonly scopeService: string | undefined;
   readonly language: TencentLanguage;
   readonly timestamp: number;
   readonly token: string | undefined;
-  /** v1: `SecretId:Nonce:Timestamp`, to refuse a replay (§1.5); TC3 has no nonce: undefined. */
+  /** v1: `SecretId:Nonce:Timestamp`, to refuse a replay (Signature v1 doc); TC3 has no nonce: undefined. */
   readonly replayKey: string | undefined;
   /** True when the request was signed with `secretKey` (constant-time compare); TC3 keeps derived keys in `keys` if given. */
   readonly verify: (secretKey: string, keys?: Tc3KeyCache) => boolean;
   readonly params: ParamSource;
 }
 
-/** Limits of PROTOCOL.md §1.1 and §1.5. */
+/** Limits of the Request Structure doc (sizes) and the Signature docs (clock skew). */
 export const TENCENT_LIMITS = Object.freeze({
   getTargetBytes: 32 * 1024,
   v1PostBodyBytes: 1024 * 1024,
@@ -77,7 +79,7 @@ function formPairs(text: string): FlatPairs {
 function checkTimestamp(text: string, nowSeconds: number): number {
   if (!/^\d{1,15}$/.test(text)) throw new TencentError('InvalidParameter', { name: 'Timestamp' });
   const timestamp = Number(text);
-  // §1.3 step 2: a clock error is reported as such, before any HMAC is computed.
+  // A clock error is reported as such, before any HMAC is computed.
   if (Math.abs(nowSeconds - timestamp) > TENCENT_LIMITS.timestampSkewSeconds) {
     throw new TencentError('AuthFailure.SignatureExpire');
   }
@@ -96,12 +98,13 @@ export function requestLanguage(raw: RawRequest): TencentLanguage {
 }
 
 /**
- * Parses a Tencent Cloud API 3.0 request (PROTOCOL.md §1.1–1.5) without knowing any secret.
+ * Parses a Tencent Cloud API 3.0 request (Request Structure, Common Params and Signature docs)
+ * without knowing any secret.
  * Rejections, in the order they are checked:
  * - method other than GET/POST → UnsupportedProtocol;
  * - GET request target over 32 KiB → RequestSizeLimitExceeded;
  * - an Authorization header selects TC3, its absence v1. POST application/json without
- *   Authorization, or a form POST with one, → AuthFailure.InvalidAuthorization (§1.1: JSON is
+ *   Authorization, or a form POST with one, → AuthFailure.InvalidAuthorization (Request Structure doc: JSON is
  *   TC3 only, forms v1 only); any other POST Content-Type (multipart included: none of our
  *   actions takes one) → UnsupportedProtocol naming it. A GET's Content-Type is left to the
  *   signature (TC3 signs it; v1 clients send none);
@@ -111,7 +114,7 @@ export function requestLanguage(raw: RawRequest): TencentLanguage {
  *   MissingParameter (`Action`, `Version`, `Timestamp`);
  * - v1: missing Action, Version, Timestamp, Nonce, SecretId, Signature → MissingParameter; a
  *   repeated common parameter → InvalidParameter; Nonce not an integer in 0..2^63−1 →
- *   InvalidParameter (§1.4: a real server answers "Parameter `Nonce` type error.");
+ *   InvalidParameter (a real server answers "Parameter `Nonce` type error.");
  * - Timestamp not decimal → InvalidParameter; more than 300 s from `nowSeconds` →
  *   AuthFailure.SignatureExpire (before any HMAC);
  * - TC3 POST body not UTF-8 JSON with an object at the top (or repeating a key) →
@@ -167,6 +170,7 @@ function parseTc3(raw: RawRequest, method: string, authorization: string, nowSec
     action,
     version,
     region: present(raw.headers['x-tc-region']?.trim()),
+    scopeService: auth.service,
     language: language(raw.headers['x-tc-language']?.trim()),
     timestamp,
     token: present(raw.headers['x-tc-token']?.trim()),
@@ -211,6 +215,7 @@ function parseV1(raw: RawRequest, method: string, nowSeconds: number): TencentRe
     action,
     version,
     region: present(common.get('Region')),
+    scopeService: undefined,
     language: language(common.get('Language')),
     timestamp,
     token: present(common.get('Token')),

@@ -2,11 +2,11 @@ import { LosslessNumber, isInteger as isIntegerText } from 'lossless-json';
 import { TencentError } from './errors.ts';
 
 /**
- * Typing of one leaf value. Form/query values are strings (PROTOCOL.md §1.8): Boolean accepts
+ * Typing of one leaf value. Form/query values are strings (as the SDKs send them): Boolean accepts
  * `true|false|True|False` (Python sends `True`), Integer decimal strings, Number decimal or
  * exponent notation. JSON values keep their JSON type, and a JSON string is also accepted for
  * Integer, Number and Boolean with the same rules (the docs' own examples send
- * `"Encrypted":"false"`, §1.8); a JSON number or boolean is never accepted for a String.
+ * `"Encrypted":"false"`); a JSON number or boolean is never accepted for a String.
  *
  * 64-bit integers: a value within ±(2^53−1) becomes a number; beyond, a bigint when the schema
  * admits one (Type.BigInt, or a union of Integer and BigInt), else InvalidParameterValue: a

@@ -15,7 +15,7 @@ export interface Tc3Authorization {
   readonly signature: string;
 }
 
-// PROTOCOL.md §1.3 verification recipe step 1, with optional whitespace around the commas.
+// The Authorization format of the Signature v3 doc, with optional whitespace around the commas.
 const AUTHORIZATION =
   /^TC3-HMAC-SHA256\s+Credential=([^/\s,]+)\/(\d{4}-\d{2}-\d{2})\/([^/\s,]+)\/tc3_request\s*,\s*SignedHeaders=([A-Za-z0-9;_-]+)\s*,\s*Signature=([0-9a-fA-F]{64})\s*$/;
 
@@ -35,12 +35,12 @@ export function parseTc3Authorization(value: string): Tc3Authorization {
   return { secretId: secretId!, date: date!, service: service!, signedHeaders: signedHeaders!, signature: signature!.toLowerCase() };
 }
 
-/** UTC `YYYY-MM-DD` of a Unix time in seconds (the credential-scope date, §1.3). */
+/** UTC `YYYY-MM-DD` of a Unix time in seconds (the credential-scope date, Signature v3 doc). */
 export function utcDate(timestampSeconds: number): string {
   return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
 }
 
-/** SHA256("UNSIGNED-PAYLOAD"), the payload hash when X-TC-Content-SHA256 opts out (§1.2). */
+/** SHA256("UNSIGNED-PAYLOAD"), the payload hash when X-TC-Content-SHA256 opts out (Go and Python SDKs). */
 export const UNSIGNED_PAYLOAD_HASH = sha256Hex('UNSIGNED-PAYLOAD');
 
 /** Everything of the request that the TC3 canonical request covers. */
@@ -55,12 +55,12 @@ export interface Tc3SignedParts {
   readonly payloadHash: string;
 }
 
-/** CanonicalRequest of PROTOCOL.md §1.3. */
+/** CanonicalRequest of the Signature v3 doc. */
 export function tc3CanonicalRequest(parts: Tc3SignedParts): string {
   return `${parts.method}\n${parts.path}\n${parts.rawQuery}\n${parts.canonicalHeaders}\n${parts.signedHeaders}\n${parts.payloadHash}`;
 }
 
-/** SecretSigning of the §1.3 key derivation (TC3 + SecretKey → date → service → tc3_request). */
+/** SecretSigning of the Signature v3 doc's key derivation (TC3 + SecretKey → date → service → tc3_request). */
 function tc3SigningKey(secretKey: string, date: string, service: string): Buffer {
   const secretDate = createHmac('sha256', `TC3${secretKey}`).update(date).digest();
   const secretService = createHmac('sha256', secretDate).update(service).digest();
@@ -72,7 +72,7 @@ function signWithKey(signingKey: Buffer, date: string, service: string, timestam
   return createHmac('sha256', signingKey).update(stringToSign).digest('hex');
 }
 
-/** Signature = hex(HMAC(SecretSigning, StringToSign)) (PROTOCOL.md §1.3). */
+/** Signature = hex(HMAC(SecretSigning, StringToSign)) (Signature v3 doc). */
 export function tc3Signature(secretKey: string, date: string, service: string, timestamp: string, canonicalRequest: string): string {
   return signWithKey(tc3SigningKey(secretKey, date, service), date, service, timestamp, canonicalRequest);
 }
@@ -139,7 +139,7 @@ const MAX_CACHED_SERVICE_LENGTH = 253;
 const scopeOf = (auth: Tc3Authorization) => `${auth.secretId}\n${auth.date}\n${auth.service}`;
 
 /**
- * PROTOCOL.md §1.3 server verification: canonical headers from the SignedHeaders list with raw
+ * Server side of the Signature v3 doc: canonical headers from the SignedHeaders list with raw
  * values trimmed and lower-cased; `host` as received and without its port (the Node SDK signs the
  * hostname, Go and Python the endpoint with port), the form the key's client used last tried
  * first; canonical query = raw query; payload hash over the raw body, or SHA256("UNSIGNED-PAYLOAD")

@@ -2,14 +2,14 @@ import { createHmac } from 'node:crypto';
 import { stripPort } from './tc3.ts';
 import { safeEqual } from '../digest.ts';
 
-/** The two HMACs of signature v1; `SignatureMethod=HmacSHA256` selects the second, anything else the first (§1.2). */
+/** The two HMACs of signature v1; `SignatureMethod=HmacSHA256` selects the second, anything else the first (Common Params doc). */
 export type V1SignatureMethod = 'HmacSHA1' | 'HmacSHA256';
 
 /** Decoded form/query pairs in wire order, repeated names kept. */
 export type FlatPairs = readonly (readonly [string, string])[];
 
 /**
- * StringToSign of PROTOCOL.md §1.4: METHOD + host + path + "?" + every parameter but
+ * StringToSign of the Signature v1 doc: METHOD + host + path + "?" + every parameter but
  * Signature, sorted by name, joined as name=value with the decoded (not re-encoded) values.
  */
 export function v1StringToSign(method: string, host: string, path: string, pairs: FlatPairs): string {
@@ -19,7 +19,7 @@ export function v1StringToSign(method: string, host: string, path: string, pairs
   return `${method}${host}${path}?${signed.map(([name, value]) => `${name}=${value}`).join('&')}`;
 }
 
-/** Base64 HMAC of the string to sign (§1.4 step 5). */
+/** Base64 HMAC of the string to sign (Signature v1 doc). */
 export function v1Signature(method: V1SignatureMethod, secretKey: string, stringToSign: string): string {
   return createHmac(method === 'HmacSHA256' ? 'sha256' : 'sha1', secretKey)
     .update(stringToSign, 'utf8')
@@ -39,7 +39,7 @@ export interface V1Request {
 }
 
 /**
- * PROTOCOL.md §1.4 "host in StringToSign": every SDK signs its configured endpoint with the
+ * The host in the StringToSign: every SDK signs its configured endpoint with the
  * port, so the Host header as received comes first, then the same without port.
  */
 export function verifyV1(request: V1Request, secretKey: string): boolean {

@@ -19,7 +19,7 @@ function referenceEncode(s: string): string {
   return out;
 }
 
-describe('percentEncode is RFC 3986 (PROTOCOL.md §1.3 step 2)', () => {
+describe('percentEncode is RFC 3986 (v1 signature doc)', () => {
   for (const c of vectors.percent_encode.cases) {
     it(`test-vectors.json: ${JSON.stringify(c.in)} → ${c.out}`, () => {
       expect(percentEncode(c.in)).toBe(c.out);

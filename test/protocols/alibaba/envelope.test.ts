@@ -5,7 +5,7 @@ import { AlibabaError, JSON_CONTENT_TYPE, XML_CONTENT_TYPE, renderError, renderS
 const ID = 'e4c0ff92-2a86-41db-92d3-73b60310d25e';
 const UPPER = ID.toUpperCase();
 
-describe('success envelope (PROTOCOL.md §2.1)', () => {
+describe('success envelope (responses of the action pages)', () => {
   it('JSON: HTTP 200, RequestId first and upper-case, then the handler fields, application/json;charset=utf-8', () => {
     const reply = renderSuccess(ID, 'BatchCheckImportDevice', { Success: true }, 'JSON');
     expect(reply).toEqual({
@@ -50,7 +50,7 @@ describe('success envelope (PROTOCOL.md §2.1)', () => {
   });
 });
 
-describe('IoT business errors: HTTP 200, Success:false, Code, ErrorMessage (PROTOCOL.md §2.2)', () => {
+describe('IoT business errors: HTTP 200, Success:false, Code, ErrorMessage (as the SDKs read them)', () => {
   it('JSON body in the documented order', () => {
     const reply = renderError(ID, 'QueryProduct', new AlibabaError('iot.prod.NotExistedProduct'), 'JSON');
     expect(reply.status).toBe(200);
@@ -67,7 +67,7 @@ describe('IoT business errors: HTTP 200, Success:false, Code, ErrorMessage (PROT
   });
 });
 
-describe('gateway errors: catalog HTTP status, {RequestId, HostId, Code, Message, Recommend} (PROTOCOL.md §2.3)', () => {
+describe('gateway errors: catalog HTTP status, {RequestId, HostId, Code, Message, Recommend} (common error codes)', () => {
   for (const [code, params, status] of [
     ['SignatureDoesNotMatch', { stringToSign: 'GET&%2F&A' }, 400],
     ['InvalidAccessKeyId.NotFound', {}, 404],

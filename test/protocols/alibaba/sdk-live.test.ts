@@ -48,7 +48,7 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 beforeAll(async () => {
-  // Room for a 10,001-row request line (sdk-wire-captures.md "10,001-row ... request sizes").
+  // Room for a 10,001-row request line (about 1 MB from iot20180120).
   server = createServer({ maxHeaderSize: 4 * 1024 * 1024 }, (req, res) => {
     void readBody(req).then((body) => {
       const headers: Record<string, string> = {};

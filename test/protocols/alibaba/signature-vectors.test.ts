@@ -44,7 +44,7 @@ interface Vectors {
 }
 const vectors = readReference<Vectors>('test-vectors.json');
 
-describe('v1 HMAC-SHA1 signature reproduces every test-vectors.json vector (PROTOCOL.md §1.3)', () => {
+describe('v1 HMAC-SHA1 signature reproduces every test-vectors.json vector (v1 signature doc)', () => {
   for (const v of vectors.rpc_v1_hmac_sha1.vectors) {
     it(v.source.split(':')[0] + ': ' + v.expected, () => {
       const pairs = Object.entries(v.params);
@@ -60,7 +60,7 @@ describe('v1 HMAC-SHA1 signature reproduces every test-vectors.json vector (PROT
   });
 });
 
-describe('ACS3-HMAC-SHA256 reproduces every test-vectors.json vector (PROTOCOL.md §1.4)', () => {
+describe('ACS3-HMAC-SHA256 reproduces every test-vectors.json vector (V3 signature doc)', () => {
   for (const v of vectors.acs3_hmac_sha256.vectors) {
     it(v.source.split(':')[0] + ': ' + v.expected.slice(0, 12), () => {
       const pairs = v.wire_query === undefined ? Object.entries(v.query) : parseParamPairs(v.wire_query);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { JSON_CONTENT_TYPE, errorBody, successBody } from '../../../src/protocols/tencent/envelope.ts';
 import { TencentError } from '../../../src/protocols/tencent/errors.ts';
 
-describe('response envelope (PROTOCOL.md §1.6)', () => {
+describe('response envelope (Responses doc)', () => {
   it('Content-Type is exactly application/json (tccli ignores errors under any other value)', () => {
     expect(JSON_CONTENT_TYPE).toBe('application/json');
   });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../../scripts/generate-tencent-specs.ts';
+import { repositoryRoot } from '../../../scripts/reference-dir.ts';
 import { TencentError, isTencentErrorCode } from '../../../src/protocols/tencent/errors.ts';
 import type { TencentErrorCode } from '../../../src/protocols/tencent/errors.ts';
 
@@ -44,7 +44,7 @@ describe('TencentError', () => {
     expect(error.name).toBe('TencentError');
   });
 
-  it('real message shapes of PROTOCOL.md §1.7 with the offending name in backticks', () => {
+  it('real message shapes (observed messages of common-errors.json) with the offending name in backticks', () => {
     expect(both('MissingParameter', { name: 'Hardware.0.SN' })).toEqual([
       'The request is missing a required parameter `Hardware.0.SN`.',
       '缺少必填参数 `Hardware.0.SN`。',

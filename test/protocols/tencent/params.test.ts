@@ -37,7 +37,7 @@ const Constrained = Type.Object({
   Huge: Type.Optional(Type.BigInt()),
 });
 
-describe('decodeParams: form/query pairs (PROTOCOL.md §1.8)', () => {
+describe('decodeParams: form/query pairs (as the SDKs send them)', () => {
   it('rebuilds 0-based lists of structs and coerces per the schema', () => {
     const query = `${hw0}&Hardware.0.AccessScope=2&Hardware.1.Vendor=w&Hardware.1.SN=B%20C&Hardware.1.DeviceName=m`;
     expect(decodeParams(activate, form(query))).toEqual({

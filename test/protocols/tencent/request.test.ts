@@ -20,7 +20,7 @@ const withHeaders = (raw: RawRequest, headers: Record<string, string | undefined
   headers: { ...raw.headers, ...headers },
 });
 
-describe('parseTencentRequest: transport rules (PROTOCOL.md §1.1)', () => {
+describe('parseTencentRequest: transport rules (Request Structure doc)', () => {
   it('a method other than GET and POST is UnsupportedProtocol', () => {
     fails({ ...tc3(), method: 'PUT' }, 'UnsupportedProtocol');
     fails({ ...v1(), method: 'DELETE' }, 'UnsupportedProtocol');
@@ -70,7 +70,7 @@ describe('parseTencentRequest: transport rules (PROTOCOL.md §1.1)', () => {
   });
 });
 
-describe('parseTencentRequest: TC3-HMAC-SHA256 (PROTOCOL.md §1.2, §1.3)', () => {
+describe('parseTencentRequest: TC3-HMAC-SHA256 (Common Params, Signature v3 docs)', () => {
   const auth = tc3().headers.authorization!;
   it.each([
     ['another scheme', auth.replace('TC3-HMAC-SHA256', 'TC3-HMAC-SHA1')],
@@ -147,7 +147,7 @@ describe('parseTencentRequest: TC3-HMAC-SHA256 (PROTOCOL.md §1.2, §1.3)', () =
   });
 });
 
-describe('TC3 verification rules (PROTOCOL.md §1.3 recipe)', () => {
+describe('TC3 verification rules (Signature v3 doc)', () => {
   it('host is tried as received, then without port: Node signs the hostname, Go/Python the endpoint with port', () => {
     expect(parseTencentRequest(tc3(), NOW).verify(SECRET_KEY)).toBe(true);
     expect(parseTencentRequest(tc3({ signHostWithPort: true }), NOW).verify(SECRET_KEY)).toBe(true);
@@ -257,7 +257,7 @@ describe('TC3 verification with a Tc3KeyCache', () => {
   });
 });
 
-describe('parseTencentRequest: signature v1 (PROTOCOL.md §1.2, §1.4)', () => {
+describe('parseTencentRequest: signature v1 (Common Params, Signature v1 docs)', () => {
   it.each(['Action', 'Version', 'Timestamp', 'Nonce', 'SecretId', 'Signature'])(
     'a missing or empty %s is MissingParameter naming it',
     (name) => {

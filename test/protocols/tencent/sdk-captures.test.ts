@@ -26,7 +26,7 @@ function schemaOf(request: TencentRequest) {
   return (spec.actions as Record<string, { request: Parameters<typeof decodeParams>[0] }>)[request.action]!.request;
 }
 
-describe('official SDK requests of sdk-wire-captures.md', () => {
+describe('official SDK requests of reference/sdk-wire-captures.json', () => {
   it('all eleven Tencent captures are read', () => {
     expect(captures.map((c) => c.id)).toHaveLength(11);
   });

@@ -3,19 +3,22 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Kind, OptionalKind } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
-import { generateTencentSpecs, repositoryRoot, tencentReferenceDir } from '../../../scripts/generate-tencent-specs.ts';
+import { generateTencentSpecs, tencentReferenceDir } from '../../../scripts/generate-tencent-specs.ts';
+import { IN_REPO_REFERENCE_DIR, repositoryRoot } from '../../../scripts/reference-dir.ts';
+import { readReference } from '../../support/reference.ts';
 import { iotcloudSpec } from '../../../src/protocols/tencent/specs/iotcloud-2021-04-08.ts';
 import { mnaSpec } from '../../../src/protocols/tencent/specs/mna-2021-01-19.ts';
 import { tencentActionErrors, tencentErrorCatalog } from '../../../src/protocols/tencent/specs/error-catalog.ts';
 
-const generated = generateTencentSpecs(tencentReferenceDir());
+const inRepo = join(IN_REPO_REFERENCE_DIR, 'tencent');
+const generated = generateTencentSpecs(inRepo);
 
 function reference<T>(relative: string): T {
-  return JSON.parse(readFileSync(join(tencentReferenceDir(), relative), 'utf8')) as T;
+  return readReference<T>(`tencent/${relative}`);
 }
 
 describe('generated Tencent specs', () => {
-  it('committed files equal a fresh generation (run `npm run gen:specs` after changing the generator or the reference)', () => {
+  it('committed files equal a fresh generation from reference/ (run `npm run gen:specs` after changing the generator or the reference)', () => {
     expect([...generated.keys()].sort()).toEqual([
       'src/protocols/tencent/specs/error-catalog.ts',
       'src/protocols/tencent/specs/iotcloud-2021-04-08.ts',
@@ -27,7 +30,12 @@ describe('generated Tencent specs', () => {
   });
 
   it('generation is deterministic', () => {
-    expect(generateTencentSpecs(tencentReferenceDir())).toEqual(generated);
+    expect(generateTencentSpecs(inRepo)).toEqual(generated);
+  });
+
+  it('reads reference/tencent by default and $FLEETGATE_REFERENCE_DIR/tencent when set', () => {
+    expect(tencentReferenceDir({})).toBe(inRepo);
+    expect(tencentReferenceDir({ FLEETGATE_REFERENCE_DIR: '/refs' })).toBe(join('/refs', 'tencent'));
   });
 
   it('every action of the CN spec is present: 63 mna, 73 iotcloud; intl flags match the intl-en spec (54, 20)', () => {
@@ -39,7 +47,7 @@ describe('generated Tencent specs', () => {
     expect(iotcloudSpec.actions.UpdateProductDynamicRegister.intl).toBe(true);
   });
 
-  it('Region: every iotcloud action requires it; in mna only OrderPerLicense (PROTOCOL.md §1.2)', () => {
+  it('Region: every iotcloud action requires it; in mna only OrderPerLicense (API 3.0 "Common Params" doc, action pages)', () => {
     expect(Object.values(iotcloudSpec.actions).every((a) => a.regionRequired)).toBe(true);
     const mnaRequired = Object.entries(mnaSpec.actions).filter(([, a]) => a.regionRequired).map(([n]) => n);
     expect(mnaRequired).toEqual(['OrderPerLicense']);

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tencentReferenceDir } from '../../../scripts/generate-tencent-specs.ts';
+import { readReference } from '../../support/reference.ts';
 
 /** A TC3 entry of test-vectors.json (fields vary per entry). */
 export interface Tc3Vector {
@@ -34,8 +32,8 @@ export interface V1Vector {
   readonly urlEncodedSignature?: string;
 }
 
-/** The API-protocol part of reference/tencent/test-vectors.json (the rest is device-side). */
-export const vectors = JSON.parse(readFileSync(join(tencentReferenceDir(), 'test-vectors.json'), 'utf8')) as {
+/** reference/tencent/test-vectors.json: the API signature vectors. */
+export const vectors = readReference<{
   readonly tc3: readonly Tc3Vector[];
   readonly v1: readonly V1Vector[];
-};
+}>('tencent/test-vectors.json');

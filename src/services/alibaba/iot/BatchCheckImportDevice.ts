@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { checkImportList } from './import-check.ts';
 
@@ -13,7 +13,7 @@ const request = Type.Object({ DeviceList: Type.Optional(DeviceList), IotInstance
  * `{Success: true}` with no Data (the seed's sample); otherwise Data holds plain string arrays
  * and InvalidDetailList names every refused row.
  */
-export const batchCheckImportDevice = defineAlibabaAction({
+export const BatchCheckImportDevice = defineAction({
   name: 'BatchCheckImportDevice',
   request,
   async handle(ctx, params) {

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { checkImportList, type ImportProblems } from './import-check.ts';
@@ -30,7 +30,7 @@ function wrappedLists(problems: ImportProblems) {
  * QueryImportedDeviceByApplyId. A list that fails BatchCheckImportDevice's checks imports nothing:
  * `Success: false`, iot.device.InvalidDeviceParams, and the same findings in Data.
  */
-export const batchImportDevice = defineAlibabaAction({
+export const BatchImportDevice = defineAction({
   name: 'BatchImportDevice',
   request,
   async handle(ctx, params) {

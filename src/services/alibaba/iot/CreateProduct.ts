@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
+import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireInstance } from './scope.ts';
@@ -70,18 +71,17 @@ function productFields(params: CreateProductParams, region: string | undefined):
  * ProductSecret (stored sealed). Names are unique per instance; an instance holds at most
  * 1,000 products. PublishAuto, JoinPermissionId and ResourceGroupId are accepted and ignored.
  */
-export const createProductAction = defineAlibabaAction({
+export const CreateProduct = defineAction({
   name: 'CreateProduct',
   request,
   async handle(ctx, params) {
     const fields = productFields(params, ctx.region);
     const instanceId = await requireInstance(ctx, params.IotInstanceId);
     if (instanceId === defaultInstanceId(ctx.accountId)) await ensureDefaultInstance(ctx.store.db, ctx.accountId, ctx.now());
-    const created = await createProduct(ctx.store.db, ctx.secrets, ctx.accountId, instanceId, fields, ctx.now());
-    if (!created.ok) {
-      throw new AlibabaError(created.reason === 'quota' ? 'iot.prod.ProductCountExceedMax' : 'iot.prod.AlreadyExistedProductName');
-    }
-    const { row, secret } = created;
+    const { row, secret } = await createProduct(ctx.store.db, ctx.secrets, ctx.accountId, instanceId, fields, ctx.now()).catch((error: unknown) => {
+      if (!(error instanceof StoreRefusal)) throw error;
+      throw new AlibabaError(error.reason === 'quota' ? 'iot.prod.ProductCountExceedMax' : 'iot.prod.AlreadyExistedProductName');
+    });
     return {
       Success: true,
       ProductKey: row.product_key,

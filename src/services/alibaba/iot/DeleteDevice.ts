@@ -1,11 +1,11 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireDevice } from './scope.ts';
 import { deleteDevice } from './store/devices.ts';
 
 /** Deletes a device, by IotId or ProductKey + DeviceName; its IotId never resolves again. */
-export const deleteDeviceAction = defineAlibabaAction({
+export const DeleteDevice = defineAction({
   name: 'DeleteDevice',
   request: iotSpec.actions.DeleteDevice.request,
   async handle(ctx, params) {

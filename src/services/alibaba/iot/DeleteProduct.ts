@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireInstance, requireProductIn } from './scope.ts';
 import { deleteProduct } from './store/products.ts';
@@ -17,7 +17,7 @@ const request = Type.Object({
  * Deletes a product together with its devices and import jobs ("the related information about
  * the product is also deleted", DeleteProduct page); its ProductKey is invalid afterwards.
  */
-export const deleteProductAction = defineAlibabaAction({
+export const DeleteProduct = defineAction({
   name: 'DeleteProduct',
   request,
   async handle(ctx, params) {

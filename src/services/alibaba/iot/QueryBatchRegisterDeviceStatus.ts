@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireImportJob, requireInstance, requireProductIn } from './scope.ts';
@@ -9,7 +9,7 @@ import { importOutcomes } from './store/import-jobs.ts';
  * when any device was not created. ValidList / InvalidList name the devices created and refused
  * so far (a name taken after the check, or every unprocessed row of a job that had to stop).
  */
-export const queryBatchRegisterDeviceStatus = defineAlibabaAction({
+export const QueryBatchRegisterDeviceStatus = defineAction({
   name: 'QueryBatchRegisterDeviceStatus',
   request: iotSpec.actions.QueryBatchRegisterDeviceStatus.request,
   async handle(ctx, params) {

@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireProduct } from './scope.ts';
@@ -35,7 +35,7 @@ function pageStart(currentPage: number, pageSize: number, nextToken: string | un
  * `Data.DeviceInfo[]`; GmtCreate/GmtModified read like `Wed, 20-Feb-2019 02:16:09 GMT`. A
  * NextToken comes back while more devices follow; pass it to continue past 10,000 devices.
  */
-export const queryDevice = defineAlibabaAction({
+export const QueryDevice = defineAction({
   name: 'QueryDevice',
   request: iotSpec.actions.QueryDevice.request,
   async handle(ctx, params) {

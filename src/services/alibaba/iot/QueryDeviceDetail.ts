@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { requireDevice, requireProductIn } from './scope.ts';
 import { openDeviceSecret } from './store/devices.ts';
@@ -12,7 +12,7 @@ const optional = <T>(value: number | null, render: (ms: number) => T): T | null 
  * (UTC+8), Utc* times ISO 8601; activation and online times appear once the device connected.
  * Region is the RegionId the product was created with, when the client sent one.
  */
-export const queryDeviceDetail = defineAlibabaAction({
+export const QueryDeviceDetail = defineAction({
   name: 'QueryDeviceDetail',
   request: iotSpec.actions.QueryDeviceDetail.request,
   async handle(ctx, params) {

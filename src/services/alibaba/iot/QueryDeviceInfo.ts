@@ -1,11 +1,11 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { requireDevice } from './scope.ts';
 import { openDeviceSecret } from './store/devices.ts';
 import { compact } from './compact.ts';
 
 /** A device's identity and DeviceSecret, by IotId or ProductKey + DeviceName. */
-export const queryDeviceInfo = defineAlibabaAction({
+export const QueryDeviceInfo = defineAction({
   name: 'QueryDeviceInfo',
   request: iotSpec.actions.QueryDeviceInfo.request,
   async handle(ctx, params) {

@@ -1,4 +1,5 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
+import { pageAt } from '../../../storage/query-helpers.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireImportJob, requireInstance } from './scope.ts';
@@ -10,7 +11,7 @@ import { openDeviceSecret } from './store/devices.ts';
  * fields are top-level and the list is `DeviceList.device[]` (api-summary.json). A job still
  * running answers iot.device.CreateDeviceTaskIsRunning rather than a partial picture.
  */
-export const queryImportedDeviceByApplyId = defineAlibabaAction({
+export const QueryImportedDeviceByApplyId = defineAction({
   name: 'QueryImportedDeviceByApplyId',
   request: iotSpec.actions.QueryImportedDeviceByApplyId.request,
   async handle(ctx, params) {
@@ -19,7 +20,7 @@ export const queryImportedDeviceByApplyId = defineAlibabaAction({
     const instanceId = await requireInstance(ctx, params.IotInstanceId);
     const job = await requireImportJob(ctx, instanceId, params.ApplyId);
     if (job.status === 'CREATE') throw new AlibabaError('iot.device.CreateDeviceTaskIsRunning');
-    const { total, rows } = await listImportedRows(ctx.store.db, job, (PageNo - 1) * PageSize, PageSize);
+    const { total, rows } = await listImportedRows(ctx.store.db, job, pageAt(PageNo, PageSize));
     return {
       Success: true,
       PageNo,

@@ -1,4 +1,4 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { requireProduct } from './scope.ts';
 import { openProductSecret } from './store/products.ts';
@@ -10,7 +10,7 @@ import { compact } from './compact.ts';
  * 6 cellular, 7 Ethernet, 8 other) and GmtCreate epoch milliseconds. Fleetgate has no product
  * publishing, so ProductStatus is always DEVELOPMENT_STATUS.
  */
-export const queryProduct = defineAlibabaAction({
+export const QueryProduct = defineAction({
   name: 'QueryProduct',
   request: iotSpec.actions.QueryProduct.request,
   async handle(ctx, params) {

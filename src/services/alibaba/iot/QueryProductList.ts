@@ -1,4 +1,5 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
+import { pageAt } from '../../../storage/query-helpers.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { requireInstance } from './scope.ts';
@@ -12,7 +13,7 @@ const MAX_PAGE_SIZE = 200;
  * The products of the addressed instance, newest first. Paging fields live inside Data and the
  * list is `Data.List.ProductInfo[]`; a page past the last one is empty, not an error.
  */
-export const queryProductList = defineAlibabaAction({
+export const QueryProductList = defineAction({
   name: 'QueryProductList',
   request: iotSpec.actions.QueryProductList.request,
   async handle(ctx, params) {
@@ -23,11 +24,7 @@ export const queryProductList = defineAlibabaAction({
       throw new AlibabaError('iot.prod.InvalidAliyunCommodityCode');
     }
     const instanceId = await requireInstance(ctx, params.IotInstanceId);
-    const { total, rows } = await listProducts(ctx.store.db, ctx.accountId, instanceId, {
-      commodityCode,
-      offset: (CurrentPage - 1) * PageSize,
-      limit: PageSize,
-    });
+    const { total, rows } = await listProducts(ctx.store.db, ctx.accountId, instanceId, commodityCode, pageAt(CurrentPage, PageSize));
     return {
       Success: true,
       Data: {

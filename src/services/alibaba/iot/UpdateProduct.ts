@@ -1,6 +1,7 @@
-import { defineAlibabaAction } from '../../alibaba-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
+import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { requireInstance, requireProductIn } from './scope.ts';
 import { isProductDescription, isProductName } from './rules.ts';
 import { updateProduct } from './store/products.ts';
@@ -9,7 +10,7 @@ import { updateProduct } from './store/products.ts';
  * Renames a product (same rules and per-instance uniqueness as CreateProduct) and, when
  * Description is given, replaces it; an empty Description clears it. Success has no Data.
  */
-export const updateProductAction = defineAlibabaAction({
+export const UpdateProduct = defineAction({
   name: 'UpdateProduct',
   request: iotSpec.actions.UpdateProduct.request,
   async handle(ctx, params) {
@@ -19,10 +20,12 @@ export const updateProductAction = defineAlibabaAction({
     const instanceId = await requireInstance(ctx, params.IotInstanceId);
     const product = await requireProductIn(ctx, instanceId, params.ProductKey);
     const description = params.Description === undefined ? {} : { description: params.Description || null };
-    const outcome = await updateProduct(ctx.store.db, ctx.accountId, instanceId, product.product_key, { name: params.ProductName, ...description });
-    if (outcome === 'name-taken') throw new AlibabaError('iot.prod.AlreadyExistedProductName');
+    const change = { name: params.ProductName, ...description };
+    const updated = await updateProduct(ctx.store.db, ctx.accountId, instanceId, product.product_key, change).catch((error: unknown) => {
+      throw error instanceof StoreRefusal ? new AlibabaError('iot.prod.AlreadyExistedProductName') : error;
+    });
     // Deleted between the lookup and the update.
-    if (outcome === 'not-found') throw new AlibabaError('iot.prod.NotExistedProduct');
+    if (!updated) throw new AlibabaError('iot.prod.NotExistedProduct');
     return { Success: true };
   },
 });

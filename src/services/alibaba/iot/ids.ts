@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { secureRandomBytes } from '../../../core/random.ts';
 import { lowerAlphanumeric, mixedAlphanumeric } from '../../../core/ids.ts';
 
-/** Identifier formats IoT Platform clients see (PROTOCOL.md §3 "Shared identifiers"). */
+/** Identifier formats IoT Platform clients see (the docs' samples). */
 export const newProductKey = (): string => mixedAlphanumeric(11);
 export const newProductSecret = (): string => mixedAlphanumeric(16);
 export const newIotId = (): string => mixedAlphanumeric(26);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../../core/app-context.ts';
+import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import {
-  DeviceQuotaExceeded,
   claimImportJob,
   failImportJob,
   releaseImportJob,
@@ -74,7 +74,7 @@ export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOp
         job = await claimImportJob(db, owner, app.now(), settings.leaseMs);
         if (job) await runJob(job);
       } catch (error) {
-        if (job && error instanceof DeviceQuotaExceeded) {
+        if (job && error instanceof StoreRefusal && error.reason === 'quota') {
           await failImportJob(db, job.apply_id, owner, 'iot.device.DeviceCountExceeded', app.now()).catch((e: unknown) => logFailure(e, job));
         } else {
           logFailure(error, job);

@@ -1,5 +1,5 @@
 /**
- * Formats IoT Platform documents for names, secrets and keys (PROTOCOL.md §3, the action pages).
+ * Formats IoT Platform documents for names, secrets and keys (the action pages).
  * Pure predicates: the actions decide which error code a failed rule becomes.
  */
 

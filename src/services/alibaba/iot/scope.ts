@@ -42,7 +42,7 @@ export interface DeviceIdentity {
 }
 
 /**
- * The caller's device. IotId wins when given (PROTOCOL.md §3); otherwise ProductKey and
+ * The caller's device. IotId wins when given (the action pages); otherwise ProductKey and
  * DeviceName are both needed, and each missing one has its own code.
  */
 export async function requireDevice(ctx: ActionContext, identity: DeviceIdentity): Promise<{ device: DeviceRow; instanceId: string }> {

@@ -2,12 +2,14 @@
  * Tables of IoT Platform 2018-01-20: instances, products, devices and batch-import jobs.
  * Times are epoch milliseconds; secrets are sealed with the master key (core/secret-box.ts).
  */
-export interface IotTables {
-  iot_instances: IotInstanceRow;
-  iot_products: IotProductRow;
-  iot_devices: IotDeviceRow;
-  iot_import_jobs: IotImportJobRow;
-  iot_import_rows: IotImportRowRow;
+declare module '../../../storage/schema.ts' {
+  interface Database {
+    iot_instances: IotInstanceRow;
+    iot_products: IotProductRow;
+    iot_devices: IotDeviceRow;
+    iot_import_jobs: IotImportJobRow;
+    iot_import_rows: IotImportRowRow;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The three time renderings IoT Platform responses use (PROTOCOL.md §0.9, api-summary.json).
+ * The three time renderings IoT Platform responses use (reference/alibaba/api-summary.json).
  */
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

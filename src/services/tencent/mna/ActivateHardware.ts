@@ -1,20 +1,22 @@
 import type { Static } from '@sinclair/typebox';
 import type { ActionContext } from '../../action-context.ts';
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../../../storage/atomic-write.ts';
 import { activatedTerm } from './licensing.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
 import { accountKeys, dataKeyDigester } from './key-material.ts';
-import { checkBatch, checkSerial, checkText, entryError, firstProblem, invalidValue, assertValid, type Check } from './validation.ts';
+import { entryError, firstProblem, invalidValue, assertValid, type Check } from '../params-rules.ts';
+import { checkBatch, checkSerial, checkText } from './validation.ts';
 import { vendorAccountsByName } from './store/vendors.ts';
 import { activationCandidates, hardwareClaim, type ActivationCandidate, type HardwareClaim } from './store/hardware.ts';
 import { insertDevices, takenDataKeyDigests, takenDeviceNames } from './store/devices.ts';
 import { groupNames } from './store/groups.ts';
 import { findAccountKeys } from './store/account-keys.ts';
 import { noSuchGroup } from './ownership.ts';
-import { brokenUniqueRule, isForeignKeyViolation, isTransientConflict } from './store/constraints.ts';
+import { brokenUniqueRule } from './store/constraints.ts';
+import { isForeignKeyViolation, isTransientConflict } from '../../../storage/constraints.ts';
 import type { MnaDeviceRow } from './tables.ts';
 
 type Entry = Static<typeof mnaSpec.structs.ActivateHardware>;
@@ -42,7 +44,7 @@ const hardwareKey = (vendorAccountId: string, sn: string) => `${vendorAccountId}
  * activations of one SN exactly one wins) and inserts the devices, where the schema's unique
  * and foreign keys catch whatever changed since the reads.
  */
-export const ActivateHardware = defineTencentAction({
+export const ActivateHardware = defineAction({
   name: 'ActivateHardware',
   request: mnaSpec.actions.ActivateHardware.request,
   async handle(ctx, { Hardware }) {

@@ -1,12 +1,14 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
 import { accountKeys, dataKeyDigester, presetKeyEncrypter, signingKey } from './key-material.ts';
-import { assertValid, checkText } from './validation.ts';
+import { assertValid } from '../params-rules.ts';
+import { checkText } from './validation.ts';
 import { noSuchGroup, ownGroup } from './ownership.ts';
 import { insertDevices } from './store/devices.ts';
-import { brokenUniqueRule, isForeignKeyViolation } from './store/constraints.ts';
+import { brokenUniqueRule } from './store/constraints.ts';
+import { isForeignKeyViolation } from '../../../storage/constraints.ts';
 
 /**
  * AddDevice: a customer device of the caller's own (DeviceType 1), customer-paid. The DataKey is
@@ -14,7 +16,7 @@ import { brokenUniqueRule, isForeignKeyViolation } from './store/constraints.ts'
  * (CreateEncryptedKey). Signature = RSA-SHA256 (PKCS#1 v1.5) by the account's key (GetPublicKey)
  * over `DeviceId + "\n" + DataKey`, both exactly as returned.
  */
-export const AddDevice = defineTencentAction({
+export const AddDevice = defineAction({
   name: 'AddDevice',
   request: mnaSpec.actions.AddDevice.request,
   async handle(ctx, params) {

@@ -1,12 +1,13 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { newGroupId } from './ids.ts';
-import { assertValid, checkName, checkText, invalidValue } from './validation.ts';
+import { assertValid, invalidValue } from '../params-rules.ts';
+import { checkName, checkText } from './validation.ts';
 import { insertGroup } from './store/groups.ts';
 import { brokenUniqueRule } from './store/constraints.ts';
 
 /** AddGroup: a device group of the caller; GroupName is unique within the account. */
-export const AddGroup = defineTencentAction({
+export const AddGroup = defineAction({
   name: 'AddGroup',
   request: mnaSpec.actions.AddGroup.request,
   async handle(ctx, { GroupName, Description }) {

@@ -1,9 +1,10 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { callerVendor } from './vendor-access.ts';
 import { CHARGING_MODES } from './licensing.ts';
 import { newHardwareId } from './ids.ts';
-import { assertValid, checkBatch, checkOneOf, checkSerial, checkText, entryError } from './validation.ts';
+import { assertValid, checkOneOf, entryError } from '../params-rules.ts';
+import { checkBatch, checkSerial, checkText } from './validation.ts';
 import { insertHardware, registeredSerials } from './store/hardware.ts';
 import { brokenUniqueRule } from './store/constraints.ts';
 
@@ -12,7 +13,7 @@ import { brokenUniqueRule } from './store/constraints.ts';
  * the batch or already registered by this vendor is OperationDenied.DuplicateSN. HardwareId is
  * always assigned here; one passed in is ignored ("no need to pass as an input parameter").
  */
-export const AddHardware = defineTencentAction({
+export const AddHardware = defineAction({
   name: 'AddHardware',
   request: mnaSpec.actions.AddHardware.request,
   async handle(ctx, { Hardware }) {

@@ -1,4 +1,4 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { noSuchDevice } from './ownership.ts';
 import { deleteDevice } from './store/devices.ts';
@@ -8,7 +8,7 @@ import { releaseHardware } from './store/hardware.ts';
  * DeleteDevice: deletes one of the caller's devices. A device that came from activated hardware
  * gives the hardware back to its vendor as to-be-activated, in the same transaction.
  */
-export const DeleteDevice = defineTencentAction({
+export const DeleteDevice = defineAction({
   name: 'DeleteDevice',
   request: mnaSpec.actions.DeleteDevice.request,
   async handle(ctx, { DeviceId }) {

@@ -1,11 +1,11 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { noSuchDevice } from './ownership.ts';
 import { findDevice, listNics } from './store/devices.ts';
 import { deviceBaseInfo, deviceNetInfo } from './render.ts';
 
 /** GetDevice: one of the caller's devices, with the NIC settings UpdateDevice stored. */
-export const GetDevice = defineTencentAction({
+export const GetDevice = defineAction({
   name: 'GetDevice',
   request: mnaSpec.actions.GetDevice.request,
   async handle(ctx, { DeviceId }) {

@@ -1,4 +1,4 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { MAX_BATCH } from './validation.ts';
@@ -12,7 +12,7 @@ const PAY_AS_YOU_GO = { PayMode: 0, PayModeDesc: 'Pay-as-you-go by traffic' } as
  * or longer than 100 is InvalidParameter (this action documents no InvalidParameterValue); a
  * device the caller does not own is OperationDenied.DeviceNotFound.
  */
-export const GetDevicePayMode = defineTencentAction({
+export const GetDevicePayMode = defineAction({
   name: 'GetDevicePayMode',
   request: mnaSpec.actions.GetDevicePayMode.request,
   async handle(ctx, { DeviceIdList }) {

@@ -1,6 +1,7 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { assertValid, checkOneOf, pageWindow, totalPages } from './validation.ts';
+import { assertValid, checkOneOf } from '../params-rules.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { listDevices } from './store/devices.ts';
 import { deviceBaseInfo } from './render.ts';
 
@@ -8,7 +9,7 @@ import { deviceBaseInfo } from './render.ts';
  * GetDevices: the caller's devices, oldest first. DeviceType 1 = its own (AddDevice), 2 =
  * third-party (activated vendor hardware); Keyword matches DeviceId and DeviceName.
  */
-export const GetDevices = defineTencentAction({
+export const GetDevices = defineAction({
   name: 'GetDevices',
   request: mnaSpec.actions.GetDevices.request,
   async handle(ctx, { PageSize, PageNumber, Keyword, DeviceType }) {

@@ -1,8 +1,9 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { hardwareLicense } from './licensing.ts';
-import { assertValid, checkSerial } from './validation.ts';
+import { assertValid } from '../params-rules.ts';
+import { checkSerial } from './validation.ts';
 import { findActivationTerm, findHardwareBySerial } from './store/hardware.ts';
 
 /**
@@ -10,7 +11,7 @@ import { findActivationTerm, findHardwareBySerial } from './store/hardware.ts';
  * checks before activating). The answer is derived from the vendor's charging mode; the term a
  * customer chose at activation is shown only to that customer and to the vendor.
  */
-export const GetHardwareInfo = defineTencentAction({
+export const GetHardwareInfo = defineAction({
   name: 'GetHardwareInfo',
   request: mnaSpec.actions.GetHardwareInfo.request,
   async handle(ctx, { Vendor, SN }) {

@@ -1,7 +1,7 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { callerVendor } from './vendor-access.ts';
-import { pageWindow, totalPages } from './validation.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { listVendorHardware } from './store/hardware.ts';
 import { hardwareInfo } from './render.ts';
 
@@ -9,7 +9,7 @@ import { hardwareInfo } from './render.ts';
  * GetHardwareList: the vendor's activated hardware with the device each became, oldest first;
  * Keyword matches SN, DeviceId and DeviceName.
  */
-export const GetHardwareList = defineTencentAction({
+export const GetHardwareList = defineAction({
   name: 'GetHardwareList',
   request: mnaSpec.actions.GetHardwareList.request,
   async handle(ctx, { PageNumber, PageSize, Keyword }) {

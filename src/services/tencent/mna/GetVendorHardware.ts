@@ -1,7 +1,8 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { callerVendor } from './vendor-access.ts';
-import { assertValid, checkOneOf, pageWindow, totalPages } from './validation.ts';
+import { assertValid, checkOneOf } from '../params-rules.ts';
+import { pageWindow, totalPages } from '../paging.ts';
 import { listVendorHardware } from './store/hardware.ts';
 import { vendorHardware } from './render.ts';
 
@@ -9,7 +10,7 @@ import { vendorHardware } from './render.ts';
  * GetVendorHardware: the vendor's hardware, oldest first. Status 1 to-be-activated, 2 activated,
  * absent (or 0, which the official example sends) all; Keyword matches SN, HardwareId and DeviceId.
  */
-export const GetVendorHardware = defineTencentAction({
+export const GetVendorHardware = defineAction({
   name: 'GetVendorHardware',
   request: mnaSpec.actions.GetVendorHardware.request,
   async handle(ctx, { PageNumber, PageSize, Keyword, Status }) {

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../storage/schema.ts';
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { assertValid, checkBatch } from './validation.ts';
+import { assertValid } from '../params-rules.ts';
+import { checkBatch } from './validation.ts';
 import { noSuchDevice, noSuchGroup, ownGroup } from './ownership.ts';
 import { ownedDeviceIds, setDeviceGroup } from './store/devices.ts';
 import { countGroupDevices } from './store/groups.ts';
-import { isForeignKeyViolation } from './store/constraints.ts';
+import { isForeignKeyViolation } from '../../../storage/constraints.ts';
 
 type Move = (trx: Kysely<Database>, accountId: string, deviceIds: readonly string[], groupId: string) => Promise<void>;
 
@@ -15,7 +16,7 @@ type Move = (trx: Kysely<Database>, accountId: string, deviceIds: readonly strin
  * changes; the answer is the group's device count afterwards.
  */
 function membershipAction(name: 'GroupAddDevice' | 'GroupDeleteDevice', move: Move) {
-  return defineTencentAction({
+  return defineAction({
     name,
     request: mnaSpec.actions[name].request,
     async handle(ctx, { GroupId, DeviceList }) {

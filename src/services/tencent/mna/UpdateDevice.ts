@@ -1,11 +1,13 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { FLOW_TRUNC_MODES } from './device-fields.ts';
-import { assertValid, checkAtLeast, checkName, checkOneOf, checkRequired, checkText, firstProblem } from './validation.ts';
+import { assertValid, checkAtLeast, checkOneOf, checkRequired, firstProblem } from '../params-rules.ts';
+import { checkName, checkText } from './validation.ts';
 import { noSuchDevice } from './ownership.ts';
 import { mergeNics, updateDevice, type NicPatch } from './store/devices.ts';
-import { brokenUniqueRule, isForeignKeyViolation } from './store/constraints.ts';
+import { brokenUniqueRule } from './store/constraints.ts';
+import { isForeignKeyViolation } from '../../../storage/constraints.ts';
 
 /** UpdateNetInfo.Type: 0 cellular data, 1 Wi-Fi, 2 wired. */
 const NIC_TYPES = [0, 1, 2] as const;
@@ -15,7 +17,7 @@ const NIC_TYPES = [0, 1, 2] as const;
  * name is taken in the account), sets Remark / FlowTrunc, and merges UpdateNetInfo into the NIC
  * settings by NetInfoName (fields left out keep their value), all in one transaction.
  */
-export const UpdateDevice = defineTencentAction({
+export const UpdateDevice = defineAction({
   name: 'UpdateDevice',
   request: mnaSpec.actions.UpdateDevice.request,
   async handle(ctx, { DeviceId, DeviceName, Remark, UpdateNetInfo = [], FlowTrunc }) {

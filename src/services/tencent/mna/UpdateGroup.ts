@@ -1,11 +1,12 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
-import { assertValid, checkText } from './validation.ts';
+import { assertValid } from '../params-rules.ts';
+import { checkText } from './validation.ts';
 import { noSuchGroup, ownGroup } from './ownership.ts';
 import { updateGroupDescription } from './store/groups.ts';
 
 /** UpdateGroup: sets the Description of one of the caller's groups (and its UpdateTime). */
-export const UpdateGroup = defineTencentAction({
+export const UpdateGroup = defineAction({
   name: 'UpdateGroup',
   request: mnaSpec.actions.UpdateGroup.request,
   async handle(ctx, { GroupId, Description }) {

@@ -1,8 +1,9 @@
-import { defineTencentAction } from '../../tencent-action.ts';
+import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { callerVendor } from './vendor-access.ts';
-import { assertValid, checkSerial, checkText, invalidValue } from './validation.ts';
+import { assertValid, invalidValue } from '../params-rules.ts';
+import { checkSerial, checkText } from './validation.ts';
 import { updateHardware } from './store/hardware.ts';
 import { brokenUniqueRule } from './store/constraints.ts';
 
@@ -11,7 +12,7 @@ import { brokenUniqueRule } from './store/constraints.ts';
  * already uses elsewhere is OperationDenied.DuplicateSN; another vendor's HardwareId is unknown
  * here (InvalidParameterValue).
  */
-export const UpdateHardware = defineTencentAction({
+export const UpdateHardware = defineAction({
   name: 'UpdateHardware',
   request: mnaSpec.actions.UpdateHardware.request,
   async handle(ctx, { HardwareId, SN, Description }) {

@@ -2,7 +2,8 @@ import type { ActionContext } from '../../action-context.ts';
 import type { MnaDeviceRow } from './tables.ts';
 import { generateDataKey, sealDataKey } from './key-material.ts';
 import { newDeviceId } from './ids.ts';
-import { checkDataKey, checkName, checkOneOf, firstProblem, type Check } from './validation.ts';
+import { checkOneOf, firstProblem, type Check } from '../params-rules.ts';
+import { checkDataKey, checkName } from './validation.ts';
 
 /** AccessScope: 0 public cloud gateway, 1 private gateway, 2 both. */
 const ACCESS_SCOPES = [0, 1, 2] as const;

@@ -1,4 +1,4 @@
-import type { TencentProduct } from '../../tencent-action.ts';
+import type { TencentProduct } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { AddHardware } from './AddHardware.ts';
 import { GetVendorHardware } from './GetVendorHardware.ts';
@@ -25,8 +25,7 @@ export { mnaCliModule } from './cli.ts';
 
 /** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups and keys. */
 export const mnaProduct: TencentProduct = {
-  service: mnaSpec.service,
-  version: mnaSpec.version,
+  spec: mnaSpec,
   actions: [
     AddHardware,
     GetVendorHardware,

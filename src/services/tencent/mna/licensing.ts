@@ -10,7 +10,7 @@ export const CHARGING_MODES = [1, 2, 3] as const;
 /** Payer as GetHardwareInfo, VendorHardware and HardwareInfo number it. */
 export const HARDWARE_PAYER = { customer: 0, vendor: 1 } as const;
 
-/** Payer as DeviceBaseInfo numbers it: the spec inverts it there (PROTOCOL.md §3.1). */
+/** Payer as DeviceBaseInfo numbers it: the spec inverts it there (MNA api.json). */
 export const DEVICE_PAYER = { vendor: 0, customer: 1 } as const;
 
 /** License term: 0 monthly, 1 permanent; -1 when the customer pays and has not chosen yet. */

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../storage/schema.ts';
 import type { TencentError } from '../../../protocols/tencent/errors.ts';
-import { invalidValue } from './validation.ts';
+import { invalidValue } from '../params-rules.ts';
 import { findGroup, type GroupView } from './store/groups.ts';
 
 // Another account's device or group is indistinguishable from one that does not exist:

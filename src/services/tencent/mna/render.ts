@@ -4,7 +4,7 @@ import type { DeviceView } from './store/devices.ts';
 import type { GroupView } from './store/groups.ts';
 import { devicePayer, hardwareLicense } from './licensing.ts';
 
-// Output structs field by field as api.json defines them. Times are strings (PROTOCOL.md §3.1):
+// Output structs field by field as api.json defines them. Times are strings (MNA api.json):
 // Unix seconds in the hardware structs, milliseconds where the spec says "in ms".
 const seconds = (ms: number): string => String(Math.floor(ms / 1000));
 const millis = (ms: number): string => String(ms);

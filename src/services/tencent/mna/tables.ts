@@ -4,13 +4,15 @@
  * code: one vendor name per account and per name, SN unique per vendor, DeviceName and DataKey
  * unique per account, at most one device per piece of hardware (the hardware row's one device_id).
  */
-export interface MnaTables {
-  mna_vendors: MnaVendorRow;
-  mna_hardware: MnaHardwareRow;
-  mna_devices: MnaDeviceRow;
-  mna_groups: MnaGroupRow;
-  mna_device_nics: MnaDeviceNicRow;
-  mna_account_keys: MnaAccountKeyRow;
+declare module '../../../storage/schema.ts' {
+  interface Database {
+    mna_vendors: MnaVendorRow;
+    mna_hardware: MnaHardwareRow;
+    mna_devices: MnaDeviceRow;
+    mna_groups: MnaGroupRow;
+    mna_device_nics: MnaDeviceNicRow;
+    mna_account_keys: MnaAccountKeyRow;
+  }
 }
 
 /** An account registered as a hardware vendor (manufacturer) under a unique name. */

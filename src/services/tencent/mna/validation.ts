@@ -1,11 +1,6 @@
-import { TencentError, type TencentErrorCode } from '../../../protocols/tencent/errors.ts';
+import { invalidValue, type Check } from '../params-rules.ts';
 
-/**
- * Value rules the spec leaves open, checked in the handlers (not in the request schema) so a
- * batch reports its first failing entry, whatever the failure. A check returns the error
- * instead of throwing, so callers can rank failures by entry.
- */
-export type Check = TencentError | undefined;
+// MNA's own value rules; the Tencent-wide ones are in ../params-rules.ts.
 
 /** Most entries one AddHardware / ActivateHardware call may carry. */
 export const MAX_BATCH = 100;
@@ -17,28 +12,6 @@ const SERIAL = /^[A-Za-z0-9_.:-]{1,64}$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MAX_DATA_KEY_BYTES = 64;
 
-/** InvalidParameterValue naming the parameter (e.g. `Hardware.2.DataKey`) and why. */
-export function invalidValue(name: string, reason: string): TencentError {
-  return new TencentError('InvalidParameterValue', { name, detail: `The value of parameter \`${name}\` is invalid: ${reason}.` });
-}
-
-/**
- * A business error about one parameter of a batch: the catalog text plus which entry and value,
- * e.g. "SN already exists (Hardware.1.SN: AN)".
- */
-export function entryError(code: TencentErrorCode, name: string, value: string): TencentError {
-  return new TencentError(code, { name, detail: `${new TencentError(code).message} (${name}: ${value})` });
-}
-
-/** The first failed check, if any. */
-export const firstProblem = (...checks: Check[]): Check => checks.find((check) => check !== undefined);
-
-/** Throws the first failed check. */
-export function assertValid(...checks: Check[]): void {
-  const failed = firstProblem(...checks);
-  if (failed) throw failed;
-}
-
 export const checkName = (name: string, value: string | undefined): Check =>
   value === undefined || NAME.test(value) ? undefined : invalidValue(name, 'it must be 1 to 64 letters, digits or the characters _ . : @ -');
 
@@ -47,18 +20,6 @@ export const checkSerial = (name: string, value: string | undefined): Check =>
 
 export const checkText = (name: string, value: string | undefined): Check =>
   value === undefined || value.length <= MAX_TEXT ? undefined : invalidValue(name, `it must be at most ${MAX_TEXT} characters long`);
-
-export function checkOneOf(name: string, value: number | undefined, allowed: readonly number[]): Check {
-  return value === undefined || allowed.includes(value) ? undefined : invalidValue(name, `it must be one of ${allowed.join(', ')}`);
-}
-
-export function checkAtLeast(name: string, value: number | undefined, min: number): Check {
-  return value === undefined || value >= min ? undefined : invalidValue(name, `it must be at least ${min}`);
-}
-
-export function checkRequired(name: string, value: unknown): Check {
-  return value !== undefined ? undefined : invalidValue(name, 'it is required');
-}
 
 /** A DataKey is canonical base64 of 1 to 64 bytes. */
 export function checkDataKey(name: string, value: string | undefined): Check {
@@ -70,23 +31,4 @@ export function checkDataKey(name: string, value: string | undefined): Check {
 
 export function checkBatch(name: string, size: number): Check {
   return size >= 1 && size <= MAX_BATCH ? undefined : invalidValue(name, `it must contain 1 to ${MAX_BATCH} entries`);
-}
-
-/** Rows of one page, or every row when both PageNumber and PageSize are -1. */
-export type PageWindow = { readonly limit: number; readonly offset: number } | 'all';
-
-export function pageWindow(pageNumber: number, pageSize: number): PageWindow {
-  if (pageNumber === -1 && pageSize === -1) return 'all';
-  assertValid(
-    pageNumber >= 1 ? undefined : invalidValue('PageNumber', 'it must be at least 1, or -1 together with PageSize -1'),
-    pageSize >= 1 ? undefined : invalidValue('PageSize', 'it must be at least 1, or -1 together with PageNumber -1'),
-  );
-  const offset = (pageNumber - 1) * pageSize;
-  assertValid(Number.isSafeInteger(offset) ? undefined : invalidValue('PageNumber', 'the page lies beyond any possible row'));
-  return { limit: pageSize, offset };
-}
-
-export function totalPages(total: number, window: PageWindow): number {
-  if (window === 'all') return total > 0 ? 1 : 0;
-  return Math.ceil(total / window.limit);
 }

@@ -1,18 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { alibabaReferenceDir } from '../../../../scripts/generate-alibaba-specs.ts';
+import { readReference } from '../../../support/reference.ts';
 import { iotProduct } from '../../../../src/services/alibaba/iot/index.ts';
 import { isAlibabaErrorCode } from '../../../../src/protocols/alibaba/errors.ts';
 import { codesListedUnder, codesQuotedIn, describeErrorCoverage, productTestSources, sourcesBelow } from '../../../support/error-coverage.ts';
 
 const sourceDir = join(import.meta.dirname, '..', '..', '..', '..', 'src', 'services', 'alibaba', 'iot');
 
-const summary = JSON.parse(readFileSync(join(alibabaReferenceDir(), 'api-summary.json'), 'utf8')) as {
+const summary = readReference<{
   actions: Record<string, { documented_errors: { code: string }[]; likely_errors_UNCONFIRMED: string[] }>;
-};
+}>('alibaba/api-summary.json');
 
-/** Codes api-summary.json attaches to the implemented actions, plus the instance codes of PROTOCOL.md §3. */
+/** Codes api-summary.json attaches to the implemented actions, plus the unknown-IotInstanceId codes of the action pages. */
 const documented = new Set([
   'iot.system.InstanceNotFound',
   'iot.Sre.IotInstanceNotFound',

@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect } from 'vitest';
-import { alibabaReferenceDir } from '../../../../scripts/generate-alibaba-specs.ts';
+import { readReference } from '../../../support/reference.ts';
 
 interface Field {
   readonly name: string;
@@ -10,9 +8,9 @@ interface Field {
   readonly items?: readonly Field[];
 }
 
-const summary = JSON.parse(readFileSync(join(alibabaReferenceDir(), 'api-summary.json'), 'utf8')) as {
+const summary = readReference<{
   actions: Record<string, { response: Field[] }>;
-};
+}>('alibaba/api-summary.json');
 
 const DETAIL: Field[] = [
   { name: 'DeviceName', type: 'string' },

@@ -5,7 +5,7 @@ import { tencentActionErrors } from '../../../../src/protocols/tencent/specs/err
 import { codesExpectedBy, codesListedUnder, describeErrorCoverage, productTestSources } from '../../../support/error-coverage.ts';
 
 // Per-action lists generated from errors/mna-v20210119.errors.json (kept in sync by the drift test).
-const listOf = (action: string) => tencentActionErrors[`${mnaProduct.service}:${mnaProduct.version}:${action}`];
+const listOf = (action: string) => tencentActionErrors[`${mnaProduct.spec.service}:${mnaProduct.spec.version}:${action}`];
 
 describe('MNA error catalog', () => {
   it('has a documented list for every implemented action', () => {

@@ -3,7 +3,8 @@ import type { Database } from '../../../../storage/schema.ts';
 import type { Dialect } from '../../../../storage/database.ts';
 import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotDeviceRow } from '../tables.ts';
-import { isUniqueViolation } from '../../../../storage/database.ts';
+import { isUniqueViolation } from '../../../../storage/constraints.ts';
+import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newIotId } from '../ids.ts';
 
 /** IoT Platform limit: devices per product (the cn-shanghai figure is higher; Fleetgate has one). */
@@ -17,14 +18,13 @@ export const deviceSealingContext = (iotId: string): string => `iot.device:${iot
 export const openDeviceSecret = (secrets: SecretBox, row: Pick<DeviceRow, 'iot_id' | 'secret_sealed'>): string =>
   secrets.open(row.secret_sealed, deviceSealingContext(row.iot_id));
 
-export type RegisterDeviceResult =
-  | { readonly ok: true; readonly row: DeviceRow }
-  | { readonly ok: false; readonly reason: 'quota' | 'name-taken' | 'product-gone' };
+/** Why RegisterDevice's write was refused: the product is full, has that name, or was deleted meanwhile. */
+export type DeviceRefusal = StoreRefusal<'quota' | 'name-taken' | 'product-gone'>;
 
 /**
  * Adds one device to a product. The product's device counter is raised by a conditional UPDATE
  * in the same transaction, so concurrent registrations never pass the quota; the unique
- * (product, name) constraint lets exactly one of two equal names win.
+ * (product, name) constraint lets exactly one of two equal names win. Throws a DeviceRefusal.
  */
 export async function registerDevice(
   db: Kysely<Database>,
@@ -33,7 +33,7 @@ export async function registerDevice(
   productKey: string,
   device: { readonly deviceName: string; readonly secret: string; readonly nickname: string | null },
   now: number,
-): Promise<RegisterDeviceResult> {
+): Promise<DeviceRow> {
   for (;;) {
     const iotId = newIotId();
     const row: DeviceRow = {
@@ -51,7 +51,7 @@ export async function registerDevice(
       online_at: null,
     };
     try {
-      return await db.transaction().execute(async (tx): Promise<RegisterDeviceResult> => {
+      return await db.transaction().execute(async (tx) => {
         const counted = await tx
           .updateTable('iot_products')
           .set((eb) => ({ device_count: eb('device_count', '+', 1) }))
@@ -61,15 +61,15 @@ export async function registerDevice(
           .executeTakeFirst();
         if (counted.numUpdatedRows === 0n) {
           const product = await tx.selectFrom('iot_products').select('product_key').where('product_key', '=', productKey).executeTakeFirst();
-          return { ok: false, reason: product ? 'quota' : 'product-gone' };
+          throw new StoreRefusal(product ? 'quota' : 'product-gone');
         }
         await tx.insertInto('iot_devices').values(row).execute();
-        return { ok: true, row };
+        return row;
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       const taken = await findDeviceByName(db, accountId, productKey, device.deviceName);
-      if (taken) return { ok: false, reason: 'name-taken' };
+      if (taken) throw new StoreRefusal('name-taken');
       // Otherwise the random IotId collided: draw another.
     }
   }

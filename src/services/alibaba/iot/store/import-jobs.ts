@@ -2,7 +2,9 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotImportJobRow, IotImportRowRow } from '../tables.ts';
-import { isUniqueViolation } from '../../../../storage/database.ts';
+import { isUniqueViolation } from '../../../../storage/constraints.ts';
+import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newApplyId, newIotId } from '../ids.ts';
 import { MAX_DEVICES_PER_PRODUCT, deviceSealingContext } from './devices.ts';
 
@@ -110,13 +112,12 @@ export async function importOutcomes(db: Kysely<Database>, job: Pick<ImportJobRo
 export async function listImportedRows(
   db: Kysely<Database>,
   job: Pick<ImportJobRow, 'apply_id'>,
-  offset: number,
-  limit: number,
+  window: PageWindow,
 ): Promise<{ total: number; rows: ImportRow[] }> {
   const scope = db.selectFrom('iot_import_rows').where('apply_id', '=', job.apply_id).where('state', '=', 'created');
   const [count, rows] = await Promise.all([
     scope.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    scope.selectAll().orderBy('seq').offset(offset).limit(limit).execute(),
+    page(scope.selectAll().orderBy('seq'), window).execute(),
   ]);
   return { total: Number(count.n), rows };
 }
@@ -153,12 +154,6 @@ export async function claimImportJob(db: Kysely<Database>, owner: string, now: n
   return undefined;
 }
 
-/** Raised inside a batch when the product has no room left; the batch is rolled back. */
-export class DeviceQuotaExceeded extends Error {
-  constructor() {
-    super('the product has reached its device quota');
-  }
-}
 
 export type BatchOutcome = 'continued' | 'finished' | 'lost';
 
@@ -240,7 +235,8 @@ export async function runImportBatch(
         .where('product_key', '=', job.product_key)
         .where('device_count', '<=', MAX_DEVICES_PER_PRODUCT - created)
         .executeTakeFirst();
-      if (counted.numUpdatedRows === 0n) throw new DeviceQuotaExceeded();
+      // The batch is rolled back: the product has no room left.
+      if (counted.numUpdatedRows === 0n) throw new StoreRefusal('quota', 'the product has reached its device quota');
     }
 
     const finished = end >= job.total;

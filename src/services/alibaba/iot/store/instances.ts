@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
-import { isUniqueViolation } from '../../../../storage/database.ts';
+import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { defaultInstanceId, newEnterpriseInstanceId } from '../ids.ts';
 
 /** An Enterprise instance as the admin API and CLI show it. */

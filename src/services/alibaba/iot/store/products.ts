@@ -2,7 +2,9 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotProductRow } from '../tables.ts';
-import { isUniqueViolation } from '../../../../storage/database.ts';
+import { isUniqueViolation } from '../../../../storage/constraints.ts';
+import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newProductKey, newProductSecret } from '../ids.ts';
 
 /** IoT Platform limit: products per instance (iot.prod.ProductCountExceedMax). */
@@ -19,13 +21,13 @@ const productSealingContext = (productKey: string): string => `iot.product:${pro
 export const openProductSecret = (secrets: SecretBox, row: ProductRow): string =>
   secrets.open(row.secret_sealed, productSealingContext(row.product_key));
 
-export type CreateProductResult =
-  | { readonly ok: true; readonly row: ProductRow; readonly secret: string }
-  | { readonly ok: false; readonly reason: 'quota' | 'name-taken' };
+/** Why CreateProduct's write was refused: the instance is full, or has a product of that name. */
+export type ProductRefusal = StoreRefusal<'quota' | 'name-taken'>;
 
 /**
  * Creates a product in an instance whose row exists. The instance's product counter is raised
  * by a conditional UPDATE in the same transaction, so concurrent creations never pass the quota.
+ * Throws a ProductRefusal.
  */
 export async function createProduct(
   db: Kysely<Database>,
@@ -34,7 +36,7 @@ export async function createProduct(
   instanceId: string,
   fields: ProductFields,
   now: number,
-): Promise<CreateProductResult> {
+): Promise<{ row: ProductRow; secret: string }> {
   for (;;) {
     const productKey = newProductKey();
     const secret = newProductSecret();
@@ -48,7 +50,7 @@ export async function createProduct(
       created_at: now,
     };
     try {
-      return await db.transaction().execute(async (tx): Promise<CreateProductResult> => {
+      return await db.transaction().execute(async (tx) => {
         const counted = await tx
           .updateTable('iot_instances')
           .set((eb) => ({ product_count: eb('product_count', '+', 1) }))
@@ -56,13 +58,13 @@ export async function createProduct(
           .where('account_id', '=', accountId)
           .where('product_count', '<', MAX_PRODUCTS_PER_INSTANCE)
           .executeTakeFirst();
-        if (counted.numUpdatedRows === 0n) return { ok: false, reason: 'quota' };
+        if (counted.numUpdatedRows === 0n) throw new StoreRefusal('quota');
         await tx.insertInto('iot_products').values(row).execute();
-        return { ok: true, row, secret };
+        return { row, secret };
       });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      if (await isProductNameTaken(db, accountId, instanceId, fields.name)) return { ok: false, reason: 'name-taken' };
+      if (await isProductNameTaken(db, accountId, instanceId, fields.name)) throw new StoreRefusal('name-taken');
       // Otherwise the random ProductKey collided: draw another.
     }
   }
@@ -100,25 +102,29 @@ export async function listProducts(
   db: Kysely<Database>,
   accountId: string,
   instanceId: string,
-  page: { readonly commodityCode: string | undefined; readonly offset: number; readonly limit: number },
+  commodityCode: string | undefined,
+  window: PageWindow,
 ): Promise<ProductPage> {
   let scope = db.selectFrom('iot_products').where('account_id', '=', accountId).where('instance_id', '=', instanceId);
-  if (page.commodityCode !== undefined) scope = scope.where('commodity_code', '=', page.commodityCode);
+  if (commodityCode !== undefined) scope = scope.where('commodity_code', '=', commodityCode);
   const [count, rows] = await Promise.all([
     scope.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    scope.selectAll().orderBy('created_at', 'desc').orderBy('product_key', 'desc').offset(page.offset).limit(page.limit).execute(),
+    page(scope.selectAll().orderBy('created_at', 'desc').orderBy('product_key', 'desc'), window).execute(),
   ]);
   return { total: Number(count.n), rows };
 }
 
-/** Renames a product and, when given, replaces its description (null clears it). */
+/**
+ * Renames a product and, when given, replaces its description (null clears it); false when there
+ * is no such product. Throws StoreRefusal('name-taken').
+ */
 export async function updateProduct(
   db: Kysely<Database>,
   accountId: string,
   instanceId: string,
   productKey: string,
   change: { readonly name: string; readonly description?: string | null },
-): Promise<'updated' | 'not-found' | 'name-taken'> {
+): Promise<boolean> {
   try {
     const result = await db
       .updateTable('iot_products')
@@ -127,10 +133,9 @@ export async function updateProduct(
       .where('account_id', '=', accountId)
       .where('instance_id', '=', instanceId)
       .executeTakeFirst();
-    return result.numUpdatedRows === 0n ? 'not-found' : 'updated';
+    return result.numUpdatedRows > 0n;
   } catch (error) {
-    if (isUniqueViolation(error)) return 'name-taken';
-    throw error;
+    throw isUniqueViolation(error) ? new StoreRefusal('name-taken') : error;
   }
 }
 

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '../../../../storage/database.ts';
+import { brokenUniqueConstraint } from '../../../../storage/constraints.ts';
 
 // PostgreSQL names the broken constraint; SQLite only lists its columns in the message.
 const UNIQUE_COLUMNS = {
@@ -14,26 +14,4 @@ const UNIQUE_COLUMNS = {
 export type MnaUniqueRule = keyof typeof UNIQUE_COLUMNS;
 
 /** Which MNA uniqueness rule a failed write broke, if it broke one. */
-export function brokenUniqueRule(error: unknown): MnaUniqueRule | undefined {
-  if (!isUniqueViolation(error)) return undefined;
-  const { constraint, message } = error as { constraint?: string; message?: string };
-  for (const [rule, columns] of Object.entries(UNIQUE_COLUMNS) as [MnaUniqueRule, string][]) {
-    if (constraint === rule || message?.endsWith(`constraint failed: ${columns}`)) return rule;
-  }
-  return undefined;
-}
-
-/** True when a write referenced a row that does not exist (or no longer does). */
-export function isForeignKeyViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
-/**
- * True when PostgreSQL rolled the whole transaction back to break a deadlock (40P01) or a
- * serialization conflict (40001): nothing of it was written, and trying again may succeed.
- */
-export function isTransientConflict(error: unknown): boolean {
-  const code = (error as { code?: string } | undefined)?.code;
-  return code === '40P01' || code === '40001';
-}
+export const brokenUniqueRule = (error: unknown): MnaUniqueRule | undefined => brokenUniqueConstraint(error, UNIQUE_COLUMNS);

@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { MnaDeviceNicRow, MnaDeviceRow } from '../tables.ts';
-import type { PageWindow } from '../validation.ts';
-import { contains, page } from './query.ts';
+import { contains, page, type PageWindow } from '../../../../storage/query-helpers.ts';
 import { preparedInsert } from '../../../../storage/prepared-query.ts';
 
 /** A device with what DeviceBaseInfo shows about its group and, if activated hardware, its vendor. */

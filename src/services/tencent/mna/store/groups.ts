@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { MnaGroupRow } from '../tables.ts';
-import type { PageWindow } from '../validation.ts';
-import { contains, page } from './query.ts';
+import { contains, page, type PageWindow } from '../../../../storage/query-helpers.ts';
 
 /** A group with the number of devices in it. */
 export interface GroupView extends Omit<MnaGroupRow, 'account_id'> {

@@ -3,8 +3,7 @@ import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { Database } from '../../../../storage/schema.ts';
 import type { HardwareStatus, MnaHardwareRow } from '../tables.ts';
-import type { PageWindow } from '../validation.ts';
-import { contains, page } from './query.ts';
+import { contains, page, type PageWindow } from '../../../../storage/query-helpers.ts';
 
 /** Inserts a vendor's batch in one statement: all rows or none (DuplicateSN is the schema's call). New hardware has no device yet. */
 export async function insertHardware(

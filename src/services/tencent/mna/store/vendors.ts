@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { MnaVendorRow } from '../tables.ts';
-import { brokenUniqueRule, isForeignKeyViolation } from './constraints.ts';
+import { isForeignKeyViolation } from '../../../../storage/constraints.ts';
+import { StoreRefusal } from '../../../../storage/store-refusal.ts';
+import { brokenUniqueRule } from './constraints.ts';
 
 /** A registered hardware vendor. */
 export interface Vendor {
@@ -14,14 +16,7 @@ export interface Vendor {
 export const VENDOR_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,64}$';
 
 /** Why a vendor registration was refused. */
-export class VendorRegistrationError extends Error {
-  constructor(
-    readonly reason: 'InvalidVendorName' | 'AccountNotFound' | 'VendorNameTaken' | 'AlreadyVendor',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export class VendorRegistrationError extends StoreRefusal<'InvalidVendorName' | 'AccountNotFound' | 'VendorNameTaken' | 'AlreadyVendor'> {}
 
 const toVendor = (row: MnaVendorRow): Vendor => ({ accountId: row.account_id, name: row.name, createdAt: row.created_at });
 

@@ -1,5 +1,13 @@
 import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { PageWindow } from '../validation.ts';
+
+/** The rows of one page. */
+export type PageSlice = { readonly limit: number; readonly offset: number };
+
+/** Rows of one page, or every row. */
+export type PageWindow = PageSlice | 'all';
+
+/** Page `pageNumber` (from 1) of `pageSize` rows. */
+export const pageAt = (pageNumber: number, pageSize: number): PageSlice => ({ limit: pageSize, offset: (pageNumber - 1) * pageSize });
 
 /**
  * Case-insensitive "column contains keyword" with LIKE wildcards in the keyword taken literally;
