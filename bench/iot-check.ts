@@ -12,14 +12,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import IotModule, * as $Iot from '@alicloud/iot20180120';
-import * as $OpenApi from '@alicloud/openapi-client';
+import * as $Iot from '@alicloud/iot20180120';
 import { startTestServer } from '../test/support/server.ts';
+import { iotSdkClient, type IotSdkClient } from '../test/support/alibaba-harness.ts';
 import { isDeviceName, isImportedDeviceSecret, isSn } from '../src/services/alibaba/iot/rules.ts';
 import { BatchCheckImportDevice } from '../src/services/alibaba/iot/BatchCheckImportDevice.ts';
-
-type IotClientClass = typeof IotModule.default;
-const IotClient: IotClientClass = typeof IotModule === 'function' ? (IotModule as unknown as IotClientClass) : IotModule.default;
 
 const ROWS = 10_000;
 const iterations = Number(process.argv[2] ?? 30);
@@ -62,7 +59,7 @@ function stats(samples: number[]): { median: number; p95: number } {
   return { median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)]! };
 }
 
-async function measure(client: InstanceType<IotClientClass>, request: $Iot.BatchCheckImportDeviceRequest): Promise<number[]> {
+async function measure(client: IotSdkClient, request: $Iot.BatchCheckImportDeviceRequest): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < iterations + 3; i++) {
     const started = performance.now();
@@ -77,8 +74,7 @@ async function measure(client: InstanceType<IotClientClass>, request: $Iot.Batch
 const fleetgate = await startTestServer({ dialect: 'sqlite' });
 try {
   const account = await fleetgate.createAccount();
-  const config = { protocol: 'http', accessKeyId: account.alibaba.accessKeyId, accessKeySecret: account.alibaba.accessKeySecret, readTimeout: 60_000 };
-  const client = new IotClient(new $OpenApi.Config({ ...config, endpoint: fleetgate.endpoint }));
+  const client = iotSdkClient(fleetgate, account, { readTimeout: 60_000 });
   const productKey = (await client.createProduct(new $Iot.CreateProductRequest({ productName: 'bench_check', nodeType: 0 }))).body.productKey!;
   // A product that already has devices, so the lookup searches a real index.
   const existing = Array.from({ length: ROWS }, (_, i) => new $Iot.BatchImportDeviceRequestDeviceList({ deviceName: `existing${i}`, deviceSecret: `s${i}` }));
@@ -96,7 +92,7 @@ try {
   const request = new $Iot.BatchCheckImportDeviceRequest({ productKey, deviceList });
   const reference = await startReference(join(fleetgate.app.config.dataDir, 'fleetgate.db'));
   try {
-    const referenceClient = new IotClient(new $OpenApi.Config({ ...config, endpoint: `127.0.0.1:${(reference.address() as AddressInfo).port}` }));
+    const referenceClient = iotSdkClient({ endpoint: `127.0.0.1:${(reference.address() as AddressInfo).port}` }, account, { readTimeout: 60_000 });
     const viaFleetgate = stats(await measure(client, request));
     const viaReference = stats(await measure(referenceClient, request));
     console.log(`BatchCheckImportDevice, ${ROWS.toLocaleString('en')} valid rows, iot20180120 ACS3, SQLite, ${iterations} calls each`);

@@ -6,13 +6,10 @@
  *
  *   node --import tsx bench/iot-import.ts [sqlite|postgres ...]
  */
-import IotModule, * as $Iot from '@alicloud/iot20180120';
-import * as $OpenApi from '@alicloud/openapi-client';
+import * as $Iot from '@alicloud/iot20180120';
 import type { Dialect } from '../src/storage/database.ts';
 import { startTestServer } from '../test/support/server.ts';
-
-type IotClientClass = typeof IotModule.default;
-const IotClient: IotClientClass = typeof IotModule === 'function' ? (IotModule as unknown as IotClientClass) : IotModule.default;
+import { iotSdkClient } from '../test/support/alibaba-harness.ts';
 
 const JOBS = 10;
 const ROWS = 10_000;
@@ -21,16 +18,7 @@ async function run(dialect: Dialect): Promise<void> {
   const server = await startTestServer({ dialect });
   try {
     const account = await server.createAccount();
-    const client = new IotClient(
-      new $OpenApi.Config({
-        endpoint: server.endpoint,
-        protocol: 'http',
-        accessKeyId: account.alibaba.accessKeyId,
-        accessKeySecret: account.alibaba.accessKeySecret,
-        readTimeout: 120_000,
-        connectTimeout: 120_000,
-      }),
-    );
+    const client = iotSdkClient(server, account, { readTimeout: 120_000, connectTimeout: 120_000 });
     const productKey = (await client.createProduct(new $Iot.CreateProductRequest({ productName: 'bench_import', nodeType: 0 }))).body.productKey!;
     const lists = Array.from({ length: JOBS }, (_, job) =>
       Array.from({ length: ROWS }, (_, i) => new $Iot.BatchImportDeviceRequestDeviceList({ deviceName: `job${job}-dev${i}`, deviceSecret: `secret-${job}-${i}`, sn: `SN${i}` })),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Agent, request } from 'node:http';
 import type { RawRequest } from '../../src/protocols/raw-request.ts';
-import { signTc3Request } from '../../src/protocols/tencent/index.ts';
+import { signTc3Request } from '../support/tencent-signer.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
 import { connect, createServer } from 'node:net';

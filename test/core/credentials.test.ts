@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DIALECTS, openTestStore } from '../support/databases.ts';
+import { STORE_KINDS, openTestStore } from '../support/databases.ts';
 import { createAccountWithKeys, bootstrapDefaultAccount } from '../../src/core/bootstrap.ts';
 import { KeyIdTaken, KeyRing, createKey, disableKey, listKeys } from '../../src/core/credentials.ts';
 import { AccountNameTaken, setAccountStatus } from '../../src/core/accounts.ts';
 
-describe.each(DIALECTS)('accounts and key pairs on %s', (dialect) => {
+describe.each(STORE_KINDS)('accounts and key pairs on %s', (kind) => {
   let t: Awaited<ReturnType<typeof openTestStore>>;
   beforeEach(async () => {
-    t = await openTestStore(dialect);
+    t = await openTestStore(kind);
   });
   afterEach(() => t.close());
 

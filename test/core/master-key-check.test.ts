@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, openTestStore } from '../support/databases.ts';
+import { STORE_KINDS, openTestStore } from '../support/databases.ts';
 import { runCli } from '../support/cli.ts';
 import { SecretBox } from '../../src/core/secret-box.ts';
 import { checkMasterKey, MasterKeyMismatch } from '../../src/core/master-key-check.ts';
 
-describe.each(DIALECTS)('the master key check on %s', (dialect) => {
+describe.each(STORE_KINDS)('the master key check on %s', (kind) => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   beforeAll(async () => {
-    opened = await openTestStore(dialect);
+    opened = await openTestStore(kind);
   });
   afterAll(async () => opened.close());
 
@@ -26,9 +26,9 @@ describe.each(DIALECTS)('the master key check on %s', (dialect) => {
   });
 });
 
-describe.each(DIALECTS)('racing first starts with different keys on %s', (dialect) => {
+describe.each(STORE_KINDS)('racing first starts with different keys on %s', (kind) => {
   it('exactly one key wins; the other process is refused', async () => {
-    const { store, close } = await openTestStore(dialect);
+    const { store, close } = await openTestStore(kind);
     try {
       const keys = [new SecretBox(randomBytes(32)), new SecretBox(randomBytes(32))];
       const results = await Promise.allSettled(keys.map((key) => checkMasterKey(store.db, key, 1)));

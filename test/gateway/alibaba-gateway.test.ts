@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
-import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../../src/protocols/alibaba/index.ts';
+import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../support/alibaba-signer.ts';
 import { createAlibabaGateway } from '../../src/gateway/alibaba-gateway.ts';
 import { iotProduct } from '../../src/services/alibaba/iot/index.ts';
 import { defineAction } from '../../src/services/cloud-action.ts';

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw } from '../support/http.ts';
-import { mnaClient } from '../support/tencent.ts';
-import { tc3, v1 } from '../support/tencent.ts';
+import { mnaClient } from '../support/tencent-harness.ts';
+import { tc3, v1 } from '../support/tencent-harness.ts';
 
 describe('logs, metrics and health', () => {
   let server: TestServer;

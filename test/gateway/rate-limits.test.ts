@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw } from '../support/http.ts';
-import { tc3, v1 } from '../support/tencent.ts';
+import { tc3, v1 } from '../support/tencent-harness.ts';
 
 const LIMIT_MESSAGE = /^Your current request times equals to `(\d+)` in a second, which exceeds the frequency limit `5` for a second\. Please reduce the frequency of calls\.$/;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
-import { tc3, v1 } from '../support/tencent.ts';
+import { tc3, v1 } from '../support/tencent-harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as tencentcloud from 'tencentcloud-sdk-nodejs';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import * as intl from 'tencentcloud-sdk-nodejs-intl-en';
 
 const { common: intlCommon, iotcloud: intlIotcloud } = intl;
 import { DIALECTS, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
-import { mnaClient, sdkError, type SignMethod } from '../support/tencent.ts';
+import { expectTencentError, mnaClient, type SignMethod } from '../support/tencent-harness.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -44,17 +43,14 @@ describe.each(DIALECTS)('official Tencent SDKs against the gateway on %s', (dial
   });
 
   it('tencentcloud-sdk-nodejs receives business errors with code and RequestId', async () => {
-    const error = await sdkError(mnaClient(server, customer).GetHardwareInfo({ Vendor: 'kainan', SN: 'no-such-sn' }));
-    expect(error.code).toBe('OperationDenied.HardwareNotExist');
+    const error = await expectTencentError(mnaClient(server, customer).GetHardwareInfo({ Vendor: 'kainan', SN: 'no-such-sn' }), 'OperationDenied.HardwareNotExist');
     expect(error.requestId).toMatch(UUID);
   });
 
   it('tencentcloud-sdk-nodejs is refused with AuthFailure.SignatureFailure for a wrong SecretKey', async () => {
     const impostor = { ...customer, tencent: { ...customer.tencent, secretKey: 'x'.repeat(32) } };
     for (const signMethod of ['TC3-HMAC-SHA256', 'HmacSHA1'] as const) {
-      expect((await sdkError(mnaClient(server, impostor, { signMethod }).GetHardwareInfo({ Vendor: 'kainan', SN: '123321' }))).code).toBe(
-        'AuthFailure.SignatureFailure',
-      );
+      await expectTencentError(mnaClient(server, impostor, { signMethod }).GetHardwareInfo({ Vendor: 'kainan', SN: '123321' }), 'AuthFailure.SignatureFailure');
     }
   });
 
@@ -87,10 +83,7 @@ describe.each(DIALECTS)('official Tencent SDKs against the gateway on %s', (dial
   });
 
   it('the same SDK call works over a named host, whose credential scope says "mna"', async () => {
-    const client = new tencentcloud.mna.v20210119.Client({
-      credential: customer.tencent,
-      profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint.replace('127.0.0.1', 'localhost') } },
-    });
+    const client = mnaClient({ endpoint: server.endpoint.replace('127.0.0.1', 'localhost') }, customer);
     expect(await client.GetHardwareInfo({ Vendor: 'kainan', SN: '123321' })).toMatchObject({ SN: '123321' });
   });
 });

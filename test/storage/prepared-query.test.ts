@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { DIALECTS, openTestStore } from '../support/databases.ts';
+import { STORE_KINDS, openTestStore } from '../support/databases.ts';
 import { preparedInsert, preparedQuery } from '../../src/storage/prepared-query.ts';
 import type { Database } from '../../src/storage/schema.ts';
 
 const insertAccounts = preparedInsert('accounts', ['id', 'name', 'status', 'created_at']);
 const accountName = preparedQuery((db: Kysely<Database>, id: string) => db.selectFrom('accounts').select('name').where('id', '=', id));
 
-describe.each(DIALECTS)('prepared queries on %s', (dialect) => {
+describe.each(STORE_KINDS)('prepared queries on %s', (kind) => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   beforeAll(async () => {
-    opened = await openTestStore(dialect);
+    opened = await openTestStore(kind);
   });
   afterAll(async () => opened.close());
 

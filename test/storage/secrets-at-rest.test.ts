@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { startTestServer } from '../support/server.ts';
-import { mnaClient } from '../support/tencent.ts';
+import { mnaClient } from '../support/tencent-harness.ts';
 
 /** Every byte of the SQLite database: main file, WAL and shared memory. */
 function databaseBytes(dataDir: string): Buffer {

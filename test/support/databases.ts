@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, type Dialect, type Store } from '../../src/storage/database.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { SecretBox } from '../../src/core/secret-box.ts';
 
-/** Every storage-dependent suite runs once per engine (Kysely's own test style). */
+/** Every server-level suite runs once per engine (Kysely's own test style); a test server's SQLite is a file. */
 export const DIALECTS: readonly Dialect[] = ['sqlite', 'postgres'];
+
+/**
+ * The stores a storage-level suite runs on: SQLite in memory (one connection on the event loop),
+ * SQLite in a file (writes on the writer thread, reads on the event loop) and PostgreSQL.
+ */
+export type StoreKind = 'sqlite-memory' | 'sqlite-file' | 'postgres';
+export const STORE_KINDS: readonly StoreKind[] = ['sqlite-memory', 'sqlite-file', 'postgres'];
 
 export const POSTGRES_URL = process.env.FLEETGATE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const REDIS_URL = process.env.FLEETGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -39,17 +49,28 @@ export async function freshPostgresSchema(): Promise<{ url: string; drop: () => 
   };
 }
 
-/** A migrated store without a server, for storage-level tests: in-memory SQLite or a fresh PostgreSQL schema. */
-export async function openTestStore(dialect: Dialect): Promise<{ store: Store; secrets: SecretBox; close: () => Promise<void> }> {
-  const schema = dialect === 'postgres' ? await freshPostgresSchema() : undefined;
-  const store = openStore({ location: schema?.url ?? ':memory:' });
+/** Where a fresh store of the kind lives, and how to remove it after the store is closed. */
+async function freshLocation(kind: StoreKind): Promise<{ location: string; remove: () => Promise<void> }> {
+  if (kind === 'postgres') {
+    const schema = await freshPostgresSchema();
+    return { location: schema.url, remove: schema.drop };
+  }
+  if (kind === 'sqlite-memory') return { location: ':memory:', remove: async () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'fleetgate-store-'));
+  return { location: join(dir, 'fleetgate.db'), remove: async () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A migrated store without a server, for storage-level tests: see StoreKind. */
+export async function openTestStore(kind: StoreKind): Promise<{ store: Store; secrets: SecretBox; close: () => Promise<void> }> {
+  const { location, remove } = await freshLocation(kind);
+  const store = openStore({ location });
   await migrateToLatest(store);
   return {
     store,
     secrets: new SecretBox(randomBytes(32)),
     close: async () => {
       await store.close();
-      await schema?.drop();
+      await remove();
     },
   };
 }

@@ -22,7 +22,3 @@ export type { AlibabaRequest, AlibabaVerifyResult, ResponseFormat } from './requ
 export { decodeParams } from './params.ts';
 export { JSON_CONTENT_TYPE, XML_CONTENT_TYPE, renderError, renderSuccess } from './envelope.ts';
 export type { AlibabaReply, ErrorSource } from './envelope.ts';
-export { flattenParams, isoSeconds, signAcs3, signOpenApiV2, signPopCoreGet, signPopCorePost } from './sign.ts';
-export type { Acs3ClientCall, ClientCall } from './sign.ts';
-export { deviceSign, deviceSignContent, parseDeviceSignMethod, verifyDeviceSign } from './device-sign.ts';
-export type { DeviceSignMethod } from './device-sign.ts';

@@ -14,6 +14,4 @@ export type { ParamSource, TencentRequest, TencentSignatureKind } from './reques
 export { decodeParams } from './params.ts';
 export { Tc3KeyCache } from './tc3.ts';
 export { JSON_CONTENT_TYPE, errorBody, successBody } from './envelope.ts';
-export { flattenParams, signTc3Request, signV1Request } from './sign.ts';
-export type { FlatValue, Tc3SignOptions, V1SignOptions } from './sign.ts';
 export type { FlatPairs, V1SignatureMethod } from './v1.ts';

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { decodeParams, iotSpec, parseAlibabaRequest, signAcs3, signPopCoreGet, signPopCorePost } from '../../../src/protocols/alibaba/index.ts';
+import { decodeParams, iotSpec, parseAlibabaRequest } from '../../../src/protocols/alibaba/index.ts';
+import { signAcs3, signPopCoreGet, signPopCorePost } from '../../support/alibaba-signer.ts';
 import { thrownBy } from './fixtures.ts';
 
 const batch = iotSpec.actions.BatchCheckImportDevice.request;

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isAlibabaRequest,
-  signAcs3,
-  signOpenApiV2,
-  signPopCoreGet,
-  signPopCorePost,
-  parseAlibabaRequest,
-  percentEncode,
-  responseFormatOf,
-} from '../../../src/protocols/alibaba/index.ts';
+import { isAlibabaRequest, parseAlibabaRequest, percentEncode, responseFormatOf } from '../../../src/protocols/alibaba/index.ts';
+import { signAcs3, signOpenApiV2, signPopCoreGet, signPopCorePost } from '../../support/alibaba-signer.ts';
 import { CAPTURE_ACCESS_KEY_ID, CAPTURE_NOW_MS, CAPTURE_SECRET, captureRequest, readReference } from './fixtures.ts';
 
 const DEVICE_PARAMS = {
@@ -145,7 +137,7 @@ describe('test vectors verify end to end through parseAlibabaRequest', () => {
   }
 });
 
-describe('sign.ts reproduces the captured SDK requests byte for byte', () => {
+describe('the test signers reproduce the captured SDK requests byte for byte', () => {
   const rows = [
     { DeviceName: 'device1', DeviceSecret: 'b4d43f7aa0d6e4f10ba5e5', Sn: 'QC4AB001' },
     { DeviceName: 'device2', DeviceSecret: '912179ee0c9a5c700210b4', Sn: 'QC4AB002' },

@@ -10,12 +10,8 @@ import {
   parseParamPairs,
   percentEncode,
   responseFormatOf,
-  signAcs3,
-  signOpenApiV2,
-  signPopCoreGet,
-  signPopCorePost,
 } from '../../../src/protocols/alibaba/index.ts';
-import type { ClientCall } from '../../../src/protocols/alibaba/index.ts';
+import { signAcs3, signOpenApiV2, signPopCoreGet, signPopCorePost, type ClientCall } from '../../support/alibaba-signer.ts';
 import { thrownBy } from './fixtures.ts';
 
 const NOW = Date.parse('2026-03-01T08:00:00Z');

@@ -1,16 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RawRequest } from '../../../src/protocols/raw-request.ts';
-import {
-  AlibabaError,
-  parseAcs3Authorization,
-  parseAlibabaRequest,
-  signAcs3,
-  signOpenApiV2,
-  signPopCoreGet,
-  signPopCorePost,
-} from '../../../src/protocols/alibaba/index.ts';
-import type { Acs3ClientCall, ClientCall } from '../../../src/protocols/alibaba/index.ts';
+import { AlibabaError, parseAcs3Authorization, parseAlibabaRequest } from '../../../src/protocols/alibaba/index.ts';
+import { signAcs3, signOpenApiV2, signPopCoreGet, signPopCorePost, type Acs3ClientCall, type ClientCall } from '../../support/alibaba-signer.ts';
 
 const COMMON = new Set(['Action', 'Version', 'Format', 'AccessKeyId', 'Signature', 'SignatureMethod', 'SignatureVersion', 'SignatureNonce', 'Timestamp', 'SecurityToken', 'RegionId']);
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,6 +1,6 @@
 import type { RawRequest } from '../../../src/protocols/raw-request.ts';
-import { signTc3Request, signV1Request } from '../../../src/protocols/tencent/sign.ts';
-import type { Tc3SignOptions, V1SignOptions } from '../../../src/protocols/tencent/sign.ts';
+import { signTc3Request, signV1Request } from '../../support/tencent-signer.ts';
+import type { Tc3SignOptions, V1SignOptions } from '../../support/tencent-signer.ts';
 
 export const SECRET_ID = 'AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE';
 export const SECRET_KEY = 'Gu5t9xGARNpq86cd98joQYCN3EXAMPLE';

@@ -3,7 +3,7 @@ import { splitTarget } from '../../../src/protocols/raw-request.ts';
 import { decodeParams } from '../../../src/protocols/tencent/params.ts';
 import { parseTencentRequest } from '../../../src/protocols/tencent/request.ts';
 import type { TencentRequest } from '../../../src/protocols/tencent/request.ts';
-import { signTc3Request, signV1Request } from '../../../src/protocols/tencent/sign.ts';
+import { signTc3Request, signV1Request } from '../../support/tencent-signer.ts';
 import { iotcloudSpec } from '../../../src/protocols/tencent/specs/iotcloud-2021-04-08.ts';
 import { mnaSpec } from '../../../src/protocols/tencent/specs/mna-2021-01-19.ts';
 import { CAPTURE_SECRET_KEY, loadTencentCaptures } from './captures.ts';

@@ -1,16 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
+import { expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
 const SINGLE_DEVICE_ACTIONS = ['QueryDeviceDetail', 'QueryDeviceInfo', 'DeleteDevice'] as const;
 
-describe.each(DIALECTS)('IoT devices, documented errors (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT devices, documented errors (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product();
     await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'taken' });
@@ -31,7 +32,7 @@ describe.each(DIALECTS)('IoT devices, documented errors (%s)', (dialect) => {
     [{ ProductKey: 'a1BwAGV1234' }, 'iot.prod.NotExistedProduct'],
     [{ IotInstanceId: 'iot-00000000' }, 'iot.system.InstanceNotFound'],
   ])('RegisterDevice with %j fails with %s', async (params, code) => {
-    expect(await tenant.fail('RegisterDevice', { ProductKey: productKey, ...params })).toBe(code);
+    await expectAlibabaError(tenant.call('RegisterDevice', { ProductKey: productKey, ...params }), code);
   });
 
   it('of concurrent registrations of one name exactly one wins, and the count rises by one', async () => {
@@ -51,23 +52,23 @@ describe.each(DIALECTS)('IoT devices, documented errors (%s)', (dialect) => {
   });
 
   it.each(SINGLE_DEVICE_ACTIONS)('%s names every way a device identity can be wrong', async (action) => {
-    expect(await tenant.fail(action, {})).toBe('iot.prod.NullProductKey');
-    expect(await tenant.fail(action, { DeviceName: 'taken' })).toBe('iot.prod.NullProductKey');
-    expect(await tenant.fail(action, { ProductKey: productKey })).toBe('iot.device.NullDeviceName');
-    expect(await tenant.fail(action, { ProductKey: productKey, DeviceName: '' })).toBe('iot.device.NullDeviceName');
-    expect(await tenant.fail(action, { ProductKey: 'a1BwAGV1234', DeviceName: 'taken' })).toBe('iot.prod.NotExistedProduct');
-    expect(await tenant.fail(action, { ProductKey: 'a1Bw', DeviceName: 'taken' })).toBe('iot.prod.InvalidFormattedProductkey');
-    expect(await tenant.fail(action, { ProductKey: productKey, DeviceName: 'no$such' })).toBe('iot.device.InvalidFormattedDeviceName');
-    expect(await tenant.fail(action, { ProductKey: productKey, DeviceName: 'missing' })).toBe('iot.device.NotExistedDevice');
-    expect(await tenant.fail(action, { IotId: 'not-an-iot-id' })).toBe('iot.device.InvalidIoTId');
-    expect(await tenant.fail(action, { IotId: 'A'.repeat(26) })).toBe('iot.device.NotExistedDevice');
-    expect(await tenant.fail(action, { IotId: 'A'.repeat(26), IotInstanceId: 'iot-00000000' })).toBe('iot.system.InstanceNotFound');
+    await expectAlibabaError(tenant.call(action, {}), 'iot.prod.NullProductKey');
+    await expectAlibabaError(tenant.call(action, { DeviceName: 'taken' }), 'iot.prod.NullProductKey');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey }), 'iot.device.NullDeviceName');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey, DeviceName: '' }), 'iot.device.NullDeviceName');
+    await expectAlibabaError(tenant.call(action, { ProductKey: 'a1BwAGV1234', DeviceName: 'taken' }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(tenant.call(action, { ProductKey: 'a1Bw', DeviceName: 'taken' }), 'iot.prod.InvalidFormattedProductkey');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey, DeviceName: 'no$such' }), 'iot.device.InvalidFormattedDeviceName');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey, DeviceName: 'missing' }), 'iot.device.NotExistedDevice');
+    await expectAlibabaError(tenant.call(action, { IotId: 'not-an-iot-id' }), 'iot.device.InvalidIoTId');
+    await expectAlibabaError(tenant.call(action, { IotId: 'A'.repeat(26) }), 'iot.device.NotExistedDevice');
+    await expectAlibabaError(tenant.call(action, { IotId: 'A'.repeat(26), IotInstanceId: 'iot-00000000' }), 'iot.system.InstanceNotFound');
   });
 
   it('DeleteDevice twice: the second answers iot.device.NotExistedDevice', async () => {
     const device = await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'twice' });
     await tenant.call('DeleteDevice', { IotId: device.Data.IotId });
-    expect(await tenant.fail('DeleteDevice', { IotId: device.Data.IotId })).toBe('iot.device.NotExistedDevice');
+    await expectAlibabaError(tenant.call('DeleteDevice', { IotId: device.Data.IotId }), 'iot.device.NotExistedDevice');
   });
 
   it.each([
@@ -79,10 +80,10 @@ describe.each(DIALECTS)('IoT devices, documented errors (%s)', (dialect) => {
     [{ NextToken: 'garbage' }],
     [{ CurrentPage: 20_000, PageSize: 50, NextToken: Buffer.from(`1.${'A'.repeat(26)}`).toString('base64url') }],
   ])('QueryDevice with %j fails with iot.common.InvalidPageParams', async (params) => {
-    expect(await tenant.fail('QueryDevice', { ProductKey: productKey, ...params })).toBe('iot.common.InvalidPageParams');
+    await expectAlibabaError(tenant.call('QueryDevice', { ProductKey: productKey, ...params }), 'iot.common.InvalidPageParams');
   });
 
   it('QueryDevice of an unknown product answers iot.prod.NotExistedProduct', async () => {
-    expect(await tenant.fail('QueryDevice', { ProductKey: 'a1BwAGV1234' })).toBe('iot.prod.NotExistedProduct');
+    await expectAlibabaError(tenant.call('QueryDevice', { ProductKey: 'a1BwAGV1234' }), 'iot.prod.NotExistedProduct');
   });
 });

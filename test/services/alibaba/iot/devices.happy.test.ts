@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
-import { openTestbed, type Body, type Tenant, type Testbed } from './support.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
+import { openTestbed, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
+import { type Body, expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
-describe.each(DIALECTS)('IoT devices, happy paths (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT devices, happy paths (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = (await tenant.call('CreateProduct', { ProductName: 'gateway_box', NodeType: 1 }, 'cn-shanghai')).ProductKey;
   });
@@ -142,7 +143,7 @@ describe.each(DIALECTS)('IoT devices, happy paths (%s)', (dialect) => {
     expect(body).toEqual({ Success: true });
     await tenant.call('DeleteDevice', { ProductKey: productKey, DeviceName: 'delete-b' });
     expect((await tenant.call('QueryProduct', { ProductKey: productKey })).Data.DeviceCount).toBe(before - 2);
-    expect(await tenant.fail('QueryDeviceInfo', { IotId: a.Data.IotId })).toBe('iot.device.NotExistedDevice');
+    await expectAlibabaError(tenant.call('QueryDeviceInfo', { IotId: a.Data.IotId }), 'iot.device.NotExistedDevice');
     // The name is free again, with a new IotId.
     const again = await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'delete-a' });
     expect(again.Data.IotId).not.toBe(a.Data.IotId);

@@ -1,17 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
 import { claimImportJob, runImportBatch } from '../../../../src/services/alibaba/iot/store/import-jobs.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
+import { expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
 const LEASE_MS = 30_000;
 
-describe.each(DIALECTS)('IoT import-job runner: interruptions and failures (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT import-job runner: interruptions and failures (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
   });
   afterAll(() => bed.close());
@@ -37,7 +38,7 @@ describe.each(DIALECTS)('IoT import-job runner: interruptions and failures (%s)'
     const half = await tenant.call('QueryBatchRegisterDeviceStatus', { ProductKey: productKey, ApplyId: applyId });
     expect(half.Data.Status).toBe('CREATE');
     expect(half.Data.ValidList.Name).toEqual(names.slice(0, 1_000));
-    expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10 })).toBe('iot.device.CreateDeviceTaskIsRunning');
+    await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10 }), 'iot.device.CreateDeviceTaskIsRunning');
 
     const runner = startImportJobRunner(bed.app, { pollMs: 5, leaseMs: LEASE_MS });
     try {
@@ -144,7 +145,7 @@ describe.each(DIALECTS)('IoT import-job runner: interruptions and failures (%s)'
     const doomed = await importJob(10, 'doomed');
     const kept = await importJob(10, 'kept');
     await tenant.call('DeleteProduct', { ProductKey: doomed.productKey });
-    expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: doomed.applyId, PageNo: 1, PageSize: 10 })).toBe('iot.device.DeviceApplyIsNotFound');
+    await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: doomed.applyId, PageNo: 1, PageSize: 10 }), 'iot.device.DeviceApplyIsNotFound');
     const runner = startImportJobRunner(bed.app, { pollMs: 5 });
     try {
       expect((await settledImport(tenant, { ProductKey: kept.productKey, ApplyId: kept.applyId })).Data.Status).toBe('CREATE_SUCCESS');

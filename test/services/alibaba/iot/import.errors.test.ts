@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
 import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
+import { expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
 const IMPORT_ACTIONS = ['BatchCheckImportDevice', 'BatchImportDevice'] as const;
 
-describe.each(DIALECTS)('IoT batch import, documented errors (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT batch import, documented errors (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product();
   });
@@ -21,20 +22,20 @@ describe.each(DIALECTS)('IoT batch import, documented errors (%s)', (dialect) =>
   const jobCount = async () => (await bed.store.db.selectFrom('iot_import_jobs').select('apply_id').where('product_key', '=', productKey).execute()).length;
 
   it.each(IMPORT_ACTIONS)('%s without rows answers iot.device.NoneDeviceNameElement', async (action) => {
-    expect(await tenant.fail(action, { ProductKey: productKey })).toBe('iot.device.NoneDeviceNameElement');
-    expect(await tenant.fail(action, { ProductKey: productKey, DeviceList: [] })).toBe('iot.device.NoneDeviceNameElement');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey }), 'iot.device.NoneDeviceNameElement');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey, DeviceList: [] }), 'iot.device.NoneDeviceNameElement');
   });
 
   it.each(IMPORT_ACTIONS)('%s of 10,001 rows answers iot.device.TooManyDeviceNamesPerRequest and imports nothing', async (action) => {
-    expect(await tenant.fail(action, { ProductKey: productKey, DeviceList: importRows(10_001) })).toBe('iot.device.TooManyDeviceNamesPerRequest');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey, DeviceList: importRows(10_001) }), 'iot.device.TooManyDeviceNamesPerRequest');
     expect(await jobCount()).toBe(0);
   });
 
   it.each(IMPORT_ACTIONS)('%s checks the product and instance first', async (action) => {
     const rows = importRows(1);
-    expect(await tenant.fail(action, { ProductKey: '', DeviceList: rows })).toBe('iot.prod.NullProductKey');
-    expect(await tenant.fail(action, { ProductKey: 'a1BwAGV1234', DeviceList: rows })).toBe('iot.prod.NotExistedProduct');
-    expect(await tenant.fail(action, { ProductKey: productKey, DeviceList: rows, IotInstanceId: 'iot-00000000' })).toBe('iot.system.InstanceNotFound');
+    await expectAlibabaError(tenant.call(action, { ProductKey: '', DeviceList: rows }), 'iot.prod.NullProductKey');
+    await expectAlibabaError(tenant.call(action, { ProductKey: 'a1BwAGV1234', DeviceList: rows }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(tenant.call(action, { ProductKey: productKey, DeviceList: rows, IotInstanceId: 'iot-00000000' }), 'iot.system.InstanceNotFound');
   });
 
   it('BatchImportDevice of a list with bad rows imports nothing: Success false, iot.device.InvalidDeviceParams, the findings wrapped in Data', async () => {
@@ -73,7 +74,7 @@ describe.each(DIALECTS)('IoT batch import, documented errors (%s)', (dialect) =>
   it('BatchImportDevice past the product quota answers iot.device.DeviceCountExceeded', async () => {
     const key = await tenant.product();
     await bed.store.db.updateTable('iot_products').set({ device_count: MAX_DEVICES_PER_PRODUCT - 2 }).where('product_key', '=', key).execute();
-    expect(await tenant.fail('BatchImportDevice', { ProductKey: key, DeviceList: importRows(3) })).toBe('iot.device.DeviceCountExceeded');
+    await expectAlibabaError(tenant.call('BatchImportDevice', { ProductKey: key, DeviceList: importRows(3) }), 'iot.device.DeviceCountExceeded');
     await tenant.call('BatchImportDevice', { ProductKey: key, DeviceList: importRows(2) });
   });
 
@@ -82,14 +83,14 @@ describe.each(DIALECTS)('IoT batch import, documented errors (%s)', (dialect) =>
     const applyId = accepted.Data.ApplyId as number;
     const other = await tenant.product();
     for (const bad of [0, -5]) {
-      expect(await tenant.fail('QueryBatchRegisterDeviceStatus', { ProductKey: productKey, ApplyId: bad })).toBe('iot.device.InvalidFormattedApplyId');
-      expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: bad, PageNo: 1, PageSize: 10 })).toBe('iot.device.InvalidFormattedApplyId');
+      await expectAlibabaError(tenant.call('QueryBatchRegisterDeviceStatus', { ProductKey: productKey, ApplyId: bad }), 'iot.device.InvalidFormattedApplyId');
+      await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: bad, PageNo: 1, PageSize: 10 }), 'iot.device.InvalidFormattedApplyId');
     }
-    expect(await tenant.fail('QueryBatchRegisterDeviceStatus', { ProductKey: productKey, ApplyId: applyId + 1 })).toBe('iot.device.DeviceApplyIsNotFound');
-    expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: applyId + 1, PageNo: 1, PageSize: 10 })).toBe('iot.device.DeviceApplyIsNotFound');
-    expect(await tenant.fail('QueryBatchRegisterDeviceStatus', { ProductKey: other, ApplyId: applyId })).toBe('iot.device.DeviceApplyIsNotFound');
-    expect(await tenant.fail('QueryBatchRegisterDeviceStatus', { ProductKey: 'a1BwAGV1234', ApplyId: applyId })).toBe('iot.prod.NotExistedProduct');
-    expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10 })).toBe('iot.device.CreateDeviceTaskIsRunning');
+    await expectAlibabaError(tenant.call('QueryBatchRegisterDeviceStatus', { ProductKey: productKey, ApplyId: applyId + 1 }), 'iot.device.DeviceApplyIsNotFound');
+    await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: applyId + 1, PageNo: 1, PageSize: 10 }), 'iot.device.DeviceApplyIsNotFound');
+    await expectAlibabaError(tenant.call('QueryBatchRegisterDeviceStatus', { ProductKey: other, ApplyId: applyId }), 'iot.device.DeviceApplyIsNotFound');
+    await expectAlibabaError(tenant.call('QueryBatchRegisterDeviceStatus', { ProductKey: 'a1BwAGV1234', ApplyId: applyId }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10 }), 'iot.device.CreateDeviceTaskIsRunning');
 
     const runner = startImportJobRunner(bed.app, { pollMs: 10 });
     try {
@@ -103,10 +104,8 @@ describe.each(DIALECTS)('IoT batch import, documented errors (%s)', (dialect) =>
       { PageNo: 1, PageSize: 0 },
       { PageNo: 1, PageSize: 51 },
     ]) {
-      expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: applyId, ...paging })).toBe('iot.common.InvalidPageParams');
+      await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: applyId, ...paging }), 'iot.common.InvalidPageParams');
     }
-    expect(await tenant.fail('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10, IotInstanceId: 'iot-00000000' })).toBe(
-      'iot.system.InstanceNotFound',
-    );
+    await expectAlibabaError(tenant.call('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10, IotInstanceId: 'iot-00000000' }), 'iot.system.InstanceNotFound');
   });
 });

@@ -1,16 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner, type ImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
-import { importRows, openTestbed, settledImport, type Body, type Tenant, type Testbed } from './support.ts';
+import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
+import { type Body } from '../../../support/alibaba-harness.ts';
 
-describe.each(DIALECTS)('IoT batch import, happy paths (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT batch import, happy paths (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   let runner: ImportJobRunner | undefined;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product();
     await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'already-here' });

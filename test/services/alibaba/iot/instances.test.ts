@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestServer, type TestServer } from '../../../support/server.ts';
 import { runCli } from '../../../support/cli.ts';
-import { sdkClient, sdkFailure } from './sdk.ts';
+import { alibabaClient, expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
 describe.each(DIALECTS)('IoT Enterprise instances through the admin API (%s)', (dialect) => {
   let server: TestServer;
@@ -31,11 +31,11 @@ describe.each(DIALECTS)('IoT Enterprise instances through the admin API (%s)', (
     const instance = created.body.id as string;
     await admin('POST', '/iot/instances', { accountId: other.id });
 
-    const client = sdkClient('iot20180120 ACS3', server, account);
+    const client = alibabaClient('iot20180120 ACS3', server, account);
     const productKey = (await client.call('CreateProduct', { ProductName: 'enterprise_product', NodeType: 0, IotInstanceId: instance })).ProductKey;
     expect((await client.call('QueryProduct', { ProductKey: productKey, IotInstanceId: instance })).Data.ProductKey).toBe(productKey);
-    expect((await sdkFailure(client, 'QueryProduct', { ProductKey: productKey })).code).toBe('iot.prod.NotExistedProduct');
-    expect((await sdkFailure(client, 'QueryProduct', { ProductKey: productKey, IotInstanceId: 'iot-zzzzzzzz' })).code).toBe('iot.system.InstanceNotFound');
+    await expectAlibabaError(client.call('QueryProduct', { ProductKey: productKey }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(client.call('QueryProduct', { ProductKey: productKey, IotInstanceId: 'iot-zzzzzzzz' }), 'iot.system.InstanceNotFound');
 
     const mine = await admin('GET', `/iot/instances?accountId=${account.id}`);
     expect(mine.body).toEqual({ instances: [{ ...created.body, productCount: 1 }] });

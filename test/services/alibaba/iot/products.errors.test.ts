@@ -1,20 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { MAX_PRODUCTS_PER_INSTANCE } from '../../../../src/services/alibaba/iot/store/products.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
+import { expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
-describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT products, documented errors (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   let productKey: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
     productKey = await tenant.product({ ProductName: 'existing_one' });
   });
   afterAll(() => bed.close());
 
-  const create = (params: Record<string, unknown>) => tenant.fail('CreateProduct', { ProductName: 'fine_name', NodeType: 0, ...params });
+  const create = (params: Record<string, unknown>) => tenant.call('CreateProduct', { ProductName: 'fine_name', NodeType: 0, ...params });
 
   it.each([
     ['', 'iot.prod.NullProductName'],
@@ -25,7 +26,7 @@ describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
     // 16 Chinese characters weigh 32 > 30.
     ['灯'.repeat(16), 'iot.prod.InvalidFormattedProductName'],
   ])('CreateProduct named %j fails with %s', async (name, code) => {
-    expect(await create({ ProductName: name })).toBe(code);
+    await expectAlibabaError(create({ ProductName: name }), code);
   });
 
   it('accepts the boundary names: 4 and 30 characters, 15 Chinese characters', async () => {
@@ -47,13 +48,13 @@ describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
     [{ CategoryKey: 'not a key' }, 'iot.prod.InvalidFormattedCatId'],
     [{ IotInstanceId: 'iot-00000000' }, 'iot.system.InstanceNotFound'],
   ])('CreateProduct with %j fails with %s', async (params, code) => {
-    expect(await create(params)).toBe(code);
+    await expectAlibabaError(create(params), code);
   });
 
   it('product names are unique per instance: CreateProduct and UpdateProduct answer iot.prod.AlreadyExistedProductName', async () => {
-    expect(await create({ ProductName: 'existing_one' })).toBe('iot.prod.AlreadyExistedProductName');
+    await expectAlibabaError(create({ ProductName: 'existing_one' }), 'iot.prod.AlreadyExistedProductName');
     const other = await tenant.product();
-    expect(await tenant.fail('UpdateProduct', { ProductKey: other, ProductName: 'existing_one' })).toBe('iot.prod.AlreadyExistedProductName');
+    await expectAlibabaError(tenant.call('UpdateProduct', { ProductKey: other, ProductName: 'existing_one' }), 'iot.prod.AlreadyExistedProductName');
     // Renaming a product to its own name is no conflict.
     await tenant.call('UpdateProduct', { ProductKey: productKey, ProductName: 'existing_one' });
   });
@@ -63,7 +64,7 @@ describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
     [{ ProductName: 'x' }, 'iot.prod.InvalidFormattedProductName'],
     [{ ProductName: 'long_desc', Description: 'd'.repeat(101) }, 'iot.prod.LongProductDesc'],
   ])('UpdateProduct with %j fails with %s', async (params, code) => {
-    expect(await tenant.fail('UpdateProduct', { ProductKey: productKey, ...params })).toBe(code);
+    await expectAlibabaError(tenant.call('UpdateProduct', { ProductKey: productKey, ...params }), code);
   });
 
   it.each([
@@ -71,9 +72,9 @@ describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
     ['short', 'iot.prod.InvalidFormattedProductkey'],
     ['a1BwAGV1234', 'iot.prod.NotExistedProduct'],
   ])('ProductKey %j fails every product action with %s', async (key, code) => {
-    expect(await tenant.fail('QueryProduct', { ProductKey: key })).toBe(code);
-    expect(await tenant.fail('UpdateProduct', { ProductKey: key, ProductName: 'whatever_name' })).toBe(code);
-    expect(await tenant.fail('DeleteProduct', { ProductKey: key })).toBe(code);
+    await expectAlibabaError(tenant.call('QueryProduct', { ProductKey: key }), code);
+    await expectAlibabaError(tenant.call('UpdateProduct', { ProductKey: key, ProductName: 'whatever_name' }), code);
+    await expectAlibabaError(tenant.call('DeleteProduct', { ProductKey: key }), code);
   });
 
   it.each([
@@ -81,12 +82,12 @@ describe.each(DIALECTS)('IoT products, documented errors (%s)', (dialect) => {
     [{ CurrentPage: 1, PageSize: 0 }],
     [{ CurrentPage: 1, PageSize: 201 }],
   ])('QueryProductList with %j fails with iot.common.InvalidPageParams', async (params) => {
-    expect(await tenant.fail('QueryProductList', params)).toBe('iot.common.InvalidPageParams');
+    await expectAlibabaError(tenant.call('QueryProductList', params), 'iot.common.InvalidPageParams');
   });
 
   it('QueryProductList rejects an unknown commodity code filter and an unknown instance', async () => {
-    expect(await tenant.fail('QueryProductList', { CurrentPage: 1, PageSize: 10, AliyunCommodityCode: 'x' })).toBe('iot.prod.InvalidAliyunCommodityCode');
-    expect(await tenant.fail('QueryProductList', { CurrentPage: 1, PageSize: 10, IotInstanceId: 'iot-00000000' })).toBe('iot.system.InstanceNotFound');
+    await expectAlibabaError(tenant.call('QueryProductList', { CurrentPage: 1, PageSize: 10, AliyunCommodityCode: 'x' }), 'iot.prod.InvalidAliyunCommodityCode');
+    await expectAlibabaError(tenant.call('QueryProductList', { CurrentPage: 1, PageSize: 10, IotInstanceId: 'iot-00000000' }), 'iot.system.InstanceNotFound');
   });
 
   it(`an instance holds ${MAX_PRODUCTS_PER_INSTANCE} products: of concurrent creations at the limit exactly one wins`, async () => {

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
+import { expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
-describe.each(DIALECTS)('IoT products, happy paths (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT products, happy paths (%s)', (kind) => {
   let bed: Testbed;
   let tenant: Tenant;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     tenant = await bed.tenant();
   });
   afterAll(() => bed.close());
@@ -119,8 +120,8 @@ describe.each(DIALECTS)('IoT products, happy paths (%s)', (dialect) => {
     const deleted = await tenant.call('DeleteProduct', { ProductKey: productKey });
     expectDocumentedShape('DeleteProduct', deleted);
     expect(deleted).toEqual({ Success: true });
-    expect(await tenant.fail('QueryProduct', { ProductKey: productKey })).toBe('iot.prod.NotExistedProduct');
-    expect(await tenant.fail('QueryDeviceInfo', { IotId: device.Data.IotId })).toBe('iot.device.NotExistedDevice');
+    await expectAlibabaError(tenant.call('QueryProduct', { ProductKey: productKey }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(tenant.call('QueryDeviceInfo', { IotId: device.Data.IotId }), 'iot.device.NotExistedDevice');
     expect(await bed.store.db.selectFrom('iot_devices').select('iot_id').where('product_key', '=', productKey).execute()).toEqual([]);
     await tenant.product({ ProductName: 'short_lived' });
   });

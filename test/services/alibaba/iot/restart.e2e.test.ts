@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { DIALECTS, startTestServer } from '../../../support/server.ts';
 import { freshPostgresSchema } from '../../../support/databases.ts';
 import { openStore } from '../../../../src/storage/database.ts';
-import { sdkClient } from './sdk.ts';
 import { importRows } from './support.ts';
+import { alibabaClient } from '../../../support/alibaba-harness.ts';
 
 async function sharedDatabase(dialect: string): Promise<{ url: string; drop: () => Promise<void> }> {
   if (dialect === 'postgres') return freshPostgresSchema();
@@ -22,7 +22,7 @@ describe.each(DIALECTS)('an import job across a server restart (%s)', (dialect) 
     try {
       const before = await startTestServer(shared);
       const account = await before.createAccount();
-      const first = sdkClient('pop-core POST', before, account);
+      const first = alibabaClient('pop-core POST', before, account);
       const productKey = (await first.call('CreateProduct', { ProductName: 'restart_product', NodeType: 0 })).ProductKey as string;
       const jobs: number[] = [];
       for (const prefix of ['a', 'b', 'c']) {
@@ -38,7 +38,7 @@ describe.each(DIALECTS)('an import job across a server restart (%s)', (dialect) 
 
       const after = await startTestServer(shared);
       try {
-        const second = sdkClient('iot20180120 ACS3', after, account);
+        const second = alibabaClient('iot20180120 ACS3', after, account);
         for (const applyId of jobs) {
           let status = 'CREATE';
           for (let i = 0; status === 'CREATE' && i < 300; i++) {

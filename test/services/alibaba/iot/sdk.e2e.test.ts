@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestServer, type TestAccount, type TestServer } from '../../../support/server.ts';
-import { SDK_KINDS, sdkClient, sdkFailure, type SdkClient } from './sdk.ts';
-import { importRows, type Body } from './support.ts';
+import { importRows } from './support.ts';
+import { alibabaClient, type AlibabaClient, type Body, expectAlibabaError, SDK_KINDS, SdkFailure } from '../../../support/alibaba-harness.ts';
 
-async function settled(client: SdkClient, productKey: string, applyId: number): Promise<Body> {
+async function settled(client: AlibabaClient, productKey: string, applyId: number): Promise<Body> {
   for (let i = 0; i < 300; i++) {
     const body = await client.call('QueryBatchRegisterDeviceStatus', { ProductKey: productKey, ApplyId: applyId });
     if (body.Data.Status !== 'CREATE') return body;
@@ -23,11 +23,11 @@ describe.each(DIALECTS)('IoT Platform through the official SDKs against a runnin
 
   describe.each(SDK_KINDS)('%s', (kind) => {
     let account: TestAccount;
-    let client: SdkClient;
+    let client: AlibabaClient;
     beforeAll(async () => {
       // An account per SDK: the documented per-account QPS (10 for BatchImportDevice) applies.
       account = await server.createAccount();
-      client = sdkClient(kind, server, account);
+      client = alibabaClient(kind, server, account);
     });
 
     it('runs the product, device and import lifecycle', async () => {
@@ -78,17 +78,18 @@ describe.each(DIALECTS)('IoT Platform through the official SDKs against a runnin
       expect(names(next.Data.DeviceInfo)).not.toContain(page.Data.DeviceInfo[49].DeviceName);
 
       await client.call('DeleteDevice', { IotId: iotId });
-      expect((await sdkFailure(client, 'QueryDeviceInfo', { IotId: iotId })).code).toBe('iot.device.NotExistedDevice');
+      await expectAlibabaError(client.call('QueryDeviceInfo', { IotId: iotId }), 'iot.device.NotExistedDevice');
       await client.call('DeleteProduct', { ProductKey: productKey });
-      expect((await sdkFailure(client, 'QueryProduct', { ProductKey: productKey })).code).toBe('iot.prod.NotExistedProduct');
+      await expectAlibabaError(client.call('QueryProduct', { ProductKey: productKey }), 'iot.prod.NotExistedProduct');
     });
 
     it('answers business errors with HTTP 200, Success false, Code and ErrorMessage', async () => {
-      const failure = await sdkFailure(client, 'QueryProduct', { ProductKey: 'a1BwAGV1234' });
-      expect(failure.status ?? 200).toBe(200);
-      expect(failure.body).toMatchObject({ Success: false, Code: 'iot.prod.NotExistedProduct', ErrorMessage: 'The specified product does not exist.', RequestId: expect.any(String) });
-      const none = await sdkFailure(client, 'BatchCheckImportDevice', { ProductKey: 'a1BwAGV1234', DeviceList: [] });
-      expect(none.code).toBe('iot.device.NoneDeviceNameElement');
+      const failure = await expectAlibabaError(client.call('QueryProduct', { ProductKey: 'a1BwAGV1234' }), 'iot.prod.NotExistedProduct');
+      expect(failure).toBeInstanceOf(SdkFailure);
+      const { status, body } = failure as SdkFailure;
+      expect(status ?? 200).toBe(200);
+      expect(body).toMatchObject({ Success: false, Code: 'iot.prod.NotExistedProduct', ErrorMessage: 'The specified product does not exist.', RequestId: expect.any(String) });
+      await expectAlibabaError(client.call('BatchCheckImportDevice', { ProductKey: 'a1BwAGV1234', DeviceList: [] }), 'iot.device.NoneDeviceNameElement');
     });
 
     it('checks 10,000 rows, refuses 10,001 with iot.device.TooManyDeviceNamesPerRequest', async () => {
@@ -96,20 +97,18 @@ describe.each(DIALECTS)('IoT Platform through the official SDKs against a runnin
       const clean = await client.call('BatchCheckImportDevice', { ProductKey: productKey, DeviceList: importRows(10_000) });
       expect(clean.Success).toBe(true);
       expect(clean.Data).toBeUndefined();
-      const tooMany = await sdkFailure(client, 'BatchCheckImportDevice', { ProductKey: productKey, DeviceList: importRows(10_001) });
-      expect(tooMany.code).toBe('iot.device.TooManyDeviceNamesPerRequest');
-      const refused = await sdkFailure(client, 'BatchImportDevice', { ProductKey: productKey, DeviceList: importRows(10_001) });
-      expect(refused.code).toBe('iot.device.TooManyDeviceNamesPerRequest');
+      await expectAlibabaError(client.call('BatchCheckImportDevice', { ProductKey: productKey, DeviceList: importRows(10_001) }), 'iot.device.TooManyDeviceNamesPerRequest');
+      await expectAlibabaError(client.call('BatchImportDevice', { ProductKey: productKey, DeviceList: importRows(10_001) }), 'iot.device.TooManyDeviceNamesPerRequest');
     });
 
     it("keeps one account's products out of another's reach", async () => {
       const productKey = (await client.call('CreateProduct', { ProductName: 'sdk_private', NodeType: 0 })).ProductKey as string;
       const device = (await client.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'private-one' })).Data;
-      const stranger = sdkClient(kind, server, await server.createAccount());
-      expect((await sdkFailure(stranger, 'QueryProduct', { ProductKey: productKey })).code).toBe('iot.prod.NotExistedProduct');
-      expect((await sdkFailure(stranger, 'QueryDevice', { ProductKey: productKey })).code).toBe('iot.prod.NotExistedProduct');
-      expect((await sdkFailure(stranger, 'QueryDeviceInfo', { IotId: device.IotId })).code).toBe('iot.device.NotExistedDevice');
-      expect((await sdkFailure(stranger, 'DeleteDevice', { ProductKey: productKey, DeviceName: 'private-one' })).code).toBe('iot.prod.NotExistedProduct');
+      const stranger = alibabaClient(kind, server, await server.createAccount());
+      await expectAlibabaError(stranger.call('QueryProduct', { ProductKey: productKey }), 'iot.prod.NotExistedProduct');
+      await expectAlibabaError(stranger.call('QueryDevice', { ProductKey: productKey }), 'iot.prod.NotExistedProduct');
+      await expectAlibabaError(stranger.call('QueryDeviceInfo', { IotId: device.IotId }), 'iot.device.NotExistedDevice');
+      await expectAlibabaError(stranger.call('DeleteDevice', { ProductKey: productKey, DeviceName: 'private-one' }), 'iot.prod.NotExistedProduct');
       expect((await client.call('QueryDeviceInfo', { IotId: device.IotId })).Data.DeviceSecret).toBe(device.DeviceSecret);
     });
   });

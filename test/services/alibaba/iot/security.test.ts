@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS } from '../../../support/databases.ts';
+import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
-import { importRows, openTestbed, settledImport, type Body, type Tenant, type Testbed } from './support.ts';
+import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
+import { type Body, expectAlibabaError } from '../../../support/alibaba-harness.ts';
 
-describe.each(DIALECTS)('IoT tenant isolation and secrets at rest (%s)', (dialect) => {
+describe.each(STORE_KINDS)('IoT tenant isolation and secrets at rest (%s)', (kind) => {
   let bed: Testbed;
   let owner: Tenant;
   let stranger: Tenant;
@@ -13,7 +14,7 @@ describe.each(DIALECTS)('IoT tenant isolation and secrets at rest (%s)', (dialec
   let applyId: number;
   let instance: string;
   beforeAll(async () => {
-    bed = await openTestbed(dialect);
+    bed = await openTestbed(kind);
     owner = await bed.tenant();
     stranger = await bed.tenant();
     const created = await owner.call('CreateProduct', { ProductName: 'private_product', NodeType: 0 });
@@ -40,20 +41,20 @@ describe.each(DIALECTS)('IoT tenant isolation and secrets at rest (%s)', (dialec
     ['QueryDeviceInfo', () => ({ ProductKey: productKey, DeviceName: 'private-device' })],
     ['DeleteDevice', () => ({ ProductKey: productKey, DeviceName: 'private-device' })],
   ])('another account calling %s with the ProductKey gets iot.prod.NotExistedProduct', async (action, params) => {
-    expect(await stranger.fail(action, params())).toBe('iot.prod.NotExistedProduct');
+    await expectAlibabaError(stranger.call(action, params()), 'iot.prod.NotExistedProduct');
   });
 
   it.each(['QueryDeviceDetail', 'QueryDeviceInfo', 'DeleteDevice'])('another account calling %s with the IotId gets iot.device.NotExistedDevice', async (action) => {
-    expect(await stranger.fail(action, { IotId: device.IotId })).toBe('iot.device.NotExistedDevice');
+    await expectAlibabaError(stranger.call(action, { IotId: device.IotId }), 'iot.device.NotExistedDevice');
   });
 
   it('another account cannot read an import job by ApplyId', async () => {
-    expect(await stranger.fail('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10 })).toBe('iot.device.DeviceApplyIsNotFound');
+    await expectAlibabaError(stranger.call('QueryImportedDeviceByApplyId', { ApplyId: applyId, PageNo: 1, PageSize: 10 }), 'iot.device.DeviceApplyIsNotFound');
   });
 
   it("another account's Enterprise instance id is unknown to it, and its product lists stay its own", async () => {
-    expect(await stranger.fail('QueryProductList', { CurrentPage: 1, PageSize: 10, IotInstanceId: instance })).toBe('iot.system.InstanceNotFound');
-    expect(await stranger.fail('CreateProduct', { ProductName: 'squatter', NodeType: 0, IotInstanceId: instance })).toBe('iot.system.InstanceNotFound');
+    await expectAlibabaError(stranger.call('QueryProductList', { CurrentPage: 1, PageSize: 10, IotInstanceId: instance }), 'iot.system.InstanceNotFound');
+    await expectAlibabaError(stranger.call('CreateProduct', { ProductName: 'squatter', NodeType: 0, IotInstanceId: instance }), 'iot.system.InstanceNotFound');
     expect((await stranger.call('QueryProductList', { CurrentPage: 1, PageSize: 10 })).Data.Total).toBe(0);
     // Product names are per instance, so the stranger may use the same one.
     await stranger.product({ ProductName: 'private_product' });
@@ -68,12 +69,12 @@ describe.each(DIALECTS)('IoT tenant isolation and secrets at rest (%s)', (dialec
   it('a product of an Enterprise instance is not found without its IotInstanceId, nor in the default instance lists', async () => {
     const key = await owner.product({ IotInstanceId: instance });
     const registered = await owner.call('RegisterDevice', { ProductKey: key, DeviceName: 'in-instance', IotInstanceId: instance });
-    expect(await owner.fail('QueryProduct', { ProductKey: key })).toBe('iot.prod.NotExistedProduct');
-    expect(await owner.fail('RegisterDevice', { ProductKey: key, DeviceName: 'elsewhere' })).toBe('iot.prod.NotExistedProduct');
-    expect(await owner.fail('QueryDeviceInfo', { IotId: registered.Data.IotId })).toBe('iot.device.NotExistedDevice');
+    await expectAlibabaError(owner.call('QueryProduct', { ProductKey: key }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(owner.call('RegisterDevice', { ProductKey: key, DeviceName: 'elsewhere' }), 'iot.prod.NotExistedProduct');
+    await expectAlibabaError(owner.call('QueryDeviceInfo', { IotId: registered.Data.IotId }), 'iot.device.NotExistedDevice');
     expect((await owner.call('QueryDeviceInfo', { IotId: registered.Data.IotId, IotInstanceId: instance })).Data.DeviceName).toBe('in-instance');
     // And a default-instance product is not found through the Enterprise instance.
-    expect(await owner.fail('QueryProduct', { ProductKey: productKey, IotInstanceId: instance })).toBe('iot.prod.NotExistedProduct');
+    await expectAlibabaError(owner.call('QueryProduct', { ProductKey: productKey, IotInstanceId: instance }), 'iot.prod.NotExistedProduct');
     const defaults = await owner.call('QueryProductList', { CurrentPage: 1, PageSize: 50 });
     expect(defaults.Data.List.ProductInfo.map((p: Body) => p.ProductKey)).not.toContain(key);
   });

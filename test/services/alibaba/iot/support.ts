@@ -1,32 +1,26 @@
-import { expect } from 'vitest';
 import { pino } from 'pino';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { TObject } from '@sinclair/typebox';
-import type { Dialect, Store } from '../../../../src/storage/database.ts';
+import type { Store } from '../../../../src/storage/database.ts';
 import type { SecretBox } from '../../../../src/core/secret-box.ts';
 import type { AppContext } from '../../../../src/core/app-context.ts';
 import type { ActionContext } from '../../../../src/services/action-context.ts';
 import { createAccount } from '../../../../src/core/accounts.ts';
-import { AlibabaError } from '../../../../src/protocols/alibaba/errors.ts';
 import { iotProduct } from '../../../../src/services/alibaba/iot/index.ts';
 import { createEnterpriseInstance } from '../../../../src/services/alibaba/iot/store/instances.ts';
-import { openTestStore } from '../../../support/databases.ts';
-
-export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+import { openTestStore, type StoreKind } from '../../../support/databases.ts';
+import type { Body } from '../../../support/alibaba-harness.ts';
 
 /** One account calling IoT actions the way the gateway does: parameters checked against the schema first. */
 export interface Tenant {
   readonly accountId: string;
   call(action: string, params: Record<string, unknown>, region?: string): Promise<Body>;
-  /** The catalog code the action fails with (the test fails if it succeeds). */
-  fail(action: string, params: Record<string, unknown>): Promise<string>;
   /** A product in the default instance (or `params.IotInstanceId`) with a unique name. */
   product(params?: Record<string, unknown>): Promise<string>;
   instance(): Promise<string>;
 }
 
 export interface Testbed {
-  readonly dialect: Dialect;
   readonly store: Store;
   readonly secrets: SecretBox;
   /** The time every handler and runner sees; tests move it. */
@@ -40,9 +34,9 @@ const checks = new Map(iotProduct.actions.map((action) => [action.name, { action
 
 let products = 0;
 
-/** A migrated store of the given engine and helpers to call the IoT handlers directly. */
-export async function openTestbed(dialect: Dialect): Promise<Testbed> {
-  const { store, secrets, close } = await openTestStore(dialect);
+/** A migrated store of the given kind and helpers to call the IoT handlers directly. */
+export async function openTestbed(kind: StoreKind): Promise<Testbed> {
+  const { store, secrets, close } = await openTestStore(kind);
   const clock = { now: Date.UTC(2026, 10, 23, 8, 0, 0) };
   const now = () => clock.now;
   const app: AppContext = { store, secrets, logger: pino({ level: 'silent' }), now };
@@ -61,14 +55,6 @@ export async function openTestbed(dialect: Dialect): Promise<Testbed> {
     return {
       accountId: account.id,
       call,
-      async fail(name, params) {
-        const error = await call(name, params).then(
-          (body) => new Error(`${name} succeeded: ${JSON.stringify(body).slice(0, 300)}`),
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(AlibabaError);
-        return (error as AlibabaError).code;
-      },
       async product(params = {}) {
         const body = await call('CreateProduct', { ProductName: `product_${++products}`, NodeType: 0, ...params });
         return body.ProductKey as string;
@@ -79,7 +65,7 @@ export async function openTestbed(dialect: Dialect): Promise<Testbed> {
     };
   }
 
-  return { dialect, store, secrets, clock, app, tenant, close };
+  return { store, secrets, clock, app, tenant, close };
 }
 
 /** `count` import rows named `<prefix>0000…` with valid secrets and serial numbers. */

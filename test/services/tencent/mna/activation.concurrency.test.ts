@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestServer } from '../../../support/server.ts';
-import { mnaClient, openWorld, unique, type Party, type World } from './support.ts';
+import { openWorld, unique, type Party, type World } from './support.ts';
+import { mnaClient } from '../../../support/tencent-harness.ts';
 
 const CONTENDERS = 8;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, openTestStore } from '../../../support/databases.ts';
+import { STORE_KINDS, openTestStore } from '../../../support/databases.ts';
 import { createAccount } from '../../../../src/core/accounts.ts';
 import type { ActionContext } from '../../../../src/services/action-context.ts';
 import type { Store } from '../../../../src/storage/database.ts';
@@ -14,13 +14,13 @@ import { signal } from '../../../support/signal.ts';
  * Races between ActivateHardware's reads and its write, staged by a store that changes the
  * database just before (and after) the activation's one atomic write.
  */
-describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
+describe.each(STORE_KINDS)('MNA ActivateHardware races (%s)', (kind) => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let vendorId: string;
   let customerId: string;
   const vendorName = unique('RaceVendor');
   beforeAll(async () => {
-    opened = await openTestStore(dialect);
+    opened = await openTestStore(kind);
     vendorId = (await createAccount(opened.store.db, 'race vendor', 1)).id;
     customerId = (await createAccount(opened.store.db, 'race customer', 1)).id;
     await registerVendor(opened.store.db, vendorId, vendorName, 1);
@@ -107,7 +107,7 @@ describe.each(DIALECTS)('MNA ActivateHardware races (%s)', (dialect) => {
     expect(status.status).toBe(1);
   });
 
-  it.runIf(dialect === 'postgres')('the victim of a deadlock with a concurrent transaction tries once more and succeeds', async () => {
+  it.runIf(kind === 'postgres')('the victim of a deadlock with a concurrent transaction tries once more and succeeds', async () => {
     const sn = unique('deadlock');
     const row = hardware(sn);
     await insertHardware(opened.store.db, vendorId, [row]);

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import tencentcloud from 'tencentcloud-sdk-nodejs';
 import { runCli, startServing, type ServingProcess } from '../../../support/cli.ts';
-import type { MnaClient } from './support.ts';
+import { mnaClient, type MnaClient } from '../../../support/tencent-harness.ts';
 
 const BATCHES = 40;
 const BATCH_SIZE = 100;
@@ -25,11 +24,10 @@ async function account(name: string) {
   expect(created.code, created.stderr).toBe(0);
   const { account, keys } = JSON.parse(created.stdout) as { account: { id: string }; keys: { cloud: string; keyId: string; secret: string }[] };
   const key = keys.find((k) => k.cloud === 'tencent')!;
-  return { id: account.id, credential: { secretId: key.keyId, secretKey: key.secret } };
+  return { id: account.id, tencent: { secretId: key.keyId, secretKey: key.secret } };
 }
 
-const client = (serving: ServingProcess, credential: { secretId: string; secretKey: string }): MnaClient =>
-  new tencentcloud.mna.v20210119.Client({ credential, region: 'ap-guangzhou', profile: { httpProfile: { protocol: 'http://', endpoint: serving.endpoint, reqTimeout: 10 } } });
+const client = (serving: ServingProcess, account: { tencent: { secretId: string; secretKey: string } }): MnaClient => mnaClient(serving, account, { reqTimeout: 10 });
 
 const batch = (vendor: string, k: number) =>
   Array.from({ length: BATCH_SIZE }, (_, i) => ({ Vendor: vendor, SN: `b${k}-${i}`, DeviceName: `b${k}-${i}` }));
@@ -44,12 +42,12 @@ describe('MNA crash safety (SQLite file)', () => {
     let serving = await startServing([], env);
     running.push(serving);
     for (let k = 0; k < BATCHES; k++) {
-      await client(serving, vendor.credential).AddHardware({ Hardware: batch(vendorName, k).map(({ SN }) => ({ SN, LicenseChargingMode: 1 })) });
+      await client(serving, vendor).AddHardware({ Hardware: batch(vendorName, k).map(({ SN }) => ({ SN, LicenseChargingMode: 1 })) });
     }
 
     // Stream the batches with several in flight, and kill the server once a few have been acknowledged.
     const acknowledged = new Set<number>();
-    const customerClient = client(serving, customer.credential);
+    const customerClient = client(serving, customer);
     let next = 0;
     let killed = false;
     const worker = async () => {
@@ -73,8 +71,8 @@ describe('MNA crash safety (SQLite file)', () => {
 
     serving = await startServing([], env);
     running.push(serving);
-    const vendorClient = client(serving, vendor.credential);
-    const reader = client(serving, customer.credential);
+    const vendorClient = client(serving, vendor);
+    const reader = client(serving, customer);
     const present: number[] = [];
     for (let k = 0; k < BATCHES; k++) {
       const activated = await vendorClient.GetVendorHardware({ PageNumber: 1, PageSize: BATCH_SIZE, Keyword: `b${k}-`, Status: 2 });

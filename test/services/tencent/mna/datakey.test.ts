@@ -1,7 +1,8 @@
 import { createDecipheriv, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
-import { openWorld, rejectsWith, unique, type Party, type World } from './support.ts';
+import { openWorld, unique, type Party, type World } from './support.ts';
+import { expectTencentError } from '../../../support/tencent-harness.ts';
 
 /** The DataKeys of Tencent's own examples (api.json / examples.json), and the longest base64 key of the old rule. */
 const DOCUMENTED_KEYS = ['mna-test1', 'dasdfrfwer32e4r', 'keys', Buffer.alloc(64, 0xa5).toString('base64')];
@@ -31,7 +32,7 @@ describe.each(DIALECTS)('MNA DataKey rule: as lenient as Tencent’s examples (%
       expect(added.DataKey).toBe(DataKey);
       expect(verify('sha256', Buffer.from(`${added.DeviceId}\n${DataKey}`), PublicKey!, Buffer.from(added.Signature!, 'base64'))).toBe(true);
       // Unique per account, whatever its form.
-      await rejectsWith(world.customer.client.AddDevice({ DeviceName: unique('again'), DataKey }), 'InternalError.DuplicateDataKey');
+      await expectTencentError(world.customer.client.AddDevice({ DeviceName: unique('again'), DataKey }), 'InternalError.DuplicateDataKey');
     }
   });
 
@@ -57,7 +58,7 @@ describe.each(DIALECTS)('MNA DataKey rule: as lenient as Tencent’s examples (%
     }
     const spare = unique('spare2');
     await world.addHardware([spare]);
-    const error = await rejectsWith(activate(party, spare, 'keys'), 'InvalidParameterValue');
+    const error = await expectTencentError(activate(party, spare, 'keys'), 'InvalidParameterValue');
     expect(error.message).toContain('Hardware.0.DataKey');
     // A key another account uses is no obstacle.
     await expect(world.customer.client.AddDevice({ DeviceName: unique('other'), DataKey: 'dasdfrfwer32e4r-customer' })).resolves.toBeDefined();
@@ -68,9 +69,9 @@ describe.each(DIALECTS)('MNA DataKey rule: as lenient as Tencent’s examples (%
     await world.addHardware([sn]);
     // (An unpaired surrogate never reaches the server through the SDK: its UTF-8 encoding sends U+FFFD.)
     for (const DataKey of ['', 'k'.repeat(129), 'two\nlines', 'nul\u0000', 'tab\there']) {
-      const added = await rejectsWith(world.customer.client.AddDevice({ DeviceName: unique('bad'), DataKey }), 'InvalidParameterValue');
+      const added = await expectTencentError(world.customer.client.AddDevice({ DeviceName: unique('bad'), DataKey }), 'InvalidParameterValue');
       expect(added.message, JSON.stringify(DataKey)).toContain('`DataKey`');
-      const activated = await rejectsWith(activate(world.customer, sn, DataKey), 'InvalidParameterValue');
+      const activated = await expectTencentError(activate(world.customer, sn, DataKey), 'InvalidParameterValue');
       expect(activated.message, JSON.stringify(DataKey)).toContain('`Hardware.0.DataKey`');
     }
   });

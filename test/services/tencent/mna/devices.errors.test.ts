@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
-import { openWorld, rejectsWith, unique, type World } from './support.ts';
+import { openWorld, unique, type World } from './support.ts';
+import { expectTencentError } from '../../../support/tencent-harness.ts';
 
 describe.each(DIALECTS)('MNA devices, documented errors (%s)', (dialect) => {
   let world: World;
@@ -12,20 +13,20 @@ describe.each(DIALECTS)('MNA devices, documented errors (%s)', (dialect) => {
   it('AddDevice: a DeviceName taken in the account is InternalError.DuplicateDeviceName', async () => {
     const name = unique('dup');
     await world.customer.client.AddDevice({ DeviceName: name });
-    await rejectsWith(world.customer.client.AddDevice({ DeviceName: name }), 'InternalError.DuplicateDeviceName');
+    await expectTencentError(world.customer.client.AddDevice({ DeviceName: name }), 'InternalError.DuplicateDeviceName');
   });
 
   it('AddDevice: a DataKey another device of the account uses is InternalError.DuplicateDataKey', async () => {
     const DataKey = Buffer.from(unique('shared-key')).toString('base64');
     await world.customer.client.AddDevice({ DeviceName: unique('a'), DataKey });
-    await rejectsWith(world.customer.client.AddDevice({ DeviceName: unique('b'), DataKey }), 'InternalError.DuplicateDataKey');
+    await expectTencentError(world.customer.client.AddDevice({ DeviceName: unique('b'), DataKey }), 'InternalError.DuplicateDataKey');
     // DataKeys are unique per account, not across accounts.
     await expect(world.stranger.client.AddDevice({ DeviceName: unique('c'), DataKey })).resolves.toBeDefined();
   });
 
   it('AddDevice: Encrypted without a preset key is InternalError.UndefinedEncryptedKey', async () => {
     const fresh = await world.party();
-    await rejectsWith(fresh.client.AddDevice({ DeviceName: unique('enc'), Encrypted: true }), 'InternalError.UndefinedEncryptedKey');
+    await expectTencentError(fresh.client.AddDevice({ DeviceName: unique('enc'), Encrypted: true }), 'InternalError.UndefinedEncryptedKey');
     expect((await fresh.client.GetDevices({ PageNumber: -1, PageSize: -1 })).Length).toBe(0);
   });
 
@@ -42,25 +43,25 @@ describe.each(DIALECTS)('MNA devices, documented errors (%s)', (dialect) => {
       [{ GroupId: 'cliGrp-missing000' }, 'GroupId'],
     ];
     for (const [extra, name] of cases) {
-      const error = await rejectsWith(world.customer.client.AddDevice({ DeviceName: unique('v'), ...extra }), 'InvalidParameterValue');
+      const error = await expectTencentError(world.customer.client.AddDevice({ DeviceName: unique('v'), ...extra }), 'InvalidParameterValue');
       expect(error.message, JSON.stringify(extra)).toContain(`\`${name}\``);
     }
   });
 
   it('GetDevice / UpdateDevice / DeleteDevice: an unknown DeviceId is InvalidParameterValue', async () => {
     const DeviceId = 'mna-0000000000';
-    await rejectsWith(world.customer.client.GetDevice({ DeviceId }), 'InvalidParameterValue');
-    await rejectsWith(world.customer.client.UpdateDevice({ DeviceId, Remark: 'x' }), 'InvalidParameterValue');
-    await rejectsWith(world.customer.client.UpdateDevice({ DeviceId }), 'InvalidParameterValue');
-    await rejectsWith(world.customer.client.UpdateDevice({ DeviceId, UpdateNetInfo: [{ NetInfoName: 'eth0' }] }), 'InvalidParameterValue');
-    await rejectsWith(world.customer.client.DeleteDevice({ DeviceId }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.GetDevice({ DeviceId }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.UpdateDevice({ DeviceId, Remark: 'x' }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.UpdateDevice({ DeviceId }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.UpdateDevice({ DeviceId, UpdateNetInfo: [{ NetInfoName: 'eth0' }] }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.DeleteDevice({ DeviceId }), 'InvalidParameterValue');
   });
 
   it('UpdateDevice: a taken DeviceName is InternalError.DuplicateDeviceName and nothing else changes', async () => {
     const [taken, mine] = [unique('taken'), unique('mine')];
     await world.customer.client.AddDevice({ DeviceName: taken });
     const { DeviceId } = await world.customer.client.AddDevice({ DeviceName: mine, Remark: 'before' });
-    await rejectsWith(
+    await expectTencentError(
       world.customer.client.UpdateDevice({ DeviceId: DeviceId!, DeviceName: taken, Remark: 'after', UpdateNetInfo: [{ NetInfoName: 'eth9' }] }),
       'InternalError.DuplicateDeviceName',
     );
@@ -79,22 +80,22 @@ describe.each(DIALECTS)('MNA devices, documented errors (%s)', (dialect) => {
       [{ UpdateNetInfo: [{ NetInfoName: 'eth0', UploadLimit: -1 }] }, 'UpdateNetInfo.0.UploadLimit'],
     ];
     for (const [extra, name] of cases) {
-      const error = await rejectsWith(world.customer.client.UpdateDevice({ DeviceId: DeviceId!, ...extra }), 'InvalidParameterValue');
+      const error = await expectTencentError(world.customer.client.UpdateDevice({ DeviceId: DeviceId!, ...extra }), 'InvalidParameterValue');
       expect(error.message, JSON.stringify(extra)).toContain(`\`${name}\``);
     }
   });
 
   it('GetDevices: bad paging or DeviceType is InvalidParameterValue', async () => {
-    await rejectsWith(world.customer.client.GetDevices({ PageNumber: -1, PageSize: 10 }), 'InvalidParameterValue');
-    await rejectsWith(world.customer.client.GetDevices({ PageNumber: 1, PageSize: 0 }), 'InvalidParameterValue');
-    await rejectsWith(world.customer.client.GetDevices({ PageNumber: 1, PageSize: 10, DeviceType: 3 }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.GetDevices({ PageNumber: -1, PageSize: 10 }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.GetDevices({ PageNumber: 1, PageSize: 0 }), 'InvalidParameterValue');
+    await expectTencentError(world.customer.client.GetDevices({ PageNumber: 1, PageSize: 10, DeviceType: 3 }), 'InvalidParameterValue');
   });
 
   it('GetDevicePayMode: an unknown device is OperationDenied.DeviceNotFound, an empty list InvalidParameter', async () => {
     const { DeviceId } = await world.customer.client.AddDevice({ DeviceName: unique('p') });
-    const error = await rejectsWith(world.customer.client.GetDevicePayMode({ DeviceIdList: [DeviceId!, 'mna-unknown000'] }), 'OperationDenied.DeviceNotFound');
+    const error = await expectTencentError(world.customer.client.GetDevicePayMode({ DeviceIdList: [DeviceId!, 'mna-unknown000'] }), 'OperationDenied.DeviceNotFound');
     expect(error.message).toContain('mna-unknown000');
-    await rejectsWith(world.customer.client.GetDevicePayMode({ DeviceIdList: [] }), 'InvalidParameter');
-    await rejectsWith(world.customer.client.GetDevicePayMode({ DeviceIdList: Array.from({ length: 101 }, () => DeviceId!) }), 'InvalidParameter');
+    await expectTencentError(world.customer.client.GetDevicePayMode({ DeviceIdList: [] }), 'InvalidParameter');
+    await expectTencentError(world.customer.client.GetDevicePayMode({ DeviceIdList: Array.from({ length: 101 }, () => DeviceId!) }), 'InvalidParameter');
   });
 });

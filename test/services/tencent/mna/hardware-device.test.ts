@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
-import { openWorld, rejectsWith, unique, type World } from './support.ts';
+import { openWorld, unique, type World } from './support.ts';
+import { expectTencentError } from '../../../support/tencent-harness.ts';
 
 describe.each(DIALECTS)('MNA hardware rows record their device (%s)', (dialect) => {
   let world: World;
@@ -43,7 +44,7 @@ describe.each(DIALECTS)('MNA hardware rows record their device (%s)', (dialect) 
     const [taken, fresh] = [unique('taken'), unique('fresh')];
     await world.addHardware([taken, fresh]);
     await world.customer.client.ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: taken, DeviceName: unique('first') }] });
-    await rejectsWith(
+    await expectTencentError(
       world.stranger.client.ActivateHardware({
         Hardware: [
           { Vendor: world.vendorName, SN: fresh, DeviceName: unique('x') },

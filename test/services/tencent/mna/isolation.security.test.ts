@@ -1,7 +1,8 @@
 import { createDecipheriv } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
-import { openWorld, rejectsWith, unique, type Party, type World } from './support.ts';
+import { openWorld, unique, type Party, type World } from './support.ts';
+import { expectTencentError } from '../../../support/tencent-harness.ts';
 
 /**
  * Tenant isolation, action by action: another account never sees, changes or deletes what it
@@ -33,33 +34,33 @@ describe.each(DIALECTS)('MNA tenant isolation (%s)', (dialect) => {
   const ownersDevice = async () => (await world.customer.client.GetDevice({ DeviceId: owned.deviceId })).DeviceDetails!.DeviceBaseInfo!;
 
   it('vendor actions see and change only the calling vendor’s hardware', async () => {
-    await rejectsWith(stranger().AddHardware({ Hardware: [{ SN: owned.sn, LicenseChargingMode: 1 }] }), 'OperationDenied.VendorNotRegister');
+    await expectTencentError(stranger().AddHardware({ Hardware: [{ SN: owned.sn, LicenseChargingMode: 1 }] }), 'OperationDenied.VendorNotRegister');
     // SNs are unique per vendor: a rival vendor may register the same SN.
     await expect(rivalVendor.client.AddHardware({ Hardware: [{ SN: owned.sn, LicenseChargingMode: 2 }] })).resolves.toBeDefined();
     expect((await rivalVendor.client.GetVendorHardware({ PageNumber: -1, PageSize: -1, Keyword: owned.hardwareId })).Length).toBe(0);
     expect((await rivalVendor.client.GetHardwareList({ PageNumber: -1, PageSize: -1, Keyword: owned.activatedSn })).Length).toBe(0);
-    await rejectsWith(rivalVendor.client.UpdateHardware({ HardwareId: owned.hardwareId, Description: 'hijacked' }), 'InvalidParameterValue');
+    await expectTencentError(rivalVendor.client.UpdateHardware({ HardwareId: owned.hardwareId, Description: 'hijacked' }), 'InvalidParameterValue');
     const mine = await world.vendor.client.GetVendorHardware({ PageNumber: 1, PageSize: 1, Keyword: owned.hardwareId });
     expect(mine.VendorHardware![0]).toMatchObject({ SN: owned.sn, Description: '', LicenseChargingMode: 1 });
   });
 
   it('ActivateHardware and GetHardwareInfo: another account cannot take or inspect a customer’s activation', async () => {
-    await rejectsWith(stranger().ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: owned.activatedSn, DeviceName: unique('x') }] }), 'OperationDenied.HardwareHasActivated');
+    await expectTencentError(stranger().ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: owned.activatedSn, DeviceName: unique('x') }] }), 'OperationDenied.HardwareHasActivated');
     const sn = unique('free');
     await world.addHardware([sn]);
-    await rejectsWith(stranger().ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: sn, DeviceName: unique('x'), GroupId: owned.groupId }] }), 'InvalidParameterValue');
+    await expectTencentError(stranger().ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: sn, DeviceName: unique('x'), GroupId: owned.groupId }] }), 'InvalidParameterValue');
     // Names and keys are per account.
     await expect(stranger().ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: sn, DeviceName: owned.deviceName, DataKey: owned.dataKey }] })).resolves.toBeDefined();
     expect(await stranger().GetHardwareInfo({ Vendor: world.vendorName, SN: owned.activatedSn })).toMatchObject({ LicensePayMode: -1 });
   });
 
   it('device actions answer another account’s DeviceId as not found and change nothing', async () => {
-    await rejectsWith(stranger().GetDevice({ DeviceId: owned.deviceId }), 'InvalidParameterValue');
-    await rejectsWith(stranger().UpdateDevice({ DeviceId: owned.deviceId, DeviceName: unique('hijack'), Remark: 'x' }), 'InvalidParameterValue');
-    await rejectsWith(stranger().UpdateDevice({ DeviceId: owned.deviceId, UpdateNetInfo: [{ NetInfoName: 'eth0' }] }), 'InvalidParameterValue');
-    await rejectsWith(stranger().DeleteDevice({ DeviceId: owned.deviceId }), 'InvalidParameterValue');
-    await rejectsWith(stranger().DeleteDevice({ DeviceId: owned.activatedId }), 'InvalidParameterValue');
-    await rejectsWith(stranger().GetDevicePayMode({ DeviceIdList: [owned.deviceId] }), 'OperationDenied.DeviceNotFound');
+    await expectTencentError(stranger().GetDevice({ DeviceId: owned.deviceId }), 'InvalidParameterValue');
+    await expectTencentError(stranger().UpdateDevice({ DeviceId: owned.deviceId, DeviceName: unique('hijack'), Remark: 'x' }), 'InvalidParameterValue');
+    await expectTencentError(stranger().UpdateDevice({ DeviceId: owned.deviceId, UpdateNetInfo: [{ NetInfoName: 'eth0' }] }), 'InvalidParameterValue');
+    await expectTencentError(stranger().DeleteDevice({ DeviceId: owned.deviceId }), 'InvalidParameterValue');
+    await expectTencentError(stranger().DeleteDevice({ DeviceId: owned.activatedId }), 'InvalidParameterValue');
+    await expectTencentError(stranger().GetDevicePayMode({ DeviceIdList: [owned.deviceId] }), 'OperationDenied.DeviceNotFound');
     expect((await stranger().GetDevices({ PageNumber: -1, PageSize: -1, Keyword: owned.deviceId })).Length).toBe(0);
     expect(await ownersDevice()).toMatchObject({ DeviceName: owned.deviceName, Remark: '' });
     expect((await world.customer.client.GetDevice({ DeviceId: owned.deviceId })).DeviceDetails!.DeviceNetInfo).toEqual([]);
@@ -68,7 +69,7 @@ describe.each(DIALECTS)('MNA tenant isolation (%s)', (dialect) => {
 
   it('AddDevice cannot join another account’s group, but may reuse its names and keys', async () => {
     const other = await world.party();
-    await rejectsWith(other.client.AddDevice({ DeviceName: unique('x'), GroupId: owned.groupId }), 'InvalidParameterValue');
+    await expectTencentError(other.client.AddDevice({ DeviceName: unique('x'), GroupId: owned.groupId }), 'InvalidParameterValue');
     await expect(other.client.AddDevice({ DeviceName: owned.deviceName, DataKey: owned.dataKey })).resolves.toBeDefined();
   });
 
@@ -76,13 +77,13 @@ describe.each(DIALECTS)('MNA tenant isolation (%s)', (dialect) => {
     const theirGroup = (await stranger().AddGroup({ GroupName: owned.groupName })).GroupId!;
     const theirDevice = (await stranger().AddDevice({ DeviceName: unique('theirs') })).DeviceId!;
     expect((await stranger().GetGroupList({ PageNumber: -1, PageSize: -1 })).GroupInfos!.map((g) => g.GroupId)).toEqual([theirGroup]);
-    await rejectsWith(stranger().GetGroupDetail({ GroupId: owned.groupId, PageNumber: 1, PageSize: 10 }), 'InvalidParameterValue');
-    await rejectsWith(stranger().GroupAddDevice({ GroupId: owned.groupId, DeviceList: [theirDevice] }), 'InvalidParameterValue');
-    await rejectsWith(stranger().GroupAddDevice({ GroupId: theirGroup, DeviceList: [owned.deviceId] }), 'InvalidParameterValue');
-    await rejectsWith(stranger().GroupDeleteDevice({ GroupId: owned.groupId, DeviceList: [theirDevice] }), 'InvalidParameterValue');
-    await rejectsWith(stranger().GroupDeleteDevice({ GroupId: theirGroup, DeviceList: [owned.deviceId] }), 'InvalidParameterValue');
-    await rejectsWith(stranger().UpdateGroup({ GroupId: owned.groupId, Description: 'hijacked' }), 'InvalidParameterValue');
-    await rejectsWith(stranger().DeleteGroup({ GroupId: owned.groupId }), 'InvalidParameterValue');
+    await expectTencentError(stranger().GetGroupDetail({ GroupId: owned.groupId, PageNumber: 1, PageSize: 10 }), 'InvalidParameterValue');
+    await expectTencentError(stranger().GroupAddDevice({ GroupId: owned.groupId, DeviceList: [theirDevice] }), 'InvalidParameterValue');
+    await expectTencentError(stranger().GroupAddDevice({ GroupId: theirGroup, DeviceList: [owned.deviceId] }), 'InvalidParameterValue');
+    await expectTencentError(stranger().GroupDeleteDevice({ GroupId: owned.groupId, DeviceList: [theirDevice] }), 'InvalidParameterValue');
+    await expectTencentError(stranger().GroupDeleteDevice({ GroupId: theirGroup, DeviceList: [owned.deviceId] }), 'InvalidParameterValue');
+    await expectTencentError(stranger().UpdateGroup({ GroupId: owned.groupId, Description: 'hijacked' }), 'InvalidParameterValue');
+    await expectTencentError(stranger().DeleteGroup({ GroupId: owned.groupId }), 'InvalidParameterValue');
     const detail = await world.customer.client.GetGroupDetail({ GroupId: owned.groupId, PageNumber: -1, PageSize: -1 });
     expect(detail.GroupInfo).toMatchObject({ Description: 'mine', DeviceNum: 1 });
     expect(detail.DeviceInfos!.map((d) => d.DeviceId)).toEqual([owned.deviceId]);

@@ -1,7 +1,8 @@
 import { createDecipheriv, createPublicKey, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
-import { openWorld, rejectsWith, unique, type World } from './support.ts';
+import { openWorld, unique, type World } from './support.ts';
+import { expectTencentError } from '../../../support/tencent-harness.ts';
 
 /** Opens base64(iv ‖ ciphertext ‖ tag) made with AES-256-GCM under a base64 key (README "Keys"). */
 function decryptWithPresetKey(presetKey: string, delivered: string): Buffer {
@@ -81,8 +82,8 @@ describe.each(DIALECTS)('MNA unexpected failures (%s)', (dialect) => {
 
   it('answers InternalError, without internals, when storage fails under an action', async () => {
     await world.server.app.store.db.schema.dropTable('mna_account_keys').execute();
-    const error = await rejectsWith(world.customer.client.GetPublicKey(), 'InternalError');
+    const error = await expectTencentError(world.customer.client.GetPublicKey(), 'InternalError');
     expect(error.message).not.toMatch(/mna_account_keys|SQL|relation|table/i);
-    await rejectsWith(world.customer.client.CreateEncryptedKey(), 'InternalError');
+    await expectTencentError(world.customer.client.CreateEncryptedKey(), 'InternalError');
   });
 });

@@ -1,31 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
-import tencentcloud from 'tencentcloud-sdk-nodejs';
 import type { Dialect } from '../../../../src/storage/database.ts';
 import { startTestServer, type TestAccount, type TestServer } from '../../../support/server.ts';
+import { mnaClient, type MnaClient } from '../../../support/tencent-harness.ts';
 import { registerVendor } from '../../../../src/services/tencent/mna/store/vendors.ts';
-
-/** The official MNA client of tencentcloud-sdk-nodejs, unchanged. */
-export type MnaClient = InstanceType<typeof tencentcloud.mna.v20210119.Client>;
-
-export function mnaClient(server: TestServer, account: TestAccount): MnaClient {
-  return new tencentcloud.mna.v20210119.Client({
-    credential: account.tencent,
-    region: 'ap-guangzhou',
-    profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } },
-  });
-}
-
-/** Awaits a call that must fail with `code`; returns the SDK error for further checks. */
-export async function rejectsWith(call: Promise<unknown>, code: string): Promise<Error & { code: string }> {
-  const error = await call.then(
-    () => undefined,
-    (e: unknown) => e as Error & { code: string },
-  );
-  expect(error, `expected ${code}`).toBeDefined();
-  expect(error!.code, error!.message).toBe(code);
-  return error!;
-}
 
 /** A time string (Unix seconds or milliseconds) within the last minute, as the MNA outputs render times. */
 export const recent = (unit: 's' | 'ms') =>

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
 import { runCli } from '../../../support/cli.ts';
-import { openWorld, rejectsWith, unique, type World } from './support.ts';
+import { openWorld, unique, type World } from './support.ts';
+import { expectTencentError } from '../../../support/tencent-harness.ts';
 
 describe.each(DIALECTS)('MNA vendors: admin API and CLI (%s)', (dialect) => {
   let world: World;
@@ -22,7 +23,7 @@ describe.each(DIALECTS)('MNA vendors: admin API and CLI (%s)', (dialect) => {
   describe('admin API', () => {
     it('registers, lists and shows a vendor, which may then use the vendor actions', async () => {
       const party = await world.party();
-      await rejectsWith(party.client.GetVendorHardware({ PageNumber: 1, PageSize: 1 }), 'OperationDenied.VendorNotRegister');
+      await expectTencentError(party.client.GetVendorHardware({ PageNumber: 1, PageSize: 1 }), 'OperationDenied.VendorNotRegister');
       const name = unique('Acme');
       const created = await admin('POST', '/vendors', { accountId: party.account.id, name });
       expect(created).toEqual({ status: 201, body: { accountId: party.account.id, name, createdAt: expect.any(Number) } });

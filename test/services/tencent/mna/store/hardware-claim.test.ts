@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, openTestStore } from '../../../../support/databases.ts';
+import { STORE_KINDS, openTestStore } from '../../../../support/databases.ts';
 import { createAccount } from '../../../../../src/core/accounts.ts';
 import { isUnmetExpectation } from '../../../../../src/storage/atomic-write.ts';
 import { registerVendor } from '../../../../../src/services/tencent/mna/store/vendors.ts';
 import { activationCandidates, hardwareClaim, insertHardware, type HardwareClaim } from '../../../../../src/services/tencent/mna/store/hardware.ts';
 import { newDeviceId, newHardwareId } from '../../../../../src/services/tencent/mna/ids.ts';
 
-describe.each(DIALECTS)('MNA hardware claims (%s)', (dialect) => {
+describe.each(STORE_KINDS)('MNA hardware claims (%s)', (kind) => {
   let opened: Awaited<ReturnType<typeof openTestStore>>;
   let vendorId: string;
   let ownerId: string;
   beforeAll(async () => {
-    opened = await openTestStore(dialect);
+    opened = await openTestStore(kind);
     const { db } = opened.store;
     vendorId = (await createAccount(db, 'vendor', 1)).id;
     ownerId = (await createAccount(db, 'owner', 1)).id;

@@ -1,13 +1,16 @@
 import { stringify as querystringify } from 'node:querystring';
-import type { RawRequest } from '../raw-request.ts';
-import { stringifyJson } from './json.ts';
-import { stripPort, tc3CanonicalRequest, tc3Signature, UNSIGNED_PAYLOAD_HASH, utcDate } from './tc3.ts';
-import { v1Signature, v1StringToSign } from './v1.ts';
-import type { V1SignatureMethod } from './v1.ts';
-import { sha256Hex } from '../digest.ts';
+import type { RawRequest } from '../../src/protocols/raw-request.ts';
+import { stringifyJson } from '../../src/protocols/tencent/json.ts';
+import { stripPort, tc3CanonicalRequest, tc3Signature, UNSIGNED_PAYLOAD_HASH, utcDate } from '../../src/protocols/tencent/tc3.ts';
+import { v1Signature, v1StringToSign } from '../../src/protocols/tencent/v1.ts';
+import type { V1SignatureMethod } from '../../src/protocols/tencent/v1.ts';
+import { sha256Hex } from '../../src/protocols/digest.ts';
+
+// Client-side signers reproducing tencentcloud-sdk-nodejs 4.x requests, pure (time and nonce are
+// inputs). For tests and benchmarks: the server only verifies.
 
 /** A flattened parameter value as the Node SDK puts it on the wire. */
-export type FlatValue = string | number | boolean | bigint;
+type FlatValue = string | number | boolean | bigint;
 
 /**
  * The Node SDK's `mergeData`: nested objects and arrays become dotted names with 0-based list

@@ -1,8 +1,17 @@
+import { expect } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import IotModule, * as $Iot from '@alicloud/iot20180120';
 import * as $OpenApi from '@alicloud/openapi-client';
-import type { TestAccount, TestServer } from '../../../support/server.ts';
-import type { Body } from './support.ts';
+import { AlibabaError } from '../../src/protocols/alibaba/errors.ts';
+import type { TestAccount, TestServer } from './server.ts';
+
+/**
+ * The words Alibaba tests speak: an official SDK client (in each of its configurations) for an
+ * account of a running server, and a call that must fail with a code.
+ */
+
+/** A response body, as the tests read it. */
+export type Body = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 // The SDK is CommonJS with an __esModule default: Node's ESM loader hands over the module object,
 // vitest's interop the class itself.
@@ -21,7 +30,7 @@ export class SdkFailure extends Error {
 }
 
 /** One official SDK configuration, called with wire parameter names; business failures throw SdkFailure. */
-export interface SdkClient {
+export interface AlibabaClient {
   call(action: string, params: Record<string, unknown>): Promise<Body>;
 }
 
@@ -44,7 +53,7 @@ function requestModel(action: string, params: Record<string, unknown>): unknown 
   return new models[`${action}Request`]!(map);
 }
 
-function popCore(server: TestServer, account: TestAccount, method: 'GET' | 'POST'): SdkClient {
+function popCore(server: TestServer, account: TestAccount, method: 'GET' | 'POST'): AlibabaClient {
   const client = new RPCClient({
     endpoint: server.url,
     apiVersion: '2018-01-20',
@@ -64,17 +73,25 @@ function popCore(server: TestServer, account: TestAccount, method: 'GET' | 'POST
   };
 }
 
-function iot20180120(server: TestServer, account: TestAccount, signatureAlgorithm: string | undefined): SdkClient {
-  const client = new IotClient(
+/** The iot20180120 SDK client class, as its users call it. */
+export type IotSdkClient = InstanceType<IotClientClass>;
+
+/** The iot20180120 SDK client itself, over http to a server with the account's keys; `config` adds or overrides settings. */
+export function iotSdkClient(server: Pick<TestServer, 'endpoint'>, account: Pick<TestAccount, 'alibaba'>, config: Record<string, unknown> = {}): IotSdkClient {
+  return new IotClient(
     new $OpenApi.Config({
       endpoint: server.endpoint,
       protocol: 'http',
       accessKeyId: account.alibaba.accessKeyId,
       accessKeySecret: account.alibaba.accessKeySecret,
       readTimeout: 30_000,
-      ...(signatureAlgorithm ? { signatureAlgorithm } : {}),
+      ...config,
     }),
   );
+}
+
+function iot20180120(server: TestServer, account: TestAccount, signatureAlgorithm: string | undefined): AlibabaClient {
+  const client = iotSdkClient(server, account, signatureAlgorithm ? { signatureAlgorithm } : {});
   const methods = client as unknown as Record<string, (request: unknown) => Promise<{ statusCode: number; body: { toMap(): Body } }>>;
   return {
     async call(action, params) {
@@ -94,7 +111,8 @@ function iot20180120(server: TestServer, account: TestAccount, signatureAlgorith
   };
 }
 
-export function sdkClient(kind: SdkKind, server: TestServer, account: TestAccount): SdkClient {
+/** The official IoT Platform SDK in the given configuration, pointed at a server, signing with the account's keys. */
+export function alibabaClient(kind: SdkKind, server: TestServer, account: TestAccount): AlibabaClient {
   switch (kind) {
     case 'pop-core GET':
       return popCore(server, account, 'GET');
@@ -107,12 +125,16 @@ export function sdkClient(kind: SdkKind, server: TestServer, account: TestAccoun
   }
 }
 
-/** The SdkFailure a call ends with (the test fails if it succeeds). */
-export async function sdkFailure(client: SdkClient, action: string, params: Record<string, unknown>): Promise<SdkFailure> {
-  const outcome = await client.call(action, params).then(
-    (body) => new Error(`${action} succeeded: ${JSON.stringify(body).slice(0, 300)}`),
+/** How an Alibaba call fails: an AlibabaError from a handler, an SdkFailure through an official SDK. */
+export type AlibabaFailure = AlibabaError | SdkFailure;
+
+/** Awaits a call that must fail with `code`; returns the failure for further checks. */
+export async function expectAlibabaError(call: Promise<unknown>, code: string): Promise<AlibabaFailure> {
+  const outcome = await call.then(
+    (body) => new Error(`expected ${code}, the call succeeded: ${JSON.stringify(body).slice(0, 300)}`),
     (error: unknown) => error,
   );
-  if (!(outcome instanceof SdkFailure)) throw outcome;
+  if (!(outcome instanceof AlibabaError || outcome instanceof SdkFailure)) throw outcome;
+  expect(outcome.code, outcome.message).toBe(code);
   return outcome;
 }

@@ -1,10 +1,10 @@
 import { stringify } from 'node:querystring';
-import type { RawRequest } from '../raw-request.ts';
-import { percentEncode, sortPairs } from './encoding.ts';
-import type { ParamPair } from './encoding.ts';
-import { v1CanonicalizedQuery, v1Signature, v1StringToSign } from './signature-v1.ts';
-import { ACS3_ALGORITHM, acs3CanonicalQuery, acs3CanonicalRequest, acs3Signature, acs3StringToSign } from './signature-acs3.ts';
-import { sha256Hex } from '../digest.ts';
+import type { RawRequest } from '../../src/protocols/raw-request.ts';
+import { percentEncode, sortPairs } from '../../src/protocols/alibaba/encoding.ts';
+import type { ParamPair } from '../../src/protocols/alibaba/encoding.ts';
+import { v1CanonicalizedQuery, v1Signature, v1StringToSign } from '../../src/protocols/alibaba/signature-v1.ts';
+import { ACS3_ALGORITHM, acs3CanonicalQuery, acs3CanonicalRequest, acs3Signature, acs3StringToSign } from '../../src/protocols/alibaba/signature-acs3.ts';
+import { sha256Hex } from '../../src/protocols/digest.ts';
 
 /**
  * Client-side signers that reproduce, byte for byte in everything signed, the requests of
@@ -37,7 +37,7 @@ const POP_CORE_UA = 'AlibabaCloud (linux; x64) Node.js/v20.20.2 Core/1.8.0';
 const TEA_UA = 'AlibabaCloud (linux; x64) Node.js/v20.20.2 Core/1.0.1 TeaDSL/1';
 
 /** `yyyy-MM-ddTHH:mm:ssZ`, milliseconds dropped as both SDKs do. */
-export function isoSeconds(ms: number): string {
+function isoSeconds(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
@@ -53,7 +53,7 @@ function flattenInto(out: [string, string][], prefix: string, value: unknown): v
 }
 
 /** Flattens SDK-style parameters (openapi-util `query`, pop-core `flatParams`): `DeviceList.1.DeviceName`. */
-export function flattenParams(params: Readonly<Record<string, unknown>>): [string, string][] {
+function flattenParams(params: Readonly<Record<string, unknown>>): [string, string][] {
   const out: [string, string][] = [];
   for (const [name, value] of Object.entries(params)) flattenInto(out, name, value);
   return out;
