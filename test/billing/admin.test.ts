@@ -48,8 +48,8 @@ describe.each(DIALECTS)('billing admin API on %s', (dialect) => {
     const cases: [unknown, number, string][] = [
       [{ amount: 0 }, 400, 'InvalidAmount'],
       [{ amount: 2 ** 53 }, 400, 'InvalidAmount'],
-      [{ amount: 1.5 }, 400, 'FST_ERR_VALIDATION'],
-      [{}, 400, 'FST_ERR_VALIDATION'],
+      [{ amount: 1.5 }, 400, 'InvalidParameter'],
+      [{}, 400, 'InvalidParameter'],
       [{ amount: 1, note: 'a\u0000b' }, 400, 'InvalidNote'],
       [{ amount: -1 }, 409, 'InsufficientBalance'],
     ];
