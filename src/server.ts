@@ -9,6 +9,7 @@ import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
 import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
+import { MAX_PATH_SEGMENT_LENGTH, sendUnroutablePath } from './admin/errors.ts';
 import { TENCENT_ROUTES, ALIBABA_PRODUCTS } from './services/registry.ts';
 
 /**
@@ -29,6 +30,8 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
     return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
+    frameworkErrors: (error, _request, reply) => sendUnroutablePath(error, reply),
   });
 
   await app.register(async (gateway) => {

@@ -4,7 +4,7 @@ import swagger from '@fastify/swagger';
 import type { Runtime } from '../runtime.ts';
 import { registerAccountRoutes } from './accounts-routes.ts';
 import { ADMIN_MODULES } from '../services/registry.ts';
-import { sendAdminError } from './errors.ts';
+import { fieldWithNul, sendAdminError } from './errors.ts';
 
 /**
  * The admin REST API under /admin/v1: JSON, guarded by the admin bearer token, described by an
@@ -24,6 +24,10 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
     if (!runtime.adminToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return sendAdminError(reply, 401, 'Unauthorized', 'a valid admin bearer token is required');
     }
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    const field = fieldWithNul({ params: request.params, query: request.query, body: request.body });
+    if (field !== undefined) return sendAdminError(reply, 400, 'InvalidParameter', `${field} must not contain a NUL character`);
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     if (error.statusCode && error.statusCode < 500) return sendAdminError(reply, error.statusCode, error.code ?? 'BadRequest', error.message);

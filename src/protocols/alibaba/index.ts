@@ -1,5 +1,5 @@
 /** Alibaba Cloud RPC protocol (v1 HMAC-SHA1 and ACS3-HMAC-SHA256): parse, verify, decode, serialise. */
-export { AlibabaError, isAlibabaErrorCode } from './errors.ts';
+export { AlibabaError, catalogCodeOf, isAlibabaErrorCode } from './errors.ts';
 export type { AlibabaErrorParams } from './errors.ts';
 export { errorCatalog } from './specs/error-catalog.ts';
 export type { AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
