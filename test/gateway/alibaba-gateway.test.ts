@@ -119,6 +119,23 @@ describe('Alibaba RPC gateway', () => {
     expect(metrics).toMatch(/fleetgate_api_requests_total\{cloud="alibaba",product="Iot",action="BatchImportDevice",code="iot.device.InvalidDeviceParams"\} 1/);
   });
 
+  it('labels metrics with the catalog code: distinct parameter paths in Invalid<Name> add no series', async () => {
+    const seriesCount = async () => (await (await fetch(`${server.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('fleetgate_api_requests_total{')).length;
+    const refuse = async (index: number) => {
+      const params = { ProductKey: 'a1BwAGV0000', [`DeviceList.${index}.DeviceName.x`]: 'v' };
+      const response = await sendRaw(server.url, signAcs3(call(server, account, { action: 'BatchCheckImportDevice', params })));
+      // The answer (and the log line) keep the caller's path; the label does not.
+      gatewayError(response, 400, `InvalidDeviceList.${index}.DeviceName`);
+    };
+    await refuse(1);
+    const before = await seriesCount();
+    for (let i = 0; i < 40; i++) await refuse(123_456_789 - i);
+    expect(await seriesCount()).toBe(before);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/fleetgate_api_requests_total\{cloud="alibaba",product="Iot",action="BatchCheckImportDevice",code="Invalid\{Param\}"\} 41/);
+    expect(metrics).not.toContain('InvalidDeviceList.');
+  });
+
   it('never answers a business error with a Code on success (pop-core would throw)', async () => {
     const body = (await sendRaw(server.url, signAcs3(call(server, account)))).json();
     expect(body.Code).toBeUndefined();
