@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
+import type { RawRequest } from '../../src/protocols/raw-request.ts';
 import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../../src/protocols/alibaba/index.ts';
 
 function call(server: TestServer, account: TestAccount, overrides: Partial<ClientCall> = {}): ClientCall {
@@ -134,6 +135,32 @@ describe('Alibaba RPC gateway', () => {
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/fleetgate_api_requests_total\{cloud="alibaba",product="Iot",action="BatchCheckImportDevice",code="Invalid\{Param\}"\} 41/);
     expect(metrics).not.toContain('InvalidDeviceList.');
+  });
+
+  it('refuses huge unauthenticated forms before decoding them, so /healthz keeps answering', async () => {
+    const COMMON_GUESS = 'Action=BatchImportDevice&Version=2018-01-20&AccessKeyId=LTAIguess&Signature=x&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n';
+    const form = (bytes: number, timestamp: string): RawRequest => ({
+      method: 'POST',
+      url: '/',
+      headers: { host: server.endpoint, 'content-type': 'application/x-www-form-urlencoded', 'x-acs-action': 'BatchImportDevice' },
+      body: Buffer.from(`${COMMON_GUESS}&Timestamp=${timestamp}&${'DeviceList.1.DeviceName=%41&'.repeat(Math.floor(bytes / 29))}`),
+    });
+    const stale = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const floods = [...Array(3).fill(form(12 * 1024 * 1024 - 1024, stale)), ...Array(3).fill(form(4 * 1024 * 1024 - 1024, stale))] as RawRequest[];
+    let done = false;
+    const answers = Promise.all(floods.map((request) => sendRaw(server.url, request))).finally(() => (done = true));
+    let slowest = 0;
+    while (!done) {
+      const started = performance.now();
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const codes = (await answers).map((response) => [response.status, /<Code>([^<]+)/.exec(response.text)?.[1]]);
+    expect(codes).toEqual([...Array(3).fill([400, 'InvalidParameter']), ...Array(3).fill([400, 'InvalidTimeStamp.Expired'])]);
+    // Decoding one 12 MB form took over a second of event loop; refusing one takes a few dozen
+    // milliseconds (the six uploads themselves share this test's event loop with the server).
+    expect(slowest).toBeLessThan(1000);
   });
 
   it('never answers a business error with a Code on success (pop-core would throw)', async () => {
