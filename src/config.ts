@@ -16,6 +16,8 @@ export interface Config {
   readonly defaultRateLimit: number;
   /** Overrides keyed `<product>:<Action>` (e.g. `mna:GetHardwareInfo`) or `<product>:*`. */
   readonly rateLimits: Readonly<Record<string, number>>;
+  /** How long a stopping server reports draining on /readyz before it closes its listener. */
+  readonly shutdownGraceMs: number;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -34,11 +36,18 @@ export interface ConfigOverrides {
   readonly logLevel?: string;
 }
 
+/** Long enough for load balancers polling /readyz every few seconds to stop sending. */
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
+
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(overrides.port ?? env.FLEETGATE_PORT ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid port: ${String(overrides.port ?? env.FLEETGATE_PORT)}`);
   const defaultRateLimit = Number(env.FLEETGATE_RATE_LIMIT ?? 20);
   if (!(defaultRateLimit > 0)) throw new Error('FLEETGATE_RATE_LIMIT must be a positive number');
+  const shutdownGraceSeconds = Number(nonEmpty(env.FLEETGATE_SHUTDOWN_GRACE_SECONDS) ?? DEFAULT_SHUTDOWN_GRACE_SECONDS);
+  if (!(shutdownGraceSeconds >= 0 && shutdownGraceSeconds <= 600)) {
+    throw new Error(`FLEETGATE_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 600, not "${env.FLEETGATE_SHUTDOWN_GRACE_SECONDS}"`);
+  }
   return Object.freeze({
     host: overrides.host ?? env.FLEETGATE_HOST ?? '127.0.0.1',
     port,
@@ -50,6 +59,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     logLevel: overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info',
     defaultRateLimit,
     rateLimits: Object.freeze(parseRateLimits(env.FLEETGATE_RATE_LIMITS ?? '')),
+    shutdownGraceMs: shutdownGraceSeconds * 1000,
     bootstrap: Object.freeze({
       tencentSecretId: nonEmpty(env.FLEETGATE_TENCENT_SECRET_ID),
       tencentSecretKey: nonEmpty(env.FLEETGATE_TENCENT_SECRET_KEY),

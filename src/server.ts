@@ -20,8 +20,13 @@ export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 /** Room above Tencent's 10 MB TC3 limit so the gateway itself can answer RequestSizeLimitExceeded. */
 export const BODY_LIMIT_BYTES = 12 * 1024 * 1024;
 
+export interface ServerOptions {
+  /** True once a shutdown has begun: /readyz then answers 503 `draining`. */
+  readonly isDraining?: () => boolean;
+}
+
 /** Builds the HTTP server: cloud gateways on `/`, admin API, metrics and health checks. */
-export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
+export async function buildServer(runtime: Runtime, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // The gateways write one line per API call themselves; Fastify's own lines would include the
@@ -76,6 +81,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
+    if (options.isDraining?.()) return reply.code(503).send({ status: 'draining' });
     const ready = await isReachable(runtime.store);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unreachable' });
   });

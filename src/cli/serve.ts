@@ -4,11 +4,15 @@ import { buildServer } from '../server.ts';
 import { trackInFlight } from '../graceful-shutdown.ts';
 import { BACKGROUND_WORKERS } from '../services/registry.ts';
 
-/** Starts the server and stops it gracefully on SIGTERM/SIGINT, finishing in-flight requests. */
+/**
+ * Starts the server and stops it gracefully on SIGTERM/SIGINT: /readyz reports draining, the
+ * listener closes after the configured grace, in-flight requests finish, then the process exits.
+ * A second signal ends the process at once (the handlers are registered once).
+ */
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config, { serving: true });
   announceFirstStart(runtime);
-  const app = await buildServer(runtime);
+  const app = await buildServer(runtime, { isDraining: () => inFlight.draining });
   const inFlight = trackInFlight(app);
   let address: string;
   try {
@@ -26,8 +30,8 @@ export async function serve(config: Config): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    runtime.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await inFlight.drain();
+    runtime.logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: /readyz reports draining; the listener closes after the grace');
+    await inFlight.drain(config.shutdownGraceMs);
     await app.close();
     await Promise.all(workers.map((worker) => worker.stop()));
     await runtime.close();

@@ -27,7 +27,7 @@ const client = (endpoint: string, secretId: string, secretKey: string) =>
 describe('fleetgate serve', () => {
   it('on a fresh data dir serves SQLite, prints the default credentials and admin token once', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
-    serving = await startServing(['--data-dir', dataDir]);
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0' });
     const id = /SecretId=(AKID\w+)\s+SecretKey=(\w+)/.exec(serving.banner);
     expect(id).not.toBeNull();
     expect(serving.banner).toMatch(/AccessKeyId=LTAI\w+\s+AccessKeySecret=\w+/);
@@ -60,7 +60,7 @@ describe('fleetgate serve', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
     const secretId = 'AKIDciPinnedKey00000000000000000002';
     const secretKey = 'ciPinnedSecretKey000000000000002';
-    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_TENCENT_SECRET_ID: secretId, FLEETGATE_TENCENT_SECRET_KEY: secretKey, FLEETGATE_RATE_LIMIT: '1000' });
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_TENCENT_SECRET_ID: secretId, FLEETGATE_TENCENT_SECRET_KEY: secretKey, FLEETGATE_RATE_LIMIT: '1000', FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0' });
     const agent = new Agent({ keepAlive: true, maxSockets: 20 });
     const send = (path: string, raw?: RawRequest) =>
       new Promise<string>((resolve) => {
@@ -84,6 +84,53 @@ describe('fleetgate serve', () => {
     expect(exitCode).toBe(0);
     agent.destroy();
     expect(await send('/healthz')).toBe('ECONNREFUSED');
+  });
+
+  it('on SIGTERM reports draining, then stops accepting: under load every fresh connection gets a full answer or is refused, none is reset', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    const secretId = 'AKIDciPinnedKey00000000000000000003';
+    const secretKey = 'ciPinnedSecretKey000000000000003';
+    serving = await startServing(['--data-dir', dataDir], {
+      FLEETGATE_TENCENT_SECRET_ID: secretId,
+      FLEETGATE_TENCENT_SECRET_KEY: secretKey,
+      FLEETGATE_RATE_LIMIT: '100000',
+      FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0.5',
+    });
+    const url = serving.url;
+    // One request on a connection of its own: its status and body, or the socket error's code.
+    const fresh = (path: string, raw?: RawRequest) =>
+      new Promise<string>((resolve) => {
+        const headers = raw ? { ...raw.headers, 'content-length': String(raw.body.length) } : {};
+        const req = request(`${url}${path}`, { agent: false, method: raw?.method ?? 'GET', headers }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve(`${res.statusCode} ${raw ? (JSON.parse(body).Response.Error?.Code ?? 'Success') : body}`));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        req.end(raw?.body);
+      });
+    const call = () =>
+      fresh('/', signTc3Request({ secretId, secretKey, action: 'GetPublicKey', version: '2021-01-19', timestamp: Math.floor(Date.now() / 1000), host: serving!.endpoint, params: {} }));
+    // Each loop opens connection after connection until one is refused.
+    const loop = async (next: () => Promise<string>) => {
+      const outcomes: string[] = [];
+      while (outcomes.at(-1) !== 'ECONNREFUSED') outcomes.push(await next());
+      return outcomes;
+    };
+    expect(await call()).toBe('200 Success'); // the account's RSA key pair is made on first use
+    const loops = [...Array.from({ length: 8 }, () => loop(call)), loop(() => fresh('/healthz'))];
+    const readiness = loop(() => fresh('/readyz'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    serving.child.kill('SIGTERM');
+    const [[exitCode], outcomes, readyz] = await Promise.all([once(serving.child, 'exit'), Promise.all(loops), readiness]);
+    expect(exitCode).toBe(0);
+    const seen = new Set(outcomes.flat());
+    expect(seen).toEqual(new Set(['200 Success', '200 {"status":"ok"}', 'ECONNREFUSED']));
+    expect(outcomes.flat().filter((o) => o.startsWith('200')).length).toBeGreaterThan(50);
+    // Readiness goes false first and stays false until the listener closes.
+    expect(readyz.filter((o, i) => o !== readyz[i - 1])).toEqual(['200 {"status":"ready"}', '503 {"status":"draining"}', 'ECONNREFUSED']);
   });
 
   it('exits with an error instead of idling when its port is taken', async () => {

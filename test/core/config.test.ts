@@ -23,6 +23,13 @@ describe('configuration', () => {
     expect(config.bootstrap.alibabaAccessKeySecret).toBe('s');
   });
 
+  it('waits 5 s by default between reporting draining and closing the listener, or as FLEETGATE_SHUTDOWN_GRACE_SECONDS says', () => {
+    expect(loadConfig({}, {}).shutdownGraceMs).toBe(5000);
+    expect(loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0.5' }).shutdownGraceMs).toBe(500);
+    expect(() => loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: 'soon' })).toThrow(/FLEETGATE_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 600/);
+    expect(() => loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow(/FLEETGATE_SHUTDOWN_GRACE_SECONDS/);
+  });
+
   it('parses per-action rate limit overrides', () => {
     expect(parseRateLimits('mna:GetHardwareInfo=100, iot:*=5')).toEqual({ 'mna:GetHardwareInfo': 100, 'iot:*': 5 });
   });
