@@ -7,7 +7,7 @@ import { BACKGROUND_WORKERS } from '../services/registry.ts';
 /**
  * Starts the server and stops it gracefully on SIGTERM/SIGINT: /readyz reports draining, the
  * listener closes after the configured grace, in-flight requests finish, then the process exits.
- * A second signal ends the process at once (the handlers are registered once).
+ * A second signal ends the process at once.
  */
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config, { serving: true });
@@ -26,10 +26,10 @@ export async function serve(config: Config): Promise<void> {
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
   runtime.logger.info({ address, database: runtime.store.dialect, redis: !!config.redisUrl }, 'fleetgate is serving');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  const stop = async (signal: NodeJS.Signals) => {
+    // A second signal, of either kind, gets Node's default: the process ends at once.
+    process.removeListener('SIGTERM', stop);
+    process.removeListener('SIGINT', stop);
     runtime.logger.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: /readyz reports draining; the listener closes after the grace');
     await inFlight.drain(config.shutdownGraceMs);
     await app.close();
@@ -37,8 +37,8 @@ export async function serve(config: Config): Promise<void> {
     await runtime.close();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 /** Credentials and the admin token appear once, on stderr, never in the JSON log. */

@@ -14,7 +14,7 @@ let serving: ServingProcess | undefined;
 let dataDir: string;
 
 afterEach(async () => {
-  if (serving && serving.child.exitCode === null) {
+  if (serving && serving.child.exitCode === null && serving.child.signalCode === null) {
     serving.child.kill('SIGKILL');
     await once(serving.child, 'exit');
   }
@@ -131,6 +131,18 @@ describe('fleetgate serve', () => {
     expect(outcomes.flat().filter((o) => o.startsWith('200')).length).toBeGreaterThan(50);
     // Readiness goes false first and stays false until the listener closes.
     expect(readyz.filter((o, i) => o !== readyz[i - 1])).toEqual(['200 {"status":"ready"}', '503 {"status":"draining"}', 'ECONNREFUSED']);
+  });
+
+  it('a second signal during the grace ends the process at once', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '20' });
+    serving.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const readyz = await fetch(`${serving.url}/readyz`);
+    expect([readyz.status, await readyz.json()]).toEqual([503, { status: 'draining' }]);
+    serving.child.kill('SIGINT');
+    const [code, signal] = await once(serving.child, 'exit');
+    expect([code, signal]).toEqual([null, 'SIGINT']);
   });
 
   it('exits with an error instead of idling when its port is taken', async () => {
