@@ -33,6 +33,8 @@ export interface Config {
   readonly defaultRateLimit: number;
   /** Overrides keyed `<cloud>.<product>:<Action>` (e.g. `tencent.mna:GetHardwareInfo`) or `<cloud>.<product>:*`. */
   readonly rateLimits: Readonly<Record<string, number>>;
+  /** How long a stopping server reports draining on /readyz before it closes its listener. */
+  readonly shutdownGraceMs: number;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -51,6 +53,9 @@ export interface ConfigOverrides {
   readonly logLevel?: string;
 }
 
+/** Long enough for load balancers polling /readyz every few seconds to stop sending. */
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
+
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const portText = String(overrides.port ?? env.FLEETGATE_PORT ?? 8080);
   const port = Number(portText);
@@ -61,6 +66,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   const databaseUrl = nonEmpty(overrides.databaseUrl ?? env.FLEETGATE_DATABASE_URL);
   const [tencentSecretId, tencentSecretKey] = pinnedPair(env, 'tencentSecretId', 'tencentSecretKey');
   const [alibabaAccessKeyId, alibabaAccessKeySecret] = pinnedPair(env, 'alibabaAccessKeyId', 'alibabaAccessKeySecret');
+  const shutdownGraceSeconds = Number(nonEmpty(env.FLEETGATE_SHUTDOWN_GRACE_SECONDS) ?? DEFAULT_SHUTDOWN_GRACE_SECONDS);
+  if (!(shutdownGraceSeconds >= 0 && shutdownGraceSeconds <= 600)) {
+    throw new ConfigError(`FLEETGATE_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 600, not "${env.FLEETGATE_SHUTDOWN_GRACE_SECONDS}"`);
+  }
   return Object.freeze({
     host: overrides.host ?? env.FLEETGATE_HOST ?? '127.0.0.1',
     port,
@@ -73,6 +82,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     logLevel: checkLogLevel(overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info'),
     defaultRateLimit,
     rateLimits: Object.freeze(parseRateLimits(env.FLEETGATE_RATE_LIMITS ?? '')),
+    shutdownGraceMs: shutdownGraceSeconds * 1000,
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
 }

@@ -9,6 +9,7 @@ import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
 import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
+import { MAX_PATH_SEGMENT_LENGTH, sendUnroutablePath } from './admin/errors.ts';
 import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS } from './services/registry.ts';
 import { registerDeviceGateway } from './device/device-gateway.ts';
 
@@ -20,8 +21,13 @@ export const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 /** Room above Tencent's 10 MB TC3 limit so the gateway itself can answer RequestSizeLimitExceeded. */
 export const BODY_LIMIT_BYTES = 12 * 1024 * 1024;
 
+export interface ServerOptions {
+  /** True once a shutdown has begun: /readyz then answers 503 `draining`. */
+  readonly isDraining?: () => boolean;
+}
+
 /** Builds the HTTP server: cloud gateways on `/`, device endpoints by path, admin API, metrics and health checks. */
-export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
+export async function buildServer(runtime: Runtime, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // The gateways write one line per API call themselves; Fastify's own lines would include the
@@ -30,6 +36,8 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT_BYTES,
     serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
     return503OnClosing: false,
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
+    frameworkErrors: (error, _request, reply) => sendUnroutablePath(error, reply),
   });
 
   await app.register(async (gateway) => {
@@ -75,6 +83,7 @@ export async function buildServer(runtime: Runtime): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
+    if (options.isDraining?.()) return reply.code(503).send({ status: 'draining' });
     const ready = await isReachable(runtime.store);
     return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'database unreachable' });
   });

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Runtime } from '../runtime.ts';
 import { ADMIN_MODULES } from '../services/registry.ts';
-import { sendAdminError } from './errors.ts';
+import { fieldWithNul, sendAdminError } from './errors.ts';
 import { describeViolation, type SchemaViolation } from './validation-message.ts';
 
 /**
@@ -24,6 +24,10 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
     if (!runtime.adminToken || given.length !== expected.length || !timingSafeEqual(given, expected)) {
       return sendAdminError(reply, 401, 'Unauthorized', 'a valid admin bearer token is required');
     }
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    const field = fieldWithNul({ params: request.params, query: request.query, body: request.body });
+    if (field !== undefined) return sendAdminError(reply, 400, 'InvalidParameter', `${field} must not contain a NUL character`);
   });
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string; validation?: SchemaViolation[]; validationContext?: string }, request, reply) => {
     if (error.validation) return sendAdminError(reply, 400, 'InvalidParameter', describeViolation(error.validation, error.validationContext ?? 'body'));

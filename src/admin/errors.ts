@@ -1,4 +1,4 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyError, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 
 /** Admin API error body: `{ "error": { "code": "...", "message": "..." } }`. */
@@ -12,4 +12,42 @@ export function sendAdminError(reply: FastifyReply, status: number, code: string
 
 export function sendAccountNotFound(reply: FastifyReply, accountId: string): FastifyReply {
   return sendAdminError(reply, 404, 'AccountNotFound', `no account ${accountId}`);
+}
+
+/** Fastify's default: the longest path segment a route is given (an id, a key id, a vendor name). */
+export const MAX_PATH_SEGMENT_LENGTH = 100;
+
+/**
+ * Answers what Fastify refuses before routing, in the admin shape: a path segment over
+ * MAX_PATH_SEGMENT_LENGTH characters (414) or with a malformed escape (400). Only admin routes
+ * have segments Fastify decodes, so only admin paths come here.
+ */
+export function sendUnroutablePath(error: FastifyError, reply: FastifyReply): FastifyReply {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return sendAdminError(reply, 414, 'PathSegmentTooLong', `a path segment is longer than ${MAX_PATH_SEGMENT_LENGTH} characters`);
+  }
+  if (error.code === 'FST_ERR_BAD_URL') return sendAdminError(reply, 400, 'InvalidPath', 'a path segment is not valid percent-encoded UTF-8');
+  return sendAdminError(reply, 500, 'InternalError', 'internal error');
+}
+
+/**
+ * The first string holding a NUL character in a request's path parameters, query or body, named
+ * for the message (`keyId`, `body.name`); undefined when there is none. No admin field holds one,
+ * and PostgreSQL refuses it in text where SQLite would store it.
+ */
+export function fieldWithNul(parts: Readonly<Record<string, unknown>>): string | undefined {
+  const search = (value: unknown, at: string): string | undefined => {
+    if (typeof value === 'string') return value.includes('\0') ? at : undefined;
+    if (typeof value !== 'object' || value === null) return undefined;
+    for (const [key, child] of Object.entries(value)) {
+      const found = search(key, at) ?? search(child, at === '' ? key : `${at}.${key}`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  for (const [part, value] of Object.entries(parts)) {
+    const found = search(value, part === 'body' ? 'body' : '');
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

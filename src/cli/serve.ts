@@ -16,13 +16,23 @@ Settings read only from the environment:
   FLEETGATE_TENCENT_SECRET_KEY         start only (set both or neither)
   FLEETGATE_ALIBABA_ACCESS_KEY_ID      the default account's Alibaba key pair, applied on the first
   FLEETGATE_ALIBABA_ACCESS_KEY_SECRET  start only (set both or neither)
+  FLEETGATE_SHUTDOWN_GRACE_SECONDS     on SIGTERM, how long /readyz reports draining before the
+                                       listener closes (default 5; SIGINT skips it)
 `;
 
-/** Starts the server and stops it gracefully on SIGTERM/SIGINT, finishing in-flight requests. */
+/** Signals closer together than this are one request to stop, delivered twice. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
+
+/**
+ * Starts the server and stops it gracefully: /readyz reports draining, the listener closes (after
+ * the configured grace on SIGTERM, which orchestrators send; at once on SIGINT, an operator's
+ * Ctrl-C), in-flight requests finish, then the process exits. A later second signal ends the
+ * process at once.
+ */
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config, { serving: true });
   announceFirstStart(runtime);
-  const app = await buildServer(runtime);
+  const app = await buildServer(runtime, { isDraining: () => inFlight.draining });
   const inFlight = trackInFlight(app);
   let address: string;
   try {
@@ -36,21 +46,27 @@ export async function serve(config: Config): Promise<void> {
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));
   runtime.logger.info({ address, database: runtime.store.dialect, redis: !!config.redisUrl }, 'fleetgate is serving');
 
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    runtime.logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    await inFlight.drain();
+  let stoppingSince: number | undefined;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C on `npm start` arrives twice at once (from the terminal and forwarded by npm): only
+      // a signal sent well after the first one means "stop now".
+      if (Date.now() - stoppingSince < DUPLICATE_SIGNAL_WINDOW_MS) return;
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+      return;
+    }
+    stoppingSince = Date.now();
+    const graceMs = signal === 'SIGTERM' ? config.shutdownGraceMs : 0;
+    runtime.logger.info({ signal, graceMs }, 'shutting down: /readyz reports draining; the listener closes after the grace');
+    await inFlight.drain(graceMs);
     await app.close();
     await Promise.all(workers.map((worker) => worker.stop()));
     await runtime.close();
     process.exit(0);
   };
-  // Kept listening after the first signal: Ctrl-C on `npm start` reaches the server twice (from the
-  // terminal and forwarded by npm), and a second signal must not cut the drain short.
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', (signal) => void stop(signal));
+  process.on('SIGINT', (signal) => void stop(signal));
 }
 
 /** Credentials and the admin token appear once, on stderr, never in the JSON log. */

@@ -6,6 +6,7 @@ import type { RawRequest } from '../protocols/raw-request.ts';
 import {
   ALIBABA_NONCE_TTL_SECONDS,
   AlibabaError,
+  catalogCodeOf,
   decodeParams,
   parseAlibabaRequest,
   renderError,
@@ -87,7 +88,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
       code = failure.code;
       response = renderError(requestId, call.action, failure, call.format, errorSource(raw, failure));
     }
-    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, startedAt });
+    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: labelOf(code), startedAt });
     await send(reply, response);
   }
 
@@ -95,11 +96,16 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
   async function reject(reply: FastifyReply, raw: RawRequest, error: AlibabaError): Promise<void> {
     const requestId = newRequestId().toUpperCase();
     const action = raw.headers['x-acs-action'] ?? '-';
-    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: undefined, product: '-', action, code: error.code, startedAt: process.hrtime.bigint() });
+    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: undefined, product: '-', action, code: error.code, codeLabel: labelOf(error.code), startedAt: process.hrtime.bigint() });
     await send(reply, renderError(requestId, action, error, responseFormatOf(raw), errorSource(raw, error)));
   }
 
   return { handle, reject };
+}
+
+/** The metric label of an answer's code: its catalog entry, without the parameter path a caller chose. */
+function labelOf(code: string): string {
+  return code === 'Success' ? code : (catalogCodeOf(code) ?? 'Unknown');
 }
 
 function send(reply: FastifyReply, response: AlibabaReply): FastifyReply {

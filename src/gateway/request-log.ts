@@ -8,7 +8,13 @@ export interface CallRecord {
   /** '-' until the request was routed to a product. */
   readonly product: string;
   readonly action: string;
+  /** The code answered, logged as is. */
   readonly code: string;
+  /**
+   * The code's catalog entry, the metric label: a bounded set, where `code` may carry the
+   * caller's parameter path (Alibaba's `InvalidDeviceList.123456789.DeviceName`).
+   */
+  readonly codeLabel: string;
   readonly startedAt: bigint;
 }
 
@@ -17,7 +23,7 @@ export function recordCall(runtime: Runtime, call: CallRecord): void {
   // Until a request is routed its Action is whatever the caller typed: keep it out of the metric
   // labels (one series per made-up name would grow without bound) but in the log line.
   const action = call.product === '-' ? '-' : call.action;
-  runtime.metrics.observe({ cloud: call.cloud, product: call.product, action, code: call.code }, seconds);
+  runtime.metrics.observe({ cloud: call.cloud, product: call.product, action, code: call.codeLabel }, seconds);
   runtime.logger.info(
     {
       requestId: call.requestId,

@@ -89,6 +89,18 @@ describe.each(DIALECTS)('admin API on %s', (dialect) => {
     expect((await call('POST', '/accounts/999999999999/keys', { cloud: 'alibaba' })).status).toBe(404);
   });
 
+  it('answers a path segment over 100 characters with 414 and a malformed escape with 400, in the admin error shape', async () => {
+    for (const token of [server.adminToken, 'wrong']) {
+      const long = await call('GET', `/accounts/${'1'.repeat(101)}/keys`, undefined, token);
+      expect(long.status).toBe(414);
+      expect(await json(long)).toEqual({ error: { code: 'PathSegmentTooLong', message: 'a path segment is longer than 100 characters' } });
+    }
+    expect((await call('GET', `/accounts/${'1'.repeat(100)}`)).status).toBe(404);
+    const malformed = await call('GET', '/vendors/%E0%A4%A');
+    expect(malformed.status).toBe(400);
+    expect(await json(malformed)).toEqual({ error: { code: 'InvalidPath', message: expect.any(String) } });
+  });
+
   it('publishes an OpenAPI document generated from the route schemas', async () => {
     const doc = await json(call('GET', '/openapi.json'));
     expect(doc.openapi).toMatch(/^3\./);

@@ -29,7 +29,7 @@ const client = (endpoint: string, secretId: string, secretKey: string) =>
 describe('fleetgate serve', () => {
   it('on a fresh data dir serves SQLite, prints the default credentials and admin token once', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
-    serving = await startServing(['--data-dir', dataDir]);
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0' });
     const id = /SecretId=(AKID\w+)\s+SecretKey=(\w+)/.exec(serving.banner);
     expect(id).not.toBeNull();
     expect(serving.banner).toMatch(/AccessKeyId=LTAI\w+\s+AccessKeySecret=\w+/);
@@ -88,7 +88,7 @@ describe('fleetgate serve', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
     const secretId = 'AKIDciPinnedKey00000000000000000002';
     const secretKey = 'ciPinnedSecretKey000000000000002';
-    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_TENCENT_SECRET_ID: secretId, FLEETGATE_TENCENT_SECRET_KEY: secretKey, FLEETGATE_RATE_LIMIT: '1000' });
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_TENCENT_SECRET_ID: secretId, FLEETGATE_TENCENT_SECRET_KEY: secretKey, FLEETGATE_RATE_LIMIT: '1000', FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0' });
     const agent = new Agent({ keepAlive: true, maxSockets: 20 });
     const send = (path: string, raw?: RawRequest) =>
       new Promise<string>((resolve) => {
@@ -114,13 +114,86 @@ describe('fleetgate serve', () => {
     expect(await send('/healthz')).toBe('ECONNREFUSED');
   });
 
+  it('on SIGTERM reports draining, then stops accepting: under load every fresh connection gets a full answer or is refused, none is reset', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    const secretId = 'AKIDciPinnedKey00000000000000000003';
+    const secretKey = 'ciPinnedSecretKey000000000000003';
+    serving = await startServing(['--data-dir', dataDir], {
+      FLEETGATE_TENCENT_SECRET_ID: secretId,
+      FLEETGATE_TENCENT_SECRET_KEY: secretKey,
+      FLEETGATE_RATE_LIMIT: '100000',
+      FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0.5',
+    });
+    const url = serving.url;
+    // One request on a connection of its own: its status and body, or the socket error's code.
+    const fresh = (path: string, raw?: RawRequest) =>
+      new Promise<string>((resolve) => {
+        const headers = raw ? { ...raw.headers, 'content-length': String(raw.body.length) } : {};
+        const req = request(`${url}${path}`, { agent: false, method: raw?.method ?? 'GET', headers }, (res) => {
+          let body = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve(`${res.statusCode} ${raw ? (JSON.parse(body).Response.Error?.Code ?? 'Success') : body}`));
+          res.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        });
+        req.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? 'error'));
+        req.end(raw?.body);
+      });
+    const call = () =>
+      fresh('/', signTc3Request({ secretId, secretKey, action: 'GetPublicKey', version: '2021-01-19', timestamp: Math.floor(Date.now() / 1000), host: serving!.endpoint, params: {} }));
+    // Each loop opens connection after connection until one is refused.
+    const loop = async (next: () => Promise<string>) => {
+      const outcomes: string[] = [];
+      while (outcomes.at(-1) !== 'ECONNREFUSED') outcomes.push(await next());
+      return outcomes;
+    };
+    expect(await call()).toBe('200 Success'); // the account's RSA key pair is made on first use
+    const loops = [...Array.from({ length: 8 }, () => loop(call)), loop(() => fresh('/healthz'))];
+    const readiness = loop(() => fresh('/readyz'));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    serving.child.kill('SIGTERM');
+    const [[exitCode], outcomes, readyz] = await Promise.all([once(serving.child, 'exit'), Promise.all(loops), readiness]);
+    expect(exitCode).toBe(0);
+    const seen = new Set(outcomes.flat());
+    expect(seen).toEqual(new Set(['200 Success', '200 {"status":"ok"}', 'ECONNREFUSED']));
+    expect(outcomes.flat().filter((o) => o.startsWith('200')).length).toBeGreaterThan(50);
+    // Readiness goes false first and stays false until the listener closes.
+    expect(readyz.filter((o, i) => o !== readyz[i - 1])).toEqual(['200 {"status":"ready"}', '503 {"status":"draining"}', 'ECONNREFUSED']);
+  });
+
+  it('a second signal sent later during the grace ends the process at once', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '20' });
+    serving.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const readyz = await fetch(`${serving.url}/readyz`);
+    expect([readyz.status, await readyz.json()]).toEqual([503, { status: 'draining' }]);
+    // Past the window in which a repeat counts as the same request to stop.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    serving.child.kill('SIGINT');
+    const [code, signal] = await once(serving.child, 'exit');
+    expect([code, signal]).toEqual([null, 'SIGINT']);
+  });
+
+  it('a signal repeated at once (Ctrl-C under npm arrives twice) does not cut the drain short', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
+    serving = await startServing(['--data-dir', dataDir], { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '1' });
+    serving.child.kill('SIGTERM');
+    serving.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const readyz = await fetch(`${serving.url}/readyz`);
+    expect([readyz.status, await readyz.json()]).toEqual([503, { status: 'draining' }]);
+    const [code, signal] = await once(serving.child, 'exit');
+    expect([code, signal]).toEqual([0, null]);
+  });
+
   it('npm start stops on SIGTERM: npm hands the signal to the server, which releases its port', async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-serve-'));
     const port = await freePort();
     // Its own process group, so a server left behind by a failure is still ours to kill.
     const npm = spawn('npm', ['start'], {
       cwd: resolve(import.meta.dirname, '../..'),
-      env: { ...process.env, FLEETGATE_DATA_DIR: dataDir, FLEETGATE_PORT: String(port) },
+      env: { ...process.env, FLEETGATE_DATA_DIR: dataDir, FLEETGATE_PORT: String(port), FLEETGATE_SHUTDOWN_GRACE_SECONDS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

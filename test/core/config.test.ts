@@ -33,6 +33,13 @@ describe('configuration', () => {
     expect(() => loadConfig({}, { FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's' })).toThrow(/FLEETGATE_ALIBABA_ACCESS_KEY_SECRET is set but FLEETGATE_ALIBABA_ACCESS_KEY_ID is not/);
   });
 
+  it('waits 5 s by default between reporting draining and closing the listener, or as FLEETGATE_SHUTDOWN_GRACE_SECONDS says', () => {
+    expect(loadConfig({}, {}).shutdownGraceMs).toBe(5000);
+    expect(loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0.5' }).shutdownGraceMs).toBe(500);
+    expect(() => loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: 'soon' })).toThrow(/FLEETGATE_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 600/);
+    expect(() => loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow(/FLEETGATE_SHUTDOWN_GRACE_SECONDS/);
+  });
+
   describe('database URL', () => {
     const location = (url: string) => loadConfig({ dataDir: '/srv/fleetgate' }, { FLEETGATE_DATABASE_URL: url }).databaseLocation;
 

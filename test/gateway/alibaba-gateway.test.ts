@@ -8,6 +8,7 @@ import { createAlibabaGateway } from '../../src/gateway/alibaba-gateway.ts';
 import { iotProduct } from '../../src/services/alibaba/iot/index.ts';
 import { defineAction } from '../../src/services/cloud-action.ts';
 import type { Runtime } from '../../src/runtime.ts';
+import type { RawRequest } from '../../src/protocols/raw-request.ts';
 
 function call(server: TestServer, account: TestAccount, overrides: Partial<ClientCall> = {}): ClientCall {
   return {
@@ -121,6 +122,49 @@ describe('Alibaba RPC gateway', () => {
     expect(refused.json()).toMatchObject({ Success: false, Code: 'iot.device.InvalidDeviceParams' });
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     expect(metrics).toMatch(/fleetgate_api_requests_total\{cloud="alibaba",product="Iot",action="BatchImportDevice",code="iot.device.InvalidDeviceParams"\} 1/);
+  });
+
+  it('labels metrics with the catalog code: distinct parameter paths in Invalid<Name> add no series', async () => {
+    const seriesCount = async () => (await (await fetch(`${server.url}/metrics`)).text()).split('\n').filter((line) => line.startsWith('fleetgate_api_requests_total{')).length;
+    const refuse = async (index: number) => {
+      const params = { ProductKey: 'a1BwAGV0000', [`DeviceList.${index}.DeviceName.x`]: 'v' };
+      const response = await sendRaw(server.url, signAcs3(call(server, account, { action: 'BatchCheckImportDevice', params })));
+      // The answer (and the log line) keep the caller's path; the label does not.
+      gatewayError(response, 400, `InvalidDeviceList.${index}.DeviceName`);
+    };
+    await refuse(1);
+    const before = await seriesCount();
+    for (let i = 0; i < 40; i++) await refuse(123_456_789 - i);
+    expect(await seriesCount()).toBe(before);
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/fleetgate_api_requests_total\{cloud="alibaba",product="Iot",action="BatchCheckImportDevice",code="Invalid\{Param\}"\} 41/);
+    expect(metrics).not.toContain('InvalidDeviceList.');
+  });
+
+  it('refuses huge unauthenticated forms before decoding them, so /healthz keeps answering', async () => {
+    const COMMON_GUESS = 'Action=BatchImportDevice&Version=2018-01-20&AccessKeyId=LTAIguess&Signature=x&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=n';
+    const form = (bytes: number, timestamp: string): RawRequest => ({
+      method: 'POST',
+      url: '/',
+      headers: { host: server.endpoint, 'content-type': 'application/x-www-form-urlencoded', 'x-acs-action': 'BatchImportDevice' },
+      body: Buffer.from(`${COMMON_GUESS}&Timestamp=${timestamp}&${'DeviceList.1.DeviceName=%41&'.repeat(Math.floor(bytes / 29))}`),
+    });
+    const stale = new Date(Date.now() - 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const floods = [...Array(3).fill(form(12 * 1024 * 1024 - 1024, stale)), ...Array(3).fill(form(4 * 1024 * 1024 - 1024, stale))] as RawRequest[];
+    let done = false;
+    const answers = Promise.all(floods.map((request) => sendRaw(server.url, request))).finally(() => (done = true));
+    let slowest = 0;
+    while (!done) {
+      const started = performance.now();
+      expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+      slowest = Math.max(slowest, performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    const codes = (await answers).map((response) => [response.status, /<Code>([^<]+)/.exec(response.text)?.[1]]);
+    expect(codes).toEqual([...Array(3).fill([400, 'InvalidParameter']), ...Array(3).fill([400, 'InvalidTimeStamp.Expired'])]);
+    // Decoding one 12 MB form took over a second of event loop; refusing one takes a few dozen
+    // milliseconds (the six uploads themselves share this test's event loop with the server).
+    expect(slowest).toBeLessThan(1000);
   });
 
   it('never answers a business error with a Code on success (pop-core would throw)', async () => {

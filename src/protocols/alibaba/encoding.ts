@@ -20,7 +20,8 @@ export function percentEncode(s: string): string {
   return encodeURIComponent(s).replace(NEEDS_EXTRA_ESCAPE, escapeExtra);
 }
 
-function decodeComponent(s: string): string {
+/** Percent-decodes one name or value of a query or form ('+' is a space); InvalidParameter.Format if malformed. */
+export function decodeComponent(s: string): string {
   if (!s.includes('%') && !s.includes('+')) return s;
   try {
     // application/x-www-form-urlencoded: '+' is a space (pop-core and openapi-client never send

@@ -44,6 +44,16 @@ export function isAlibabaErrorCode(code: string): boolean {
   return resolve(code) !== undefined;
 }
 
+/**
+ * The catalog entry a code answers under: itself, or `Missing{Param}` / `Invalid{Param}` for a code
+ * naming a parameter (`InvalidDeviceList.3.DeviceName`), whose path is the caller's to choose.
+ * Undefined outside the catalog. A bounded set, fit for metric labels.
+ */
+export function catalogCodeOf(code: string): string | undefined {
+  if (Object.hasOwn(catalog, code)) return code;
+  return TEMPLATED.find((t) => t.pattern.test(code))?.key;
+}
+
 function render(code: string, template: string, param: string | undefined, params: AlibabaErrorParams): string {
   return template.replace(/<(\w+)>|\{Param\}/g, (_slot: string, name: string | undefined) => {
     if (name === undefined) return param as string;

@@ -1,5 +1,5 @@
 /** Alibaba Cloud RPC protocol (v1 HMAC-SHA1 and ACS3-HMAC-SHA256): parse, verify, decode, serialise. */
-export { AlibabaError, isAlibabaErrorCode } from './errors.ts';
+export { AlibabaError, catalogCodeOf, isAlibabaErrorCode } from './errors.ts';
 export type { AlibabaErrorParams } from './errors.ts';
 export { errorCatalog } from './specs/error-catalog.ts';
 export type { AlibabaErrorKind, AlibabaErrorSpec } from './specs/error-catalog.ts';
@@ -17,7 +17,7 @@ export {
 } from './signature-acs3.ts';
 export type { Acs3Authorization, Acs3CanonicalInput } from './signature-acs3.ts';
 export { ALIBABA_NONCE_TTL_SECONDS, ALIBABA_TIME_WINDOW_MS } from './timestamp.ts';
-export { isAlibabaRequest, parseAlibabaRequest, responseFormatOf } from './request.ts';
+export { ALIBABA_LIMITS, isAlibabaRequest, parseAlibabaRequest, responseFormatOf } from './request.ts';
 export type { AlibabaRequest, AlibabaVerifyResult, ResponseFormat } from './request-types.ts';
 export { decodeParams } from './params.ts';
 export { JSON_CONTENT_TYPE, XML_CONTENT_TYPE, renderError, renderSuccess } from './envelope.ts';

@@ -20,7 +20,8 @@ interface Compiled {
 const INTEGER = /^[+-]?\d+$/;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-const asString = (raw: string): unknown => raw;
+// No field holds a NUL character, and PostgreSQL refuses one in text: Invalid<Name> on both engines.
+const asString = (raw: string): unknown => (raw.includes('\0') ? INVALID : raw);
 const asInteger = (raw: string): unknown => (INTEGER.test(raw) ? Number(raw) : INVALID);
 const asNumber = (raw: string): unknown => (NUMBER.test(raw) ? Number(raw) : INVALID);
 const asBoolean = (raw: string): unknown => {
@@ -147,7 +148,8 @@ function wireName(plan: Plan, pointer: string): string {
  * Decodes flat RPC parameters into the schema's shape: 1-based RepeatLists
  * (`DeviceList.1.DeviceName`) become arrays of structs or strings, Integer/Long/Boolean strings
  * are coerced, unknown names are ignored. Throws `Missing<Name>` for an absent required
- * parameter and `Invalid<Name>` for a value or shape the schema rejects, naming the wire
+ * parameter and `Invalid<Name>` for a value or shape the schema rejects (or a string holding a
+ * NUL character), naming the wire
  * parameter (`MissingDeviceList.3.DeviceSecret`); MissingParameter / InvalidParameter when a
  * name cannot form such a code.
  */

@@ -4,7 +4,7 @@ import { AlibabaError } from './errors.ts';
 import { parseParamPairs, percentEncode } from './encoding.ts';
 import { acs3CanonicalQuery, acs3CanonicalRequest, acs3Signature, acs3StringToSign, parseAcs3Authorization } from './signature-acs3.ts';
 import { checkRequestTime } from './timestamp.ts';
-import { formPairs, hasFormBody, once, replayKeyOf, splitParams } from './request-common.ts';
+import { checkAccessKeyId, formText, hasFormBody, once, replayKeyOf, splitParams } from './request-common.ts';
 import type { AlibabaRequest } from './request-types.ts';
 import { safeEqual, sha256Hex } from '../digest.ts';
 
@@ -28,22 +28,25 @@ function header(raw: RawRequest, name: string): string {
  */
 export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest {
   const auth = parseAcs3Authorization(raw.headers.authorization ?? '');
+  // What the headers alone decide comes first, before the query and a form body are decoded.
+  const date = header(raw, 'x-acs-date');
+  const nonce = header(raw, 'x-acs-signature-nonce');
+  const hashedPayload = header(raw, 'x-acs-content-sha256');
+  if (MUST_SIGN.some((name) => !auth.signedHeaders.includes(name))) throw new AlibabaError('IncompleteSignature');
+  checkRequestTime(date, nowMs);
+  const replayKey = replayKeyOf(auth.accessKeyId, nonce);
+  checkAccessKeyId(auth.accessKeyId);
+
   const { path, rawQuery } = splitTarget(raw.url);
   const queryPairs = parseParamPairs(rawQuery);
-  const { common, params } = splitParams([...queryPairs, ...formPairs(raw)], COMMON);
-
-  const mustSign: string[] = [...MUST_SIGN];
+  const { common, params } = splitParams([...queryPairs, ...parseParamPairs(formText(raw))], COMMON);
+  const mustSign: string[] = [];
   if (!common.has('Action')) mustSign.push('x-acs-action');
   if (!common.has('Version')) mustSign.push('x-acs-version');
   if (hasFormBody(raw)) mustSign.push('content-type');
   const action = common.get('Action') ?? header(raw, 'x-acs-action');
   const version = common.get('Version') ?? header(raw, 'x-acs-version');
-  const date = header(raw, 'x-acs-date');
-  const nonce = header(raw, 'x-acs-signature-nonce');
-  const hashedPayload = header(raw, 'x-acs-content-sha256');
   if (mustSign.some((name) => !auth.signedHeaders.includes(name))) throw new AlibabaError('IncompleteSignature');
-  checkRequestTime(date, nowMs);
-  const replayKey = replayKeyOf(auth.accessKeyId, nonce);
 
   const stringToSign = (encodeNames: boolean): string =>
     acs3StringToSign(

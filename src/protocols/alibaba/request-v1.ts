@@ -4,7 +4,7 @@ import { AlibabaError } from './errors.ts';
 import { parseParamPairs } from './encoding.ts';
 import { v1Signature, v1StringToSign } from './signature-v1.ts';
 import { checkRequestTime } from './timestamp.ts';
-import { formPairs, once, replayKeyOf, splitParams } from './request-common.ts';
+import { checkAccessKeyId, formText, once, replayKeyOf, scanParams, splitParams } from './request-common.ts';
 import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
 import { safeEqual } from '../digest.ts';
 
@@ -22,24 +22,40 @@ function formatOf(value: string | undefined): ResponseFormat {
   throw new AlibabaError('InvalidParameter', { name: 'Format' });
 }
 
+type CommonParams = Record<(typeof REQUIRED)[number], string>;
+
 /**
- * A v1 (HMAC-SHA1) request (v1 signature doc): parameters from the query (GET, or openapi-client
- * 'v2' POST) and/or the form body (pop-core POST), all of them signed with the wire method.
+ * The checks that need only the common parameters, in the order
+ * answered: presence, Timestamp, SignatureMethod, SignatureVersion, nonce, AccessKeyId.
  */
-export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {
-  const pairs = [...parseParamPairs(splitTarget(raw.url).rawQuery), ...formPairs(raw)];
-  const { common: all, params } = splitParams(pairs, COMMON);
-  const common = {} as Record<(typeof REQUIRED)[number], string>;
+function checkCommon(get: (name: string) => string | undefined, nowMs: number): { common: CommonParams; replayKey: string } {
+  const common = {} as CommonParams;
   for (const name of REQUIRED) {
-    const value = all.get(name);
+    const value = get(name);
     if (!value) throw new AlibabaError('MissingParameter', { name });
     common[name] = value;
   }
   checkRequestTime(common.Timestamp, nowMs);
   if (common.SignatureMethod !== 'HMAC-SHA1') throw new AlibabaError('InvalidSignatureMethod');
   if (common.SignatureVersion !== '1.0') throw new AlibabaError('IncompleteSignature');
-  const format = formatOf(all.get('Format'));
   const replayKey = replayKeyOf(common.AccessKeyId, common.SignatureNonce);
+  checkAccessKeyId(common.AccessKeyId);
+  return { common, replayKey };
+}
+
+/**
+ * A v1 (HMAC-SHA1) request (PROTOCOL.md §1.3): parameters from the query (GET, or openapi-client
+ * 'v2' POST) and/or the form body (pop-core POST), all of them signed with the wire method. A
+ * large request has its common parameters checked before it is split and decoded.
+ */
+export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {
+  const texts = [splitTarget(raw.url).rawQuery, formText(raw)];
+  const scanned = scanParams(texts, REQUIRED);
+  if (scanned !== undefined) checkCommon((name) => scanned.get(name), nowMs);
+  const pairs = texts.flatMap(parseParamPairs);
+  const { common: all, params } = splitParams(pairs, COMMON);
+  const { common, replayKey } = checkCommon((name) => all.get(name), nowMs);
+  const format = formatOf(all.get('Format'));
   const stringToSign = once(() => v1StringToSign(raw.method, pairs));
   return {
     kind: 'v1',

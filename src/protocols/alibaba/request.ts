@@ -44,13 +44,28 @@ export function responseFormatOf(raw: RawRequest): ResponseFormat {
 }
 
 /**
+ * Fleetgate's limits; Alibaba documents none for RPC bodies. A body gets the room a GET's request
+ * line has (server.ts MAX_HEADER_BYTES): the largest documented call, a 10,000-row batch, needs
+ * about 2 MB in either place.
+ */
+export const ALIBABA_LIMITS = Object.freeze({ bodyBytes: 4 * 1024 * 1024 });
+
+/**
  * Parses an Alibaba RPC request without authenticating it: call `verify(secret)` once the
- * AccessKeyId is resolved. Throws AlibabaError: UnsupportedHTTPMethod, MissingParameter,
+ * AccessKeyId is resolved. What costs little is checked before the parameters are decoded: the
+ * method, the body size, then the signature's common parameters or headers. Throws AlibabaError:
+ * UnsupportedHTTPMethod, InvalidParameter `body` (over 4 MiB), MissingParameter,
  * InvalidTimeStamp.Format / .Expired, IncompleteSignature, InvalidSignatureMethod,
- * InvalidParameter (repeated name, bad Format), InvalidParameter.Format (bad escapes).
+ * InvalidAccessKeyId.NotFound (an AccessKeyId no key can have: control characters such as NUL,
+ * over 128 characters), InvalidParameter (repeated name, bad Format, NUL in RegionId),
+ * InvalidParameter.Format (bad escapes).
  */
 export function parseAlibabaRequest(raw: RawRequest, nowMs: number): AlibabaRequest {
   // RPC style is GET or POST only.
   if (raw.method !== 'GET' && raw.method !== 'POST') throw new AlibabaError('UnsupportedHTTPMethod');
-  return isAcs3(raw) ? parseAcs3Request(raw, nowMs) : parseV1Request(raw, nowMs);
+  if (raw.body.length > ALIBABA_LIMITS.bodyBytes) throw new AlibabaError('InvalidParameter', { name: 'body' });
+  const request = isAcs3(raw) ? parseAcs3Request(raw, nowMs) : parseV1Request(raw, nowMs);
+  // RegionId is stored with a product; PostgreSQL refuses NUL in text.
+  if (request.regionId?.includes('\0')) throw new AlibabaError('InvalidParameter', { name: 'RegionId' });
+  return request;
 }

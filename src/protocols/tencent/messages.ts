@@ -92,6 +92,7 @@ const REASONS: Readonly<Record<string, Template>> = {
   maxItems: { 'en-US': 'it must contain at most {limit} items', 'zh-CN': '元素个数不能多于 {limit}' },
   pattern: { 'en-US': 'it must match `{limit}`', 'zh-CN': '必须匹配 `{limit}`' },
   enum: { 'en-US': 'it is not one of the allowed values', 'zh-CN': '不在允许的取值范围内' },
+  nul: { 'en-US': 'it must not contain a NUL character', 'zh-CN': '不能包含 NUL 字符' },
   json: { 'en-US': 'the request body is not a valid JSON object', 'zh-CN': '请求体不是合法的 JSON 对象' },
   integerRange: {
     'en-US': 'it is outside the exactly representable integer range ±9007199254740991',

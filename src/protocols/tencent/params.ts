@@ -194,7 +194,8 @@ function compile(schema: TObject): Compiled {
  * coerced as scalars.ts describes. Errors, each naming the full dotted path:
  * an unexpected name → UnknownParameter; a required one absent (or null) → MissingParameter;
  * a value of the wrong type → InvalidParameter; a typed value breaking a schema constraint
- * (minLength, pattern, minimum, enum…) or an integer beyond ±(2^53−1) → InvalidParameterValue.
+ * (minLength, pattern, minimum, enum…), a string holding a NUL character, or an integer beyond
+ * ±(2^53−1) → InvalidParameterValue.
  * Decoders and validators are compiled once per schema object.
  */
 export function decodeParams<S extends TObject>(schema: S, source: ParamSource): Static<S> {

@@ -118,7 +118,9 @@ export function requestLanguage(raw: RawRequest): TencentLanguage {
  * - Timestamp not decimal → InvalidParameter; more than 300 s from `nowSeconds` →
  *   AuthFailure.SignatureExpire (before any HMAC);
  * - TC3 POST body not UTF-8 JSON with an object at the top (or repeating a key) →
- *   InvalidParameter "Incorrect parameter: the request body is not a valid JSON object.".
+ *   InvalidParameter "Incorrect parameter: the request body is not a valid JSON object.";
+ * - a NUL character in the SecretId → AuthFailure.SecretIdNotFound, in the Region →
+ *   InvalidParameterValue (API parameters are checked by decodeParams).
  */
 export function parseTencentRequest(raw: RawRequest, nowSeconds: number): TencentRequest {
   const method = raw.method.toUpperCase();
@@ -138,9 +140,12 @@ export function parseTencentRequest(raw: RawRequest, nowSeconds: number): Tencen
     const limit = tc3 ? TENCENT_LIMITS.tc3PostBodyBytes : TENCENT_LIMITS.v1PostBodyBytes;
     if (raw.body.length > limit) throw new TencentError('RequestSizeLimitExceeded');
   }
-  return authorization === undefined
-    ? parseV1(raw, method, nowSeconds)
-    : parseTc3(raw, method, authorization, nowSeconds);
+  const request = authorization === undefined ? parseV1(raw, method, nowSeconds) : parseTc3(raw, method, authorization, nowSeconds);
+  // A v1 form or query may carry `%00`. No key id holds a NUL, so that SecretId is simply unknown
+  // (PostgreSQL would refuse to look it up); a Region with one is not a value.
+  if (request.secretId.includes('\0')) throw new TencentError('AuthFailure.SecretIdNotFound');
+  if (request.region?.includes('\0')) throw new TencentError('InvalidParameterValue', { name: 'Region', rule: 'nul' });
+  return request;
 }
 
 function parseTc3(raw: RawRequest, method: string, authorization: string, nowSeconds: number): TencentRequest {

@@ -32,9 +32,13 @@ function integerFromText(text: string, mode: IntegerMode, path: string): number 
   throw new TencentError('InvalidParameterValue', { name: path, rule: 'integerRange' });
 }
 
-/** A String leaf. */
+/**
+ * A String leaf. A NUL character is refused: no field of any product holds one, and PostgreSQL
+ * rejects it in text, so letting it through would answer differently on the two databases.
+ */
 export function toStringValue(raw: unknown, path: string): string {
   if (typeof raw !== 'string') throw typeError(path);
+  if (raw.includes('\0')) throw new TencentError('InvalidParameterValue', { name: path, rule: 'nul' });
   return raw;
 }
 

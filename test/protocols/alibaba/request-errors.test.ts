@@ -5,6 +5,7 @@ import {
   acs3CanonicalRequest,
   acs3Signature,
   acs3StringToSign,
+  ALIBABA_LIMITS,
   parseAcs3Authorization,
   parseAlibabaRequest,
   parseParamPairs,
@@ -289,5 +290,53 @@ describe('ACS3 headers', () => {
     const doc = (sdk.headers.authorization as string).replace(auth.signature, docSignature);
     expect(parseAlibabaRequest({ ...sdk, headers: { ...sdk.headers, authorization: doc } }, NOW).verify(SECRET)).toEqual({ ok: true });
     expect(parseAlibabaRequest({ ...sdk, headers: { ...sdk.headers, authorization: doc } }, NOW).verify('wrong').ok).toBe(false);
+  });
+});
+
+describe('cheap checks come before a large request is decoded (its body is parsed only once they pass)', () => {
+  // A malformed escape is InvalidParameter.Format once the pairs are decoded: any other answer to
+  // a request carrying one shows that the refusal came before decoding.
+  const padding = (bytes: number) => `&${'DeviceList.1.DeviceName=x&'.repeat(Math.ceil(bytes / 26))}Broken=%zz`;
+  const bigForm = (call: ClientCall, bytes: number): RawRequest => {
+    const post = signPopCorePost(call);
+    return { ...post, body: Buffer.concat([post.body, Buffer.from(padding(bytes))]) };
+  };
+
+  it('a body over 4 MiB → InvalidParameter `body`, whatever it holds; 4 MiB is read', () => {
+    const over = bigForm(CALL, ALIBABA_LIMITS.bodyBytes);
+    expect(over.body.length).toBeGreaterThan(ALIBABA_LIMITS.bodyBytes);
+    const err = thrownBy(() => parseAlibabaRequest(over, NOW));
+    expect([err.code, err.httpStatus, err.message]).toEqual(['InvalidParameter', 400, 'The specified parameter "body" is not valid.']);
+    const within = bigForm(CALL, ALIBABA_LIMITS.bodyBytes - 4096);
+    expect(within.body.length).toBeLessThanOrEqual(ALIBABA_LIMITS.bodyBytes);
+    expect(codeOf(within)).toEqual(['InvalidParameter.Format', 400]);
+  });
+
+  it('v1 form: missing or malformed common parameters are answered without decoding the body', () => {
+    expect(codeOf(bigForm(CALL, 1024 * 1024), NOW + 16 * MINUTE)).toEqual(['InvalidTimeStamp.Expired', 400]);
+    const noSignature = signPopCorePost(CALL);
+    const stripped = { ...noSignature, body: Buffer.from(noSignature.body.toString().replace(/&?Signature=[^&]*/, '') + padding(1024 * 1024)) };
+    expect(codeOf(stripped)).toEqual(['MissingParameter', 400]);
+    expect(codeOf(bigForm({ ...CALL, accessKeyId: 'x'.repeat(129) }, 1024 * 1024))).toEqual(['InvalidAccessKeyId.NotFound', 404]);
+  });
+
+  it('v1 GET: the same for a large query', () => {
+    const get = signPopCoreGet(CALL);
+    expect(codeOf({ ...get, url: get.url + padding(512 * 1024) }, NOW - 16 * MINUTE)).toEqual(['InvalidTimeStamp.Expired', 400]);
+  });
+
+  it('a name spelled with an escape is still found: the scan answers only when it is conclusive', () => {
+    const post = signPopCorePost(CALL);
+    const pad = Array.from({ length: 10_000 }, (_, i) => `Pad${i}=x`).join('&');
+    const escaped = { ...post, body: Buffer.from(`${post.body.toString().replace('Timestamp=', 'Time%73tamp=')}&${pad}`) };
+    expect(escaped.body.length).toBeGreaterThan(64 * 1024);
+    expect(parseAlibabaRequest(escaped, NOW).accessKeyId).toBe(CALL.accessKeyId);
+    expect(codeOf(escaped, NOW + 16 * MINUTE)).toEqual(['InvalidTimeStamp.Expired', 400]);
+  });
+
+  it('ACS3: the Authorization, date and nonce headers are checked before a form body is decoded', () => {
+    const acs3 = signAcs3({ ...CALL, nowMs: NOW - 16 * MINUTE });
+    const form = { ...acs3, headers: { ...acs3.headers, 'content-type': 'application/x-www-form-urlencoded' }, body: Buffer.from(padding(1024 * 1024).slice(1)) };
+    expect(codeOf(form)).toEqual(['InvalidTimeStamp.Expired', 400]);
   });
 });

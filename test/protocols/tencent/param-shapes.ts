@@ -56,9 +56,10 @@ export function objectSchema(list: readonly Prop[]): TObject {
   return Type.Object(Object.fromEntries(list.map((p) => [p.name, p.optional ? Type.Optional(schemaOf(p.shape)) : schemaOf(p.shape)])));
 }
 
+// Strings decodeParams accepts: anything but a NUL character, which it refuses (test/gateway/nul-characters.test.ts).
 const text = fc.oneof(
-  fc.string({ unit: 'grapheme', maxLength: 6 }),
-  fc.string({ unit: fc.constantFrom('&', '=', '+', '%', '.', ' ', '#', '?', "'", '(', '*', 'é', '😀', '\u0000', 'a'), maxLength: 6 }),
+  fc.string({ unit: 'grapheme', maxLength: 6 }).filter((s) => !s.includes('\0')),
+  fc.string({ unit: fc.constantFrom('&', '=', '+', '%', '.', ' ', '#', '?', "'", '(', '*', 'é', '😀', '\u0001', 'a'), maxLength: 6 }),
 );
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
