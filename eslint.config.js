@@ -17,7 +17,19 @@ const LOWER_LAYERS = [
   },
   {
     files: ['src/storage/**'],
-    patterns: [{ ...outOf(['services', 'gateway', 'admin', 'cli']), message: 'Storage serves the layers above it and imports none of them (products merge their tables into storage/schema.ts).' }],
+    patterns: [{ ...outOf(['services', 'gateway', 'admin', 'cli', 'billing', 'device']), message: 'Storage serves the layers above it and imports none of them (products merge their tables into storage/schema.ts).' }],
+  },
+  {
+    files: ['src/core/**'],
+    patterns: [{ ...outOf(['services', 'gateway', 'admin', 'cli', 'billing', 'device']), message: 'Core (accounts, keys, limits) is beneath products, billing and the pipelines: it imports none of them.' }],
+  },
+  {
+    files: ['src/billing/**'],
+    patterns: [{ ...outOf(['services', 'gateway', 'device']), message: 'Billing sits beside core: products charge through it, it knows no product or pipeline.' }],
+  },
+  {
+    files: ['src/device/**'],
+    patterns: [{ ...outOf(['services', 'admin', 'billing']), message: 'The device pipeline knows no product: products register their endpoints with it through the registry.' }],
   },
 ];
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/ports.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const README_DATA_DIR = '/tmp/fleetgate-walkthrough';
@@ -40,14 +40,6 @@ function shape(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(shape);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape(v)]));
   return typeof value;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-walkthrough-'));

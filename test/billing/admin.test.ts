@@ -50,7 +50,8 @@ describe.each(DIALECTS)('billing admin API on %s', (dialect) => {
       [{ amount: 2 ** 53 }, 400, 'InvalidAmount'],
       [{ amount: 1.5 }, 400, 'InvalidParameter'],
       [{}, 400, 'InvalidParameter'],
-      [{ amount: 1, note: 'a\u0000b' }, 400, 'InvalidNote'],
+      [{ amount: 1, note: 'a\u0000b' }, 400, 'InvalidParameter'],
+      [{ amount: 1, note: 'a\u0007b' }, 400, 'InvalidNote'],
       [{ amount: -1 }, 409, 'InsufficientBalance'],
     ];
     for (const [body, status, code] of cases) {

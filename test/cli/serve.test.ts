@@ -7,9 +7,9 @@ import type { RawRequest } from '../../src/protocols/raw-request.ts';
 import { signTc3Request } from '../support/tencent-signer.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as tencentcloud from 'tencentcloud-sdk-nodejs';
-import { connect, createServer } from 'node:net';
 import { spawn } from 'node:child_process';
 import { startServing, type ServingProcess } from '../support/cli.ts';
+import { connects, freePort } from '../support/ports.ts';
 
 let serving: ServingProcess | undefined;
 let dataDir: string;
@@ -214,22 +214,3 @@ describe('fleetgate serve', () => {
     }
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
-function connects(port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      done(true);
-    });
-    socket.once('error', () => done(false));
-  });
-}

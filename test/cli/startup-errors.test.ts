@@ -5,19 +5,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 import { POSTGRES_URL } from '../support/databases.ts';
+import { freePort } from '../support/ports.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fleetgate-startup-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const fresh = (name: string) => join(scratch, name);
-
-/** A port nothing listens on: bound once by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Runs `fleetgate serve` that must refuse to start: exit 1 and exactly one stderr line, without a stack. */
 async function refusal(args: readonly string[], env: Record<string, string> = {}): Promise<string> {
@@ -32,13 +24,13 @@ async function refusal(args: readonly string[], env: Record<string, string> = {}
 
 describe('mistakes a user can make at start: one clear line, exit 1', () => {
   it('an unreachable Redis names Redis and its URL without the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const line = await refusal(['--data-dir', fresh('redis'), '--redis-url', `redis://:hunter2@127.0.0.1:${port}/0`]);
     expect(line).toBe(`fleetgate: cannot reach Redis at redis://127.0.0.1:${port}/0: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
   it('an unreachable PostgreSQL names PostgreSQL and its URL without the password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const line = await refusal(['--data-dir', fresh('pg'), '--database-url', `postgres://fleet:hunter2@127.0.0.1:${port}/fleet`]);
     expect(line).toBe(`fleetgate: cannot reach PostgreSQL at postgres://fleet@127.0.0.1:${port}/fleet: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
@@ -103,7 +95,7 @@ describe('mistakes a user can make at start: one clear line, exit 1', () => {
     expect(JSON.parse(result.stderr)).toEqual({
       error: { code: 'DataDirUnusable', message: 'data dir /proc/fleetgate is on the proc pseudo-filesystem: choose a directory on a disk' },
     });
-    const port = await closedPort();
+    const port = await freePort();
     const redis = await runCli(['migrate', '--json', '--data-dir', fresh('json-redis'), '--redis-url', `redis://127.0.0.1:${port}`]);
     expect(JSON.parse(redis.stderr).error.code).toBe('RedisUnreachable');
   });

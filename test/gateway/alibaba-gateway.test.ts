@@ -1,28 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
+import { alibabaCall } from '../support/alibaba-harness.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
-import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../support/alibaba-signer.ts';
+import { signAcs3, signPopCoreGet, signPopCorePost } from '../support/alibaba-signer.ts';
 import { createAlibabaGateway } from '../../src/gateway/alibaba-gateway.ts';
 import { iotProduct } from '../../src/services/alibaba/iot/index.ts';
 import { defineAction } from '../../src/services/cloud-action.ts';
 import type { Runtime } from '../../src/runtime.ts';
 import type { RawRequest } from '../../src/protocols/raw-request.ts';
 
-function call(server: TestServer, account: TestAccount, overrides: Partial<ClientCall> = {}): ClientCall {
-  return {
-    accessKeyId: account.alibaba.accessKeyId,
-    accessKeySecret: account.alibaba.accessKeySecret,
-    action: 'QueryProductList',
-    version: '2018-01-20',
-    params: { CurrentPage: 1, PageSize: 10 },
-    host: server.endpoint,
-    nowMs: Date.now(),
-    nonce: randomUUID(),
-    ...overrides,
-  };
-}
+const call = alibabaCall;
 
 function gatewayError(response: RawResponse, status: number, code: string) {
   expect(response.status).toBe(status);

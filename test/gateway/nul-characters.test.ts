@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { DIALECTS, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
+import { alibabaCall } from '../support/alibaba-harness.ts';
 import { sendRaw } from '../support/http.ts';
 import { tc3, v1 } from '../support/tencent-harness.ts';
 import { signAcs3, signPopCoreGet, signPopCorePost, type ClientCall } from '../support/alibaba-signer.ts';
@@ -67,17 +67,8 @@ describe.each(DIALECTS)('NUL characters on %s: the documented refusal, never Int
     return response.json().Response.Error as { Code: string; Message: string };
   };
 
-  const alibabaCall = (overrides: Partial<ClientCall>): ClientCall => ({
-    accessKeyId: account.alibaba.accessKeyId,
-    accessKeySecret: account.alibaba.accessKeySecret,
-    action: 'QueryProductList',
-    version: '2018-01-20',
-    params: { CurrentPage: 1, PageSize: 10 },
-    host: server.endpoint,
-    nowMs: Date.now(),
-    nonce: randomUUID(),
-    ...overrides,
-  });
+  const callAs = (overrides: Partial<ClientCall>): ClientCall => alibabaCall(server, account, overrides);
+
 
   it('Tencent: a SecretId with a NUL is not found (v1 form and GET), before any lookup', async () => {
     await fc.assert(
@@ -110,7 +101,7 @@ describe.each(DIALECTS)('NUL characters on %s: the documented refusal, never Int
   it('Alibaba: an AccessKeyId with a NUL is InvalidAccessKeyId.NotFound (HTTP 404), before any lookup', async () => {
     await fc.assert(
       fc.asyncProperty(withNul(fc.constant(account.alibaba.accessKeyId)), fc.constantFrom(signPopCoreGet, signPopCorePost), async (accessKeyId, sign) => {
-        const response = await sendRaw(server.url, sign(alibabaCall({ accessKeyId })));
+        const response = await sendRaw(server.url, sign(callAs({ accessKeyId })));
         expect(response.status).toBe(404);
         expect(response.json().Code).toBe('InvalidAccessKeyId.NotFound');
       }),
@@ -121,7 +112,7 @@ describe.each(DIALECTS)('NUL characters on %s: the documented refusal, never Int
   it('Alibaba: a parameter value with a NUL is Invalid<Name> (HTTP 400) through v1 GET, v1 form and ACS3', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...ALIBABA_CASES), withNul(word), fc.constantFrom(...ALIBABA_SIGNERS), async (testCase, value, sign) => {
-        const response = await sendRaw(server.url, sign(alibabaCall({ action: testCase.action, params: testCase.params(value) })));
+        const response = await sendRaw(server.url, sign(callAs({ action: testCase.action, params: testCase.params(value) })));
         expect(response.status).toBe(400);
         expect(response.json()).toMatchObject({ Code: `Invalid${testCase.name}`, Message: `Specified parameter ${testCase.name} is not valid.` });
       }),
@@ -131,7 +122,7 @@ describe.each(DIALECTS)('NUL characters on %s: the documented refusal, never Int
 
   it('Alibaba: a RegionId with a NUL (stored with a product) is InvalidParameter', async () => {
     for (const sign of ALIBABA_SIGNERS) {
-      const response = await sendRaw(server.url, sign(alibabaCall({ action: 'CreateProduct', params: { ProductName: 'nul', NodeType: 0, RegionId: 'cn-\0shanghai' } })));
+      const response = await sendRaw(server.url, sign(callAs({ action: 'CreateProduct', params: { ProductName: 'nul', NodeType: 0, RegionId: 'cn-\0shanghai' } })));
       expect(response.status).toBe(400);
       expect(response.json()).toMatchObject({ Code: 'InvalidParameter', Message: 'The specified parameter "RegionId" is not valid.' });
     }

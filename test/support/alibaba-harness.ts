@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import IotModule, * as $Iot from '@alicloud/iot20180120';
 import * as $OpenApi from '@alicloud/openapi-client';
 import { AlibabaError } from '../../src/protocols/alibaba/errors.ts';
 import type { TestAccount, TestServer } from './server.ts';
+import type { ClientCall } from './alibaba-signer.ts';
 
 /**
  * The words Alibaba tests speak: an official SDK client (in each of its configurations) for an
@@ -137,4 +139,19 @@ export async function expectAlibabaError(call: Promise<unknown>, code: string): 
   if (!(outcome instanceof AlibabaError || outcome instanceof SdkFailure)) throw outcome;
   expect(outcome.code, outcome.message).toBe(code);
   return outcome;
+}
+
+/** A QueryProductList call signed for `account` against `server`, fresh nonce and time; `overrides` change any part. */
+export function alibabaCall(server: Pick<TestServer, 'endpoint'>, account: Pick<TestAccount, 'alibaba'>, overrides: Partial<ClientCall> = {}): ClientCall {
+  return {
+    accessKeyId: account.alibaba.accessKeyId,
+    accessKeySecret: account.alibaba.accessKeySecret,
+    action: 'QueryProductList',
+    version: '2018-01-20',
+    params: { CurrentPage: 1, PageSize: 10 },
+    host: server.endpoint,
+    nowMs: Date.now(),
+    nonce: randomUUID(),
+    ...overrides,
+  };
 }
