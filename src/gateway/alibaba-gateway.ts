@@ -8,6 +8,7 @@ import {
   AlibabaError,
   catalogCodeOf,
   decodeParams,
+  largeRequestAccessKeyId,
   parseAlibabaRequest,
   renderError,
   renderSuccess,
@@ -55,7 +56,10 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
   }
 
   async function execute(raw: RawRequest, requestId: string, call: Call): Promise<Record<string, unknown>> {
-    const request = parseAlibabaRequest(raw, runtime.now());
+    const nowMs = runtime.now();
+    const claimed = largeRequestAccessKeyId(raw, nowMs);
+    if (claimed !== undefined && !(await runtime.keyRing.find('alibaba', claimed))) throw new AlibabaError('InvalidAccessKeyId.NotFound');
+    const request = parseAlibabaRequest(raw, nowMs);
     call.action = request.action;
     call.format = request.format;
     const key = await runtime.keyRing.find('alibaba', request.accessKeyId);

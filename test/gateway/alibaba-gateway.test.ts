@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { REDIS_URL, startCluster, startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
@@ -153,6 +154,19 @@ describe('Alibaba RPC gateway', () => {
     // Decoding one 12 MB form took over a second of event loop; refusing one takes a few dozen
     // milliseconds (the six uploads themselves share this test's event loop with the server).
     expect(slowest).toBeLessThan(1000);
+  });
+
+  it('looks up the AccessKeyId of a large fresh form before decoding it: a forged key costs a scan, not a decode', async () => {
+    const fresh = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    // A malformed escape deep in the body: decoding it would answer a parameter error instead.
+    const body = `Action=BatchImportDevice&Version=2018-01-20&AccessKeyId=LTAIforged&Signature=x&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce=${randomUUID()}&Timestamp=${fresh}&${'DeviceList.1.DeviceName=%41&'.repeat(100_000)}DeviceList.2.DeviceName=%zz`;
+    const response = await sendRaw(server.url, {
+      method: 'POST',
+      url: '/',
+      headers: { host: server.endpoint, 'content-type': 'application/x-www-form-urlencoded', 'x-acs-action': 'BatchImportDevice' },
+      body: Buffer.from(body),
+    });
+    expect([response.status, /<Code>([^<]+)/.exec(response.text)?.[1]]).toEqual([404, 'InvalidAccessKeyId.NotFound']);
   });
 
   it('never answers a business error with a Code on success (pop-core would throw)', async () => {

@@ -17,7 +17,7 @@ export {
 } from './signature-acs3.ts';
 export type { Acs3Authorization, Acs3CanonicalInput } from './signature-acs3.ts';
 export { ALIBABA_NONCE_TTL_SECONDS, ALIBABA_TIME_WINDOW_MS } from './timestamp.ts';
-export { ALIBABA_LIMITS, isAlibabaRequest, parseAlibabaRequest, responseFormatOf } from './request.ts';
+export { ALIBABA_LIMITS, isAlibabaRequest, largeRequestAccessKeyId, parseAlibabaRequest, responseFormatOf } from './request.ts';
 export type { AlibabaRequest, AlibabaVerifyResult, ResponseFormat } from './request-types.ts';
 export { decodeParams } from './params.ts';
 export { JSON_CONTENT_TYPE, XML_CONTENT_TYPE, renderError, renderSuccess } from './envelope.ts';

@@ -22,13 +22,11 @@ function header(raw: RawRequest, name: string): string {
 }
 
 /**
- * An ACS3-HMAC-SHA256 request (V3 signature doc). The canonical request is rebuilt from the
- * SignedHeaders list as sent (host with its port), the decoded query re-encoded with RFC 3986,
- * and x-acs-content-sha256, which must also match the body received.
+ * What the headers alone decide, checked before the query and a form body are decoded: the
+ * Authorization, the signed-header list, the time window and the AccessKeyId's form.
  */
-export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest {
+export function checkAcs3Headers(raw: RawRequest, nowMs: number) {
   const auth = parseAcs3Authorization(raw.headers.authorization ?? '');
-  // What the headers alone decide comes first, before the query and a form body are decoded.
   const date = header(raw, 'x-acs-date');
   const nonce = header(raw, 'x-acs-signature-nonce');
   const hashedPayload = header(raw, 'x-acs-content-sha256');
@@ -36,6 +34,16 @@ export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest
   checkRequestTime(date, nowMs);
   const replayKey = replayKeyOf(auth.accessKeyId, nonce);
   checkAccessKeyId(auth.accessKeyId);
+  return { auth, nonce, hashedPayload, replayKey };
+}
+
+/**
+ * An ACS3-HMAC-SHA256 request (V3 signature doc). The canonical request is rebuilt from the
+ * SignedHeaders list as sent (host with its port), the decoded query re-encoded with RFC 3986,
+ * and x-acs-content-sha256, which must also match the body received.
+ */
+export function parseAcs3Request(raw: RawRequest, nowMs: number): AlibabaRequest {
+  const { auth, nonce, hashedPayload, replayKey } = checkAcs3Headers(raw, nowMs);
 
   const { path, rawQuery } = splitTarget(raw.url);
   const queryPairs = parseParamPairs(rawQuery);

@@ -43,15 +43,29 @@ function checkCommon(get: (name: string) => string | undefined, nowMs: number): 
   return { common, replayKey };
 }
 
+function v1ParamTexts(raw: RawRequest): string[] {
+  return [splitTarget(raw.url).rawQuery, formText(raw)];
+}
+
+/** On a large request, the common parameters found by one scan, checked; undefined when the request is small or the scan cannot tell. */
+function scannedV1Common(texts: readonly string[], nowMs: number): CommonParams | undefined {
+  const scanned = scanParams(texts, REQUIRED);
+  return scanned === undefined ? undefined : checkCommon((name) => scanned.get(name), nowMs).common;
+}
+
+/** The AccessKeyId of a large v1 request, once the checks its common parameters allow have passed. */
+export function scannedV1AccessKeyId(raw: RawRequest, nowMs: number): string | undefined {
+  return scannedV1Common(v1ParamTexts(raw), nowMs)?.AccessKeyId;
+}
+
 /**
  * A v1 (HMAC-SHA1) request (PROTOCOL.md §1.3): parameters from the query (GET, or openapi-client
  * 'v2' POST) and/or the form body (pop-core POST), all of them signed with the wire method. A
  * large request has its common parameters checked before it is split and decoded.
  */
 export function parseV1Request(raw: RawRequest, nowMs: number): AlibabaRequest {
-  const texts = [splitTarget(raw.url).rawQuery, formText(raw)];
-  const scanned = scanParams(texts, REQUIRED);
-  if (scanned !== undefined) checkCommon((name) => scanned.get(name), nowMs);
+  const texts = v1ParamTexts(raw);
+  scannedV1Common(texts, nowMs);
   const pairs = texts.flatMap(parseParamPairs);
   const { common: all, params } = splitParams(pairs, COMMON);
   const { common, replayKey } = checkCommon((name) => all.get(name), nowMs);

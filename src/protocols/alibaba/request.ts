@@ -2,8 +2,8 @@ import type { RawRequest } from '../raw-request.ts';
 import { splitTarget } from '../raw-request.ts';
 import { AlibabaError } from './errors.ts';
 import { hasFormBody } from './request-common.ts';
-import { parseAcs3Request } from './request-acs3.ts';
-import { parseV1Request } from './request-v1.ts';
+import { checkAcs3Headers, parseAcs3Request } from './request-acs3.ts';
+import { parseV1Request, scannedV1AccessKeyId } from './request-v1.ts';
 import type { ResponseFormat, AlibabaRequest } from './request-types.ts';
 
 // As the SDK captures show (reference/sdk-wire-captures.json): Alibaba v1 carries AccessKeyId /
@@ -60,10 +60,29 @@ export const ALIBABA_LIMITS = Object.freeze({ bodyBytes: 4 * 1024 * 1024 });
  * over 128 characters), InvalidParameter (repeated name, bad Format, NUL in RegionId),
  * InvalidParameter.Format (bad escapes).
  */
-export function parseAlibabaRequest(raw: RawRequest, nowMs: number): AlibabaRequest {
+function checkEnvelope(raw: RawRequest): void {
   // RPC style is GET or POST only.
   if (raw.method !== 'GET' && raw.method !== 'POST') throw new AlibabaError('UnsupportedHTTPMethod');
   if (raw.body.length > ALIBABA_LIMITS.bodyBytes) throw new AlibabaError('InvalidParameter', { name: 'body' });
+}
+
+/** Bodies above this cost more to decode than a key lookup: their AccessKeyId is looked up first. */
+const LOOK_UP_KEY_FIRST_BYTES = 64 * 1024;
+
+/**
+ * The AccessKeyId of a request large enough that decoding it costs real time, once every check
+ * that needs no decoding has passed, so the gateway can refuse an unknown key before the parse:
+ * a forged key then costs a scan, not a decode. Undefined for small requests, or when one scan
+ * cannot find the key (the full parse decides then).
+ */
+export function largeRequestAccessKeyId(raw: RawRequest, nowMs: number): string | undefined {
+  checkEnvelope(raw);
+  if (raw.body.length + raw.url.length < LOOK_UP_KEY_FIRST_BYTES) return undefined;
+  return isAcs3(raw) ? checkAcs3Headers(raw, nowMs).auth.accessKeyId : scannedV1AccessKeyId(raw, nowMs);
+}
+
+export function parseAlibabaRequest(raw: RawRequest, nowMs: number): AlibabaRequest {
+  checkEnvelope(raw);
   const request = isAcs3(raw) ? parseAcs3Request(raw, nowMs) : parseV1Request(raw, nowMs);
   // RegionId is stored with a product; PostgreSQL refuses NUL in text.
   if (request.regionId?.includes('\0')) throw new AlibabaError('InvalidParameter', { name: 'RegionId' });
