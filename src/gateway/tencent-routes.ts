@@ -52,21 +52,29 @@ export function tencentRoutes(products: readonly TencentProduct[]): (keys: Routi
     byVersion.set(version, [...(byVersion.get(version) ?? []), served]);
   }
 
-  function namedService(keys: RoutingKeys): string | undefined {
-    const host = keys.host ?? '';
+  /** A Host or endpoint as compared: scheme, port and case dropped (the Node SDK signs its endpoint as typed, sends the URL's host). */
+  const hostName = (value: string): string => value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/:\d*$/, '').toLowerCase();
+
+  /**
+   * The service the request names, and whether definitely: a credential scope or Tencent's own
+   * hostname does; another Host (mna.corp:8080) may just be where Fleetgate runs.
+   */
+  function namedService(keys: RoutingKeys): { service: string; definite: boolean } | undefined {
+    const host = hostName(keys.host ?? '');
     const scope = keys.scopeService;
-    if (scope !== undefined && byService.has(scope)) return scope;
-    if (scope !== undefined && scope !== host.split('.')[0]) throw new TencentError('AuthFailure.InvalidAuthorization', { service: scope });
-    const hostLabel = host.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[.:]/)[0]!.toLowerCase();
-    return byService.has(hostLabel) ? hostLabel : undefined;
+    if (scope !== undefined && byService.has(scope)) return { service: scope, definite: true };
+    if (scope !== undefined && hostName(scope) !== host.split('.')[0]) throw new TencentError('AuthFailure.InvalidAuthorization', { service: scope });
+    const hostLabel = host.split('.')[0]!;
+    if (!byService.has(hostLabel)) return undefined;
+    return { service: hostLabel, definite: host.endsWith('.tencentcloudapi.com') };
   }
 
   function product(keys: RoutingKeys): Served {
     const named = namedService(keys);
     if (named !== undefined) {
-      const served = byService.get(named)?.get(keys.version);
-      if (!served) throw new TencentError('NoSuchVersion', { version: keys.version });
-      return served;
+      const served = byService.get(named.service)?.get(keys.version);
+      if (served) return served;
+      if (named.definite) throw new TencentError('NoSuchVersion', { version: keys.version });
     }
     const candidates = byVersion.get(keys.version);
     if (!candidates) throw new TencentError('NoSuchVersion', { version: keys.version });

@@ -54,6 +54,21 @@ describe('Tencent routing by (product, version, action)', () => {
     expect(route(keys({ action: 'RunInstances', scopeService: 'localhost:8080', host: 'localhost:8080' })).service).toBe('cvm');
   });
 
+  it('a Node SDK endpoint names nothing however its Host arrives: a default port dropped, capitals, a proxy dropping the port', () => {
+    // The SDK signs `endpoint.split(".")[0]` as typed and sends `new URL(url).host`.
+    expect(route(keys({ action: 'RunInstances', scopeService: 'localhost:80', host: 'localhost' })).service).toBe('cvm');
+    expect(route(keys({ action: 'RunInstances', scopeService: 'Fleetgate', host: 'fleetgate.example.com' })).service).toBe('cvm');
+    expect(route(keys({ action: 'RunInstances', scopeService: 'localhost:8443', host: 'localhost' })).service).toBe('cvm');
+  });
+
+  it('a Host that merely starts with a product name (not Tencent’s own hostname) routes by version when that product lacks the version', () => {
+    const other = tencentRoutes([cvm, { ...cbs, spec: { ...cbs.spec, service: 'mna', version: '2021-01-19' } }]);
+    expect(other(keys({ action: 'RunInstances', host: 'mna.corp:8080' })).service).toBe('cvm');
+    expect(() => other(keys({ action: 'RunInstances', host: 'mna.tencentcloudapi.com' }))).toThrow(expect.objectContaining({ code: 'NoSuchVersion' }));
+    // A credential scope naming it is meant: there the version is simply not served.
+    expect(() => other(keys({ action: 'RunInstances', scopeService: 'mna', host: 'mna.corp:8080' }))).toThrow(expect.objectContaining({ code: 'NoSuchVersion' }));
+  });
+
   it('several products and nothing naming one: InvalidParameter saying how to name it', () => {
     const { code, message } = refusal({ scopeService: '127' });
     expect(code).toBe('InvalidParameter');
