@@ -5,12 +5,14 @@ import type { Runtime } from '../runtime.ts';
 import { ADMIN_MODULES } from '../services/registry.ts';
 import { fieldWithNul, sendAdminError } from './errors.ts';
 import { describeViolation, type SchemaViolation } from './validation-message.ts';
+import { adminValidatorCompiler } from './validators.ts';
 
 /**
  * The admin REST API under /admin/v1: JSON, guarded by the admin bearer token, described by an
  * OpenAPI document generated from the same TypeBox schemas that validate it.
  */
 export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): Promise<void> {
+  app.setValidatorCompiler(adminValidatorCompiler);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Fleetgate admin API', version: '1' },

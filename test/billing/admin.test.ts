@@ -52,6 +52,12 @@ describe.each(DIALECTS)('billing admin API on %s', (dialect) => {
       [{}, 400, 'InvalidParameter'],
       [{ amount: 1, note: 'a\u0000b' }, 400, 'InvalidParameter'],
       [{ amount: 1, note: 'a\u0007b' }, 400, 'InvalidNote'],
+      // A JSON body is taken as sent: no coercion of money, no unknown field silently dropped.
+      [{ amount: true }, 400, 'InvalidParameter'],
+      [{ amount: '300' }, 400, 'InvalidParameter'],
+      [{ amount: [250] }, 400, 'InvalidParameter'],
+      [{ amount: 5, note: 77 }, 400, 'InvalidParameter'],
+      [{ amount: 5, bogus: 'x' }, 400, 'InvalidParameter'],
       [{ amount: -1 }, 409, 'InsufficientBalance'],
     ];
     for (const [body, status, code] of cases) {
