@@ -95,6 +95,8 @@ export const PINNED_KEY_VARIABLES: Readonly<Record<keyof Config['bootstrap'], st
   alibabaAccessKeySecret: 'FLEETGATE_ALIBABA_ACCESS_KEY_SECRET',
 };
 
+const PINNABLE_KEY_ID = /^[A-Za-z0-9_.-]{1,128}$/;
+
 /** A pinned key pair is both halves or neither: half a pair would pair a known id with a random secret. */
 function pinnedPair(env: NodeJS.ProcessEnv, idField: keyof Config['bootstrap'], secretField: keyof Config['bootstrap']): [string | undefined, string | undefined] {
   const [idVariable, secretVariable] = [PINNED_KEY_VARIABLES[idField], PINNED_KEY_VARIABLES[secretField]];
@@ -103,6 +105,10 @@ function pinnedPair(env: NodeJS.ProcessEnv, idField: keyof Config['bootstrap'], 
   if ((id === undefined) !== (secret === undefined)) {
     const [given, missing] = id === undefined ? [secretVariable, idVariable] : [idVariable, secretVariable];
     throw new ConfigError(`${given} is set but ${missing} is not: pin both halves of the key pair or neither`);
+  }
+  // The gateways take no key id outside this form as a key: a pinned one must fit it to ever log in.
+  if (id !== undefined && !PINNABLE_KEY_ID.test(id)) {
+    throw new ConfigError(`${idVariable} must be 1 to 128 letters, digits or the characters _ . - (no spaces or control characters)`);
   }
   return [id, secret];
 }

@@ -36,18 +36,18 @@ export function sendUnroutablePath(error: FastifyError, reply: FastifyReply): Fa
  * and PostgreSQL refuses it in text where SQLite would store it.
  */
 export function fieldWithNul(parts: Readonly<Record<string, unknown>>): string | undefined {
-  const search = (value: unknown, at: string): string | undefined => {
-    if (typeof value === 'string') return value.includes('\0') ? at : undefined;
-    if (typeof value !== 'object' || value === null) return undefined;
-    for (const [key, child] of Object.entries(value)) {
-      const found = search(key, at) ?? search(child, at === '' ? key : `${at}.${key}`);
-      if (found !== undefined) return found;
+  // A walk with its own stack: a deeply nested body must not overflow the call stack.
+  const pending: [value: unknown, at: string][] = Object.entries(parts).map(([part, value]) => [value, part === 'body' ? 'body' : '']);
+  while (pending.length > 0) {
+    const [value, at] = pending.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes('\0')) return at;
+    } else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key.includes('\0')) return at;
+        pending.push([child, at === '' ? key : `${at}.${key}`]);
+      }
     }
-    return undefined;
-  };
-  for (const [part, value] of Object.entries(parts)) {
-    const found = search(value, part === 'body' ? 'body' : '');
-    if (found !== undefined) return found;
   }
   return undefined;
 }

@@ -1,4 +1,4 @@
-import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, statfsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ConfigError } from '../config.ts';
@@ -34,14 +34,13 @@ export function ensureDataDir(dataDir: string): void {
     try {
       mkdirSync(dir, { mode: 0o700 });
     } catch (error) {
+      // Another process starting at the same moment created it first.
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST' && statSync(dir).isDirectory()) continue;
       throw unusable(`cannot be created: ${errnoText(error)}`);
     }
   }
-  try {
-    accessSync(dataDir, constants.W_OK | constants.X_OK);
-  } catch {
-    throw unusable('is not writable by this user');
-  }
+  // No write check here: a data dir whose files all exist may be read-only (a mounted secret);
+  // creating a missing file or the database reports its own failure in one line.
 }
 
 function errnoText(error: unknown): string {

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
@@ -81,8 +81,11 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
  * 0600 first covers them; files left by an older start are tightened as well.
  */
 function keepPrivate(file: string): void {
-  closeSync(openSync(file, 'a', 0o600));
-  for (const path of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(path)) chmodSync(path, 0o600);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    // Only files this user owns: another user's database, or one on a read-only mount, is theirs to keep.
+    if (existsSync(path) && statSync(path).uid === process.getuid?.() && (statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+  }
 }
 
 const STATEMENT_CACHE_SIZE = 500;

@@ -33,6 +33,13 @@ describe('configuration', () => {
     expect(() => loadConfig({}, { FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's' })).toThrow(/FLEETGATE_ALIBABA_ACCESS_KEY_SECRET is set but FLEETGATE_ALIBABA_ACCESS_KEY_ID is not/);
   });
 
+  it('refuses a pinned key id no gateway would take as a key (too long, spaces, control characters)', () => {
+    for (const id of ['L'.repeat(129), 'LTAI with space', 'AKID\u0001x']) {
+      expect(() => loadConfig({}, { FLEETGATE_ALIBABA_ACCESS_KEY_ID: id, FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's', FLEETGATE_TENCENT_SECRET_ID: id, FLEETGATE_TENCENT_SECRET_KEY: 'k' })).toThrow(ConfigError);
+    }
+    expect(loadConfig({}, { FLEETGATE_ALIBABA_ACCESS_KEY_ID: 'L'.repeat(128), FLEETGATE_ALIBABA_ACCESS_KEY_SECRET: 's' }).bootstrap.alibabaAccessKeyId).toHaveLength(128);
+  });
+
   it('waits 5 s by default between reporting draining and closing the listener, or as FLEETGATE_SHUTDOWN_GRACE_SECONDS says', () => {
     expect(loadConfig({}, {}).shutdownGraceMs).toBe(5000);
     expect(loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '0.5' }).shutdownGraceMs).toBe(500);
