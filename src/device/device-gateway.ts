@@ -62,7 +62,7 @@ async function serve(runtime: Runtime, endpoint: DeviceEndpoint, request: Fastif
     const raw = toRawRequest(request);
     const params = parseBody(endpoint.bodyFormat, raw.body);
     if (!params) throw envelope.fault('malformedBody');
-    subject = endpoint.rateLimit.subject(params);
+    subject = boundedSubject(endpoint.rateLimit.subject(params));
     const rate = await runtime.rateLimits.consume(subject ?? '-', `${envelope.surface}.${endpoint.product}`, endpoint.name, endpoint.rateLimit.perSecond);
     if (!rate.allowed) throw envelope.fault('rateLimited', rate);
     const call: DeviceCall = {
@@ -114,6 +114,14 @@ export function parseBody(format: DeviceEndpoint['bodyFormat'], body: Buffer): R
   } catch {
     return undefined;
   }
+}
+
+// Product ids of both clouds fit this; anything else a caller writes there is not logged or keyed as sent.
+const SUBJECT_SHAPE = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The rate-limit subject as a bounded product id: an unauthenticated body field, so nothing longer or odder is kept. */
+function boundedSubject(subject: string | undefined): string | undefined {
+  return subject !== undefined && SUBJECT_SHAPE.test(subject) ? subject : undefined;
 }
 
 /** One log line and one metric observation per call, with labels from bounded sets. Never a body, a secret or a signature. */

@@ -106,6 +106,12 @@ describe('device pipeline', () => {
     expect((await json(post('/test/form', 'productKey=quiet', 'application/x-www-form-urlencoded'))).code).toBe(200);
   });
 
+  it('keys and logs only a subject shaped like a product id: a 16 KB one is neither kept nor logged', async () => {
+    const long = 'p'.repeat(10_000);
+    await json(post('/test/echo', JSON.stringify({ ProductId: long })));
+    expect(lines.some((l) => l.includes(long))).toBe(false);
+  });
+
   it('answers InternalError for a failing endpoint and logs the failure without the body', async () => {
     expect((await json(post('/test/echo', '{"Fail":"crash","Secret":"TOPSECRET"}'))).Response.Error.Code).toBe('InternalError');
     expect(lines.some((l) => l.includes('device endpoint failure') && l.includes('handler bug'))).toBe(true);
