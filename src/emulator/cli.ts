@@ -82,11 +82,12 @@ function integer(value: string): number {
 /** One call to the server's emulator API; its `{error:{code,message}}` answers become CliErrors. */
 async function request(globals: ConfigOverrides, options: Connection, method: string, path: string, body?: Body): Promise<Body> {
   const base = (options.url ?? DEFAULT_URL).replace(/\/+$/, '');
+  const token = adminToken(globals, options);
   let response: Response;
   try {
     response = await fetch(`${base}${EMULATOR_PREFIX}${path}`, {
       method,
-      headers: { authorization: `Bearer ${adminToken(globals, options)}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
   } catch (error) {
