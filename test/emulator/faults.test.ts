@@ -19,7 +19,7 @@ describe.each(DIALECTS)('emulator controls on %s', (dialect) => {
   let clockOffsetMs = 0;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect, now: () => Date.now() + clockOffsetMs });
+    server = await startTestServer({ dialect, now: () => Date.now() + clockOffsetMs, env: { FLEETGATE_RATE_LIMITS: 'tencent.mna:GetGroupList=1' } });
     account = await server.createAccount();
     other = await server.createAccount();
   });
@@ -210,6 +210,13 @@ describe.each(DIALECTS)('emulator controls on %s', (dialect) => {
     expect(await emulator('DELETE', `/faults/${second.id}`)).toEqual({ status: 404, body: { error: { code: 'FaultNotFound', message: `no fault ${second.id}` } } });
     expect(await emulator('DELETE', '/faults')).toEqual({ status: 200, body: { removed: 2 } });
     expect(await mnaOutcome()).toBe('ok');
+  });
+
+  it('a faulted call counts against the rate limit, as an executed request does', async () => {
+    await addFault({ product: 'mna', action: 'GetGroupList', error: 'InternalError' });
+    const client = mna();
+    const outcomes = await Promise.all([1, 2].map(() => client.GetGroupList({ PageNumber: 1, PageSize: 10 }).then(() => 'ok', (e: { code: string }) => e.code)));
+    expect(outcomes.sort()).toEqual(['InternalError', 'RequestLimitExceeded']);
   });
 
   it('a faulted call has used its nonce, as an executed request does: the identical request is then a replay', async () => {
