@@ -33,8 +33,8 @@ interface Call {
 
 /**
  * Alibaba Cloud RPC pipeline (v1 and ACS3): parse → authenticate → route → throttle → decode →
- * claim the nonce → injected faults (emulator) → run the handler → JSON or XML body. Gateway errors carry their documented
- * HTTP status; IoT business errors are HTTP 200 with Success:false.
+ * claim the nonce → injected faults (emulator) → run the handler → JSON or XML body. Gateway
+ * errors carry their documented HTTP status; IoT business errors are HTTP 200 with Success:false.
  */
 export function createAlibabaGateway(runtime: Runtime, products: readonly AlibabaProduct[]) {
   const byVersion = new Map<string, { product: AlibabaProduct; implemented: ReadonlyMap<string, CloudAction>; rateKey: string }>();

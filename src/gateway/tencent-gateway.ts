@@ -36,8 +36,8 @@ const NONCE_TTL_SECONDS = 660;
 
 /**
  * Tencent Cloud API 3.0 request pipeline: parse → authenticate → route → rate-limit → decode
- * parameters → claim the nonce → injected faults (emulator) → run the handler → envelope. Every outcome is HTTP 200 with
- * `Content-Type: application/json`, as every official SDK requires.
+ * parameters → claim the nonce → injected faults (emulator) → run the handler → envelope. Every
+ * outcome is HTTP 200 with `Content-Type: application/json`, as every official SDK requires.
  */
 export function createTencentGateway(runtime: Runtime, products: readonly TencentProduct[]) {
   const tc3Keys = new Tc3KeyCache();
