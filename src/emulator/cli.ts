@@ -40,7 +40,7 @@ export const emulatorCliModule: CliModule = (program: Command) => {
     .option('--account <id>', 'an account id or *')
     .option('--error <code>', "an error code of the cloud's catalog, answered in its envelope")
     .option('--latency <ms>', 'milliseconds added to each hit call', integer)
-    .option('--rate <fraction>', 'share of matching calls hit, in (0, 1]: the k-th call is hit when floor(k*rate) grows', Number)
+    .option('--rate <fraction>', 'share of matching calls hit, in (0, 1]: the k-th call is hit when floor(k*rate) grows', fraction)
     .option('--calls <n>', 'expire after this many matching calls', integer)
     .option('--ttl <seconds>', 'expire after this many seconds', integer)
     .option('--until <instant>', 'expire at this ISO 8601 instant')
@@ -77,6 +77,12 @@ export const emulatorCliModule: CliModule = (program: Command) => {
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');
   return Number(value);
+}
+
+function fraction(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number)) throw new InvalidArgumentError('not a number');
+  return number;
 }
 
 /** One call to the server's emulator API; its `{error:{code,message}}` answers become CliErrors. */

@@ -18,6 +18,9 @@ export interface FaultRequest {
   readonly expiresAt?: string;
 }
 
+/** An instant with its offset, as `expiresAt` takes it: 2030-01-01T00:00:00Z, 2030-01-01T08:00:00.5+08:00. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** A fault that could never apply, or would answer something the cloud never does. */
 export class FaultRefused extends Error {}
 
@@ -67,7 +70,7 @@ function checkErrorCode(cloud: EmulatedProduct['cloud'], code: string): void {
 function expiry(request: FaultRequest, now: number): { expiresAt?: number } {
   if (request.ttlSeconds !== undefined) return { expiresAt: now + request.ttlSeconds * 1000 };
   if (request.expiresAt === undefined) return {};
-  const at = Date.parse(request.expiresAt);
+  const at = ISO_INSTANT.test(request.expiresAt) ? Date.parse(request.expiresAt) : Number.NaN;
   if (Number.isNaN(at)) throw new FaultRefused(`expiresAt ${request.expiresAt} is not an ISO 8601 date-time`);
   if (at <= now) throw new FaultRefused(`expiresAt ${request.expiresAt} is already past`);
   return { expiresAt: at };

@@ -186,6 +186,7 @@ describe.each(DIALECTS)('emulator controls on %s', (dialect) => {
       [{ product: 'mna' }, /needs an error code, a latency, or both/],
       [{ product: 'mna', error: 'InternalError', ttlSeconds: 5, expiresAt: '2999-01-01T00:00:00Z' }, /not both/],
       [{ product: 'mna', error: 'InternalError', expiresAt: '2000-01-01T00:00:00Z' }, /already past/],
+      [{ product: 'mna', error: 'InternalError', expiresAt: 'Dec 25 2999' }, /not an ISO 8601 date-time/],
     ];
     for (const [fault, message] of refusals) {
       const refused = await emulator('POST', '/faults', fault);
@@ -236,8 +237,23 @@ describe('emulator health with Redis configured', () => {
   });
   afterAll(() => server.close());
 
+  const health = async (): Promise<Json> => (await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } })).json();
+
   it('reports Redis as configured, reachable and running', async () => {
-    const response = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
-    expect(((await response.json()) as Json).redis).toEqual({ configured: true, reachable: true, state: 'running' });
+    expect((await health()).redis).toEqual({ configured: true, reachable: true, state: 'running' });
+  });
+
+  it('reports an unreachable Redis, and the products and pipelines that depend on it, as error', async () => {
+    server.app.redis!.disconnect();
+    try {
+      const report = await health();
+      expect(report.status).toBe('error');
+      expect(report.redis).toEqual({ configured: true, reachable: false, state: 'error' });
+      expect(new Set([...report.products, ...report.pipelines].map((p: Json) => p.state))).toEqual(new Set(['error']));
+      expect(report.database.state).toBe('running');
+    } finally {
+      await server.app.redis!.connect();
+    }
+    expect((await health()).status).toBe('ok');
   });
 });
