@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Runtime } from '../runtime.ts';
 import { guardWithAdminToken } from '../admin/admin-api.ts';
@@ -8,6 +8,9 @@ import { ANY, type Fault } from './fault-table.ts';
 import { FaultRefused, defineFault } from './fault-rules.ts';
 import { healthReport } from './health.ts';
 import type { EmulatedSurface } from './emulated-products.ts';
+
+/** Bounds a fault's life so its expiry stays a valid date. */
+const TEN_YEARS_SECONDS = 10 * 365 * 24 * 3600;
 
 const Selector = (what: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: `${what}, or * (the default) for any` }));
 
@@ -20,8 +23,8 @@ const FaultBody = Type.Object(
     error: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     latencyMs: Type.Optional(Type.Integer({ minimum: 0, maximum: 60_000 })),
     rate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
-    calls: Type.Optional(Type.Integer({ minimum: 1 })),
-    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1 })),
+    calls: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+    ttlSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: TEN_YEARS_SECONDS })),
     expiresAt: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
   },
   { additionalProperties: false },
@@ -36,6 +39,18 @@ function present(fault: Fault) {
 }
 
 /**
+ * Fastify's validator drops properties a schema does not name: a misspelt selector (`colud`) would
+ * silently widen the fault to every cloud, so it is refused instead.
+ */
+async function refuseUnknownFields(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const unknown = Object.keys(body).find((key) => !Object.hasOwn(FaultBody.properties, key));
+  if (unknown === undefined) return undefined;
+  return sendAdminError(reply, 400, 'InvalidParameter', `body.${unknown} is not a fault field (fields: ${Object.keys(FaultBody.properties).join(', ')})`);
+}
+
+/**
  * The emulator controls under /_fleetgate, guarded by the admin token: health, and faults
  * injected into the two API gateways.
  */
@@ -45,7 +60,7 @@ export function registerEmulatorApi(app: FastifyInstance, runtime: Runtime, surf
 
   app.get('/faults', async () => ({ faults: runtime.faults.list().map(present) }));
 
-  app.post<{ Body: Static<typeof FaultBody> }>('/faults', { schema: { body: FaultBody } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof FaultBody> }>('/faults', { schema: { body: FaultBody }, preValidation: refuseUnknownFields }, async (request, reply) => {
     const { account } = request.body;
     if (account !== undefined && account !== ANY && !(await findAccount(runtime.store.db, account))) return sendAccountNotFound(reply, account);
     try {

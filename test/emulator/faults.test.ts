@@ -194,9 +194,13 @@ describe.each(DIALECTS)('emulator controls on %s', (dialect) => {
       expect(refused.body.error.code).toBe('InvalidFault');
       expect(refused.body.error.message).toMatch(message);
     }
-    const badSchema = await emulator('POST', '/faults', { error: 'InternalError', rate: 2 });
-    expect(badSchema.status).toBe(400);
-    expect(badSchema.body.error.code).toBe('InvalidParameter');
+    for (const outOfRange of [{ rate: 2 }, { rate: 0 }, { latencyMs: 60_001 }, { calls: 0 }, { ttlSeconds: 1e12 }]) {
+      const badSchema = await emulator('POST', '/faults', { error: 'InternalError', ...outOfRange });
+      expect(badSchema.status, JSON.stringify(outOfRange)).toBe(400);
+      expect(badSchema.body.error.code).toBe('InvalidParameter');
+    }
+    const misspelt = await emulator('POST', '/faults', { colud: 'tencent', error: 'InternalError' });
+    expect(misspelt.body.error).toEqual({ code: 'InvalidParameter', message: expect.stringMatching(/^body\.colud is not a fault field/) });
     const noAccount = await emulator('POST', '/faults', { account: '999999999999', error: 'InternalError' });
     expect(noAccount).toEqual({ status: 404, body: { error: { code: 'AccountNotFound', message: 'no account 999999999999' } } });
     expect((await emulator('GET', '/faults')).body.faults).toEqual([]);
