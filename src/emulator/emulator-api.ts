@@ -64,7 +64,8 @@ export function registerEmulatorApi(app: FastifyInstance, runtime: Runtime, surf
     const { account } = request.body;
     if (account !== undefined && account !== ANY && !(await findAccount(runtime.store.db, account))) return sendAccountNotFound(reply, account);
     try {
-      const fault = runtime.faults.add(defineFault(request.body, surface.products, runtime.now()));
+      const now = runtime.now();
+      const fault = runtime.faults.add(defineFault(request.body, surface.products, now), now);
       return reply.code(201).send({ fault: present(fault) });
     } catch (error) {
       if (error instanceof FaultRefused) return sendAdminError(reply, 400, 'InvalidFault', error.message);

@@ -57,8 +57,9 @@ export class FaultTable {
     return this.faults.size > 0;
   }
 
-  add(definition: FaultDefinition): Fault {
-    const fault: Fault = { ...definition, id: `fault-${lowerAlphanumeric(10)}`, createdAt: this.now(), matched: 0, hits: 0 };
+  /** `createdAt`: the instant a ttl was counted from, so the two never differ by a tick. */
+  add(definition: FaultDefinition, createdAt: number): Fault {
+    const fault: Fault = { ...definition, id: `fault-${lowerAlphanumeric(10)}`, createdAt, matched: 0, hits: 0 };
     this.faults.set(fault.id, fault);
     return fault;
   }

@@ -51,9 +51,12 @@ describe.each(DIALECTS)('fleetgate emulator (CLI) against a server on %s', (dial
     await expectTencentError(mnaClient(server, account).GetPublicKey(), 'FailedOperation.TransactionException');
     await mnaClient(server, account).GetPublicKey();
 
-    const kept = await emulator(['faults', 'add', '--cloud', 'alibaba', '--latency', '50', '--rate', '0.5', '--ttl', '600', '--json']);
+    const [kept, otherAdded] = await Promise.all([
+      emulator(['faults', 'add', '--cloud', 'alibaba', '--latency', '50', '--rate', '0.5', '--ttl', '600', '--json']),
+      emulator(['faults', 'add', '--product', 'iotcloud', '--error', 'InternalError', '--json']),
+    ]);
     const keptId = JSON.parse(kept.stdout).fault.id as string;
-    const other = JSON.parse((await emulator(['faults', 'add', '--product', 'iotcloud', '--error', 'InternalError', '--json'])).stdout).fault.id as string;
+    const other = JSON.parse(otherAdded.stdout).fault.id as string;
     const listed = await emulator(['faults', 'list']);
     expect(listed.stdout).toMatch(new RegExp(`^${keptId}\\s+alibaba/\\*/\\*/\\*\\s+50\\s+0\\.5\\s+0\\s+0\\s+\\S+Z$`, 'm'));
     expect(listed.stdout).toMatch(new RegExp(`^${other}\\s+\\*/iotcloud/\\*/\\*\\s+InternalError\\s+1\\s+0\\s+0\\s+never$`, 'm'));
@@ -65,7 +68,8 @@ describe.each(DIALECTS)('fleetgate emulator (CLI) against a server on %s', (dial
     const cleared = await emulator(['faults', 'clear', '--json']);
     expect(JSON.parse(cleared.stdout)).toEqual({ removed: 1 });
     expect(JSON.parse((await emulator(['faults', 'list', '--json'])).stdout)).toEqual({ faults: [] });
-  });
+    // Eight CLI processes, one after another where order matters: a loaded machine needs the room.
+  }, 90_000);
 
   it('faults add refuses a code outside the catalog with the server’s reason', async () => {
     const refused = await emulator(['faults', 'add', '--product', 'mna', '--error', 'RequestLimitExceded', '--json']);

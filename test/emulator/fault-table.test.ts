@@ -7,7 +7,7 @@ const ANYWHERE = { cloud: '*', product: '*', action: '*', account: '*', rate: 1 
 
 function table(...faults: FaultDefinition[]): FaultTable {
   const faultTable = new FaultTable(() => 0);
-  for (const fault of faults) faultTable.add(fault);
+  for (const fault of faults) faultTable.add(fault, 0);
   return faultTable;
 }
 
@@ -15,7 +15,7 @@ describe('FaultTable', () => {
   it('is not armed without faults, so the gateways skip it with one size check', () => {
     const faults = table();
     expect(faults.armed).toBe(false);
-    const fault = faults.add({ ...ANYWHERE, error: 'InternalError' });
+    const fault = faults.add({ ...ANYWHERE, error: 'InternalError' }, 0);
     expect(faults.armed).toBe(true);
     faults.remove(fault.id);
     expect(faults.armed).toBe(false);
@@ -48,8 +48,8 @@ describe('FaultTable', () => {
   it('counts only matching calls towards expiry, and drops a fault at its time', () => {
     let now = 0;
     const faults = new FaultTable(() => now);
-    faults.add({ ...ANYWHERE, account: CALL.account, error: 'InternalError', calls: 2 });
-    faults.add({ ...ANYWHERE, latencyMs: 1, expiresAt: 1000 });
+    faults.add({ ...ANYWHERE, account: CALL.account, error: 'InternalError', calls: 2 }, 0);
+    faults.add({ ...ANYWHERE, latencyMs: 1, expiresAt: 1000 }, 0);
     expect(faults.strike({ ...CALL, account: '100000000002' })).toEqual({ latencyMs: 1, error: undefined });
     expect(faults.strike(CALL)?.error).toBe('InternalError');
     expect(faults.strike(CALL)?.error).toBe('InternalError');
