@@ -13,6 +13,7 @@ import { RateLimits, rateLimitTable } from './core/rate-limit.ts';
 import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './core/replay-guard.ts';
 import { Metrics } from './core/metrics.ts';
 import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
+import { FaultTable } from './emulator/fault-table.ts';
 
 /** Everything one running Fleetgate process holds: the app context plus the gateway's shared parts. */
 export interface Runtime extends AppContext {
@@ -21,6 +22,10 @@ export interface Runtime extends AppContext {
   readonly rateLimits: RateLimits;
   readonly replayGuard: ReplayGuard;
   readonly metrics: Metrics;
+  /** Set when FLEETGATE_REDIS_URL is: the emulator's health check pings it. */
+  readonly redis: Redis | undefined;
+  /** Faults injected through the emulator controls (this process only). */
+  readonly faults: FaultTable;
   /** Empty unless `serving`: an empty token never matches, so no admin request passes. */
   readonly adminToken: string;
   /** Set when this start created the admin token file: print it once. */
@@ -68,6 +73,8 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       rateLimits: new RateLimits(rateLimitTable(config.rateLimits), redis),
       replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(now),
       metrics: new Metrics(),
+      redis,
+      faults: new FaultTable(now),
       adminToken,
       adminTokenCreated,
       bootstrap,

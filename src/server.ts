@@ -12,6 +12,9 @@ import { registerAdminApi } from './admin/admin-api.ts';
 import { MAX_PATH_SEGMENT_LENGTH, sendUnroutablePath } from './admin/errors.ts';
 import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS } from './services/registry.ts';
 import { registerDeviceGateway } from './device/device-gateway.ts';
+import { registerEmulatorApi } from './emulator/emulator-api.ts';
+import { EMULATOR_PREFIX } from './emulator/prefix.ts';
+import { emulatedSurface } from './emulator/emulated-products.ts';
 
 /**
  * Header room for a 10,001-row Alibaba GET (about 1 MB of request line) and Tencent's 32 KB GET
@@ -80,6 +83,8 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
 
   await app.register(async (device) => registerDeviceGateway(device, runtime, DEVICE_ENDPOINTS));
   await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
+  const surface = emulatedSurface(TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS);
+  await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface), { prefix: EMULATOR_PREFIX });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

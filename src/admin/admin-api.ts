@@ -20,6 +20,16 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
       security: [{ bearer: [] }],
     },
   });
+  guardWithAdminToken(app, runtime);
+  for (const module of ADMIN_MODULES) module(app, runtime);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+}
+
+/**
+ * What every route of a scope guarded by the admin token shares (the admin API, the emulator
+ * controls): the bearer check, the NUL refusal and errors as `{ error: { code, message } }`.
+ */
+export function guardWithAdminToken(app: FastifyInstance, runtime: Runtime): void {
   const expected = Buffer.from(`Bearer ${runtime.adminToken}`);
   app.addHook('onRequest', async (request, reply) => {
     const given = Buffer.from(request.headers.authorization ?? '');
@@ -37,6 +47,4 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
     request.log.error({ err: error }, 'admin API failure');
     return sendAdminError(reply, 500, 'InternalError', 'internal error');
   });
-  for (const module of ADMIN_MODULES) module(app, runtime);
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }

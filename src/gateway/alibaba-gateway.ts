@@ -20,6 +20,7 @@ import {
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
 import { actionContext } from '../services/action-context.ts';
+import { injectFault } from '../emulator/fault-table.ts';
 
 /** The throttle of an action whose product documents no QPS for it. */
 const UNDOCUMENTED_QPS = 50;
@@ -33,8 +34,8 @@ interface Call {
 
 /**
  * Alibaba Cloud RPC pipeline (v1 and ACS3): parse → authenticate → route → throttle → decode →
- * claim the nonce → run the handler → JSON or XML body. Gateway errors carry their documented
- * HTTP status; IoT business errors are HTTP 200 with Success:false.
+ * claim the nonce → injected faults (emulator) → run the handler → JSON or XML body. Gateway
+ * errors carry their documented HTTP status; IoT business errors are HTTP 200 with Success:false.
  */
 export function createAlibabaGateway(runtime: Runtime, products: readonly AlibabaProduct[]) {
   const byVersion = new Map<string, { product: AlibabaProduct; implemented: ReadonlyMap<string, CloudAction>; rateKey: string }>();
@@ -73,6 +74,9 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     if (!rate.allowed) throw new AlibabaError('Throttling.User');
     const params = decodeParams(implementation.request as TObject, request.params);
     if (!(await runtime.replayGuard.claim(`ali:${request.replayKey}`, ALIBABA_NONCE_TTL_SECONDS))) throw new AlibabaError('SignatureNonceUsed');
+    if (runtime.faults.armed) {
+      await injectFault(runtime.faults, { cloud: 'alibaba', product: product.toLowerCase(), action: request.action, account: key.accountId }, (code) => new AlibabaError(code));
+    }
     return implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.regionId }), params);
   }
 

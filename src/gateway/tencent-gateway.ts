@@ -12,8 +12,10 @@ import {
   requestLanguage,
   successBody,
   Tc3KeyCache,
+  type TencentErrorCode,
   type TencentLanguage,
 } from '../protocols/tencent/index.ts';
+import { injectFault } from '../emulator/fault-table.ts';
 import { requestId as newRequestId } from '../core/ids.ts';
 import { recordCall } from './request-log.ts';
 import { actionContext } from '../services/action-context.ts';
@@ -34,8 +36,8 @@ const NONCE_TTL_SECONDS = 660;
 
 /**
  * Tencent Cloud API 3.0 request pipeline: parse → authenticate → route → rate-limit → decode
- * parameters → claim the nonce → run the handler → envelope. Every outcome is HTTP 200 with
- * `Content-Type: application/json`, as every official SDK requires.
+ * parameters → claim the nonce → injected faults (emulator) → run the handler → envelope. Every
+ * outcome is HTTP 200 with `Content-Type: application/json`, as every official SDK requires.
  */
 export function createTencentGateway(runtime: Runtime, products: readonly TencentProduct[]) {
   const tc3Keys = new Tc3KeyCache();
@@ -63,6 +65,10 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
     // Only an executed request uses up its nonce: the Go SDK re-sends identical requests after throttling.
     if (request.replayKey && !(await runtime.replayGuard.claim(`tc:${request.replayKey}`, NONCE_TTL_SECONDS))) {
       throw new TencentError('AuthFailure.SignatureFailure', { detail: REPLAY_MESSAGE });
+    }
+    if (runtime.faults.armed) {
+      // Codes were checked against the catalog when the fault was added.
+      await injectFault(runtime.faults, { cloud: 'tencent', product: service, action: request.action, account: key.accountId }, (code) => new TencentError(code as TencentErrorCode));
     }
     const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.region }), params);
     return successBody(requestId, fields);

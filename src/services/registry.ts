@@ -8,6 +8,7 @@ import { iotcloudProduct, iotcloudDeviceEndpoints } from './tencent/iotcloud/ind
 import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
 import { billingAdminModule, billingCliModule } from '../billing/index.ts';
+import { emulatorCliModule } from '../emulator/cli.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
 export const TENCENT_PRODUCTS: readonly TencentProduct[] = [mnaProduct, iotcloudProduct];
@@ -19,7 +20,7 @@ export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEnd
 
 export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule];
 
-export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule];
+export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule, emulatorCliModule];
 
 /** Long-running work a server process owns (started after listen, stopped before exit). */
 export const BACKGROUND_WORKERS: readonly ((app: AppContext) => { stop(): Promise<void> })[] = [startImportJobRunner];

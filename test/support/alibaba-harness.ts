@@ -67,9 +67,10 @@ function popCore(server: TestServer, account: TestAccount, method: 'GET' | 'POST
       try {
         return (await client.request(action, params, { method, timeout: 30_000 })) as Body;
       } catch (error) {
-        const e = error as { code?: string; data?: Body; statusCode?: number };
+        // pop-core keeps the HTTP status in the error's log entry.
+        const e = error as { code?: string; data?: Body; entry?: { response?: { statusCode?: number } } };
         if (e.code === undefined || e.data === undefined) throw error;
-        throw new SdkFailure(e.code, e.data, e.statusCode);
+        throw new SdkFailure(e.code, e.data, e.entry?.response?.statusCode);
       }
     },
   };
