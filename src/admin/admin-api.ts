@@ -12,7 +12,6 @@ import { adminValidatorCompiler } from './validators.ts';
  * OpenAPI document generated from the same TypeBox schemas that validate it.
  */
 export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): Promise<void> {
-  app.setValidatorCompiler(adminValidatorCompiler);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Fleetgate admin API', version: '1' },
@@ -27,9 +26,11 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
 
 /**
  * What every route of a scope guarded by the admin token shares (the admin API, the emulator
- * controls): the bearer check, the NUL refusal and errors as `{ error: { code, message } }`.
+ * controls): the bearer check, bodies validated as sent, the NUL refusal and errors as
+ * `{ error: { code, message } }`.
  */
 export function guardWithAdminToken(app: FastifyInstance, runtime: Runtime): void {
+  app.setValidatorCompiler(adminValidatorCompiler);
   const expected = Buffer.from(`Bearer ${runtime.adminToken}`);
   app.addHook('onRequest', async (request, reply) => {
     const given = Buffer.from(request.headers.authorization ?? '');
