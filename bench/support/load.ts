@@ -3,6 +3,7 @@
  * with the server it measures. Input: a JSON LoadSpec as argv[2]; output: one JSON line.
  */
 import autocannon from 'autocannon';
+import { alibabaV1Target, type AlibabaV1Signing } from './alibaba-v1-client.ts';
 
 export interface LoadSpec {
   readonly url: string;
@@ -11,6 +12,7 @@ export interface LoadSpec {
   readonly method: 'GET' | 'POST';
   readonly headers: Record<string, string>;
   readonly body: string;
+  readonly alibabaV1?: AlibabaV1Signing;
 }
 
 export interface LoadResult {
@@ -22,13 +24,14 @@ export interface LoadResult {
 }
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
+const signing = spec.alibabaV1;
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
   duration: spec.seconds,
   method: spec.method,
   headers: spec.headers,
-  body: spec.body,
+  ...(signing ? { requests: [{ setupRequest: (request) => ({ ...request, path: alibabaV1Target(signing) }) }] } : { body: spec.body }),
 });
 const summary: LoadResult = {
   requestsPerSecond: result.requests.average,
