@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
@@ -12,20 +13,15 @@ const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
  * Call before the server starts listening.
  */
 export function trackInFlight(app: FastifyInstance): { drain(): Promise<void> } {
-  let active = 0;
+  // Tracked on the HTTP server itself, ahead of Fastify's listener: Fastify hooks would cost every
+  // request a hook run (onRequest) and another before each answer (onSend).
+  const active = new Set<ServerResponse>();
   let draining = false;
-  // Callback-style hooks: an async hook costs every request a promise.
-  app.addHook('onRequest', (_request, reply, done) => {
-    active += 1;
+  app.server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    if (draining) response.setHeader('connection', 'close');
+    active.add(response);
     // 'close' fires once whether the answer went out or the client went away mid-request.
-    reply.raw.once('close', () => {
-      active -= 1;
-    });
-    done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (draining) reply.header('connection', 'close');
-    done(null, payload);
+    response.once('close', () => active.delete(response));
   });
 
   return {
@@ -37,6 +33,8 @@ export function trackInFlight(app: FastifyInstance): { drain(): Promise<void> } 
      */
     async drain() {
       draining = true;
+      // Answers not yet started tell keep-alive clients to reconnect elsewhere.
+      for (const response of active) if (!response.headersSent) response.setHeader('connection', 'close');
       for (let i = 0; i < 3; i++) await nextTurn();
       // net's close stops listening but, unlike http's, leaves idle keep-alive sockets open so
       // requests already written to them are still read and answered.
@@ -45,7 +43,7 @@ export function trackInFlight(app: FastifyInstance): { drain(): Promise<void> } 
       let quietSince = Date.now();
       while (Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 10));
-        if (active > 0) quietSince = Date.now();
+        if (active.size > 0) quietSince = Date.now();
         else if (Date.now() - quietSince >= QUIET_MS) break;
       }
     },

@@ -61,3 +61,5 @@ createServer((req, res) => {
     res.end(JSON.stringify(n === 0 ? { RequestId: randomUUID().toUpperCase(), Success: true } : { RequestId: randomUUID().toUpperCase(), Success: false }));
   });
 }).listen(port, '127.0.0.1');
+// Exit normally on SIGTERM, so `--cpu-prof` (BENCH_CPU_PROF) gets to write its profile.
+process.on('SIGTERM', () => process.exit(0));

@@ -23,6 +23,9 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** With BENCH_CPU_PROF=<dir>, every server process writes a V8 CPU profile there when it stops. */
+const profiling = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []);
+
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
   return line ? Number(line[1]) / 1024 : Number.NaN;
@@ -62,14 +65,12 @@ function wrap(child: ChildProcess, port: number, what: string, out: number): Ser
 /**
  * Starts Fleetgate exactly as a user runs it: `node bin/fleetgate.js serve`, its JSON log (level
  * info, one line per call) on stdout redirected to `<dataDir>/serve.log`, graceful shutdown on
- * SIGTERM. `env` adds FLEETGATE_* settings (master key, rate limits). With BENCH_CPU_PROF=<dir>
- * the process writes a V8 CPU profile there when it stops.
+ * SIGTERM. `env` adds FLEETGATE_* settings (master key, rate limits).
  */
 export async function startFleetgate(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const out = openSync(join(dataDir, 'serve.log'), 'a');
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
-  const child = spawn(process.execPath, [...profile, BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], {
+  const child = spawn(process.execPath, [...profiling(), BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], {
     env: { ...process.env, ...env },
     stdio: ['ignore', out, 'inherit'],
   });
@@ -84,7 +85,7 @@ export async function startFleetgate(dataDir: string, env: Record<string, string
 export async function startReference(script: string, spec: unknown, logFile: string): Promise<ServerProcess> {
   const port = await freePort();
   const out = openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, script), JSON.stringify(spec), String(port)], {
+  const child = spawn(process.execPath, [...profiling(), '--import', 'tsx', resolve(import.meta.dirname, script), JSON.stringify(spec), String(port)], {
     stdio: ['ignore', out, 'inherit'],
   });
   await untilListening(port, child, script);

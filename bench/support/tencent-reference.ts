@@ -63,3 +63,5 @@ createServer((req, res) => {
     res.end(JSON.stringify({ Response: { ...fields, RequestId: randomUUID() } }));
   });
 }).listen(port, '127.0.0.1');
+// Exit normally on SIGTERM, so `--cpu-prof` (BENCH_CPU_PROF) gets to write its profile.
+process.on('SIGTERM', () => process.exit(0));
