@@ -57,8 +57,20 @@ export function tencentRoutes(products: readonly TencentProduct[]): (keys: Routi
     const scope = keys.scopeService;
     if (scope !== undefined && byService.has(scope)) return scope;
     if (scope !== undefined && scope !== host.split('.')[0]) throw new TencentError('AuthFailure.InvalidAuthorization', { service: scope });
-    const hostLabel = host.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[.:]/)[0]!.toLowerCase();
-    return byService.has(hostLabel) ? hostLabel : undefined;
+    const label = firstHostLabel(host);
+    return byService.has(label) ? label : undefined;
+  }
+
+  // A server sees few distinct Host values; the label of each is worked out once (bounded: emptied when full).
+  const hostLabels = new Map<string, string>();
+  function firstHostLabel(host: string): string {
+    let label = hostLabels.get(host);
+    if (label === undefined) {
+      label = host.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').split(/[.:]/)[0]!.toLowerCase();
+      if (hostLabels.size >= 1_000) hostLabels.clear();
+      hostLabels.set(host, label);
+    }
+    return label;
   }
 
   function product(keys: RoutingKeys): Served {
