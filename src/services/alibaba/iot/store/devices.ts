@@ -158,7 +158,13 @@ export async function existingDeviceNames(
   names: readonly string[],
 ): Promise<Set<string>> {
   if (names.length === 0) return new Set();
-  if (dialect === 'sqlite') return new Set((await existingNamesSqlite(db, productKey, accountId, JSON.stringify(names))).map((r) => r.device_name));
+  if (dialect === 'sqlite') {
+    const rows =
+      names.length <= SHORT_LIST
+        ? await existingNamesListed(db, productKey, accountId, ...names)
+        : await existingNamesSqlite(db, productKey, accountId, JSON.stringify(names));
+    return new Set(rows.map((r) => r.device_name));
+  }
   const rows = await db
     .selectFrom('iot_devices')
     .select('device_name')
@@ -169,7 +175,14 @@ export async function existingDeviceNames(
   return new Set(rows.map((r) => r.device_name));
 }
 
-// On SQLite the names travel as one JSON array text, so the statement is prepared once.
+/** Up to this many names are bound one by one (a statement per count); json_each would cost a temporary table. */
+const SHORT_LIST = 16;
+
+const existingNamesListed = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, ...names: string[]) =>
+  db.selectFrom('iot_devices').select('device_name').where('product_key', '=', productKey).where('account_id', '=', accountId).where('device_name', 'in', names),
+);
+
+// Longer lists on SQLite travel as one JSON array text, so the statement is prepared once.
 const existingNamesSqlite = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, namesJson: string) =>
   db
     .selectFrom('iot_devices')
