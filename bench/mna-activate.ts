@@ -1,10 +1,12 @@
 /**
- * ActivateHardware in 100-entry batches: devices activated per second on SQLite (file) and
- * PostgreSQL, through the whole server with tencentcloud-sdk-nodejs (TC3, gateway, handler), the
- * SDK once in a process of its own (as clients are in production) and once sharing the server's
- * event loop, and for the handler alone. Prints figures; asserts nothing.
+ * ActivateHardware in 100-entry batches, devices activated per second. Prints figures; asserts nothing.
+ * - Production-style (the headline): 50,000 devices on SQLite through `node bin/fleetgate.js serve`
+ *   in a process of its own (JSON log to a file, hooks, metrics), tencentcloud-sdk-nodejs in
+ *   another process, 8 batches in flight.
+ * - In-process breakdown on SQLite (file) and PostgreSQL, through a test server: the SDK in a
+ *   process of its own, the SDK sharing the server's event loop, and the handler alone.
  *
- *   node --import tsx bench/mna-activate.ts [batches] [concurrency]
+ *   node --import tsx bench/mna-activate.ts [batches] [concurrency]     (the breakdown's; default 200 × 4)
  */
 import tencentcloud from 'tencentcloud-sdk-nodejs';
 import { startTestServer, type TestServer } from '../test/support/server.ts';
@@ -15,6 +17,10 @@ import { insertHardware } from '../src/services/tencent/mna/store/hardware.ts';
 import { ActivateHardware } from '../src/services/tencent/mna/ActivateHardware.ts';
 import { newHardwareId } from '../src/services/tencent/mna/ids.ts';
 import { activateFromClientProcess, fmt, table } from './support/harness.ts';
+import { createAccountWithKeys } from '../src/core/bootstrap.ts';
+import { startFleetgate } from './support/serve.ts';
+import { benchDataDir, seed as seedDataDir } from './support/seed.ts';
+import { rmSync } from 'node:fs';
 
 const BATCH = 100;
 const batches = Number(process.argv[2] ?? 200);
@@ -100,5 +106,52 @@ async function run(dialect: Dialect) {
   }
 }
 
-console.log(`ActivateHardware, ${batches} batches of ${BATCH} entries, ${concurrency} in flight; devices activated per second`);
+const SERVE_BATCHES = 500;
+const SERVE_IN_FLIGHT = 8;
+
+/** 50,000 devices through `serve`, the SDK in its own process: the figure a user would see. */
+async function viaServe(): Promise<number> {
+  const { dataDir, env } = benchDataDir();
+  const customer = await seedDataDir(dataDir, env, async ({ store, secrets }) => {
+    const now = Date.now();
+    const vendor = await createAccountWithKeys(store.db, secrets, { name: 'bench-vendor', now });
+    await registerVendor(store.db, vendor.account.id, 'BenchServe', now);
+    for (let k = 0; k <= SERVE_BATCHES; k++) {
+      const rows = Array.from({ length: BATCH }, (_, i) => ({
+        hardware_id: newHardwareId(),
+        sn: `serve-${k}-${i}`,
+        license_charging_mode: 1 + (i % 3),
+        description: '',
+        status: 1 as const,
+        created_at: now,
+        activated_at: null,
+        owner_account_id: null,
+      }));
+      await insertHardware(store.db, vendor.account.id, rows);
+    }
+    return (await createAccountWithKeys(store.db, secrets, { name: 'bench-customer', now })).keys[0];
+  });
+  const server = await startFleetgate(dataDir, env);
+  try {
+    const { devicesPerSecond } = await activateFromClientProcess({
+      endpoint: `127.0.0.1:${server.port}`,
+      secretId: customer.keyId,
+      secretKey: customer.secret,
+      vendor: 'BenchServe',
+      prefix: 'serve',
+      batches: SERVE_BATCHES,
+      batchSize: BATCH,
+      concurrency: SERVE_IN_FLIGHT,
+    });
+    return devicesPerSecond;
+  } finally {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+console.log(`ActivateHardware through \`fleetgate serve\` on SQLite, SDK in its own process: ${fmt(SERVE_BATCHES * BATCH)} devices, ${SERVE_IN_FLIGHT} batches of ${BATCH} in flight`);
+console.log(`  ${fmt(await viaServe())} devices/s (target ≥ 30,000)\n`);
+
+console.log(`In-process breakdown: ActivateHardware, ${batches} batches of ${BATCH} entries, ${concurrency} in flight; devices activated per second`);
 table([await run('sqlite'), await run('postgres')]);

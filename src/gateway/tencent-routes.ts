@@ -55,12 +55,24 @@ export function tencentRoutes(products: readonly TencentProduct[]): (keys: Routi
   /** A Host or endpoint as compared: scheme, port and case dropped (the Node SDK signs its endpoint as typed, sends the URL's host). */
   const hostName = (value: string): string => value.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/:\d*$/, '').toLowerCase();
 
+  // A server sees few distinct Host values: each is normalised once (bounded: emptied when full).
+  const hostNames = new Map<string, string>();
+  function cachedHostName(host: string): string {
+    let name = hostNames.get(host);
+    if (name === undefined) {
+      name = hostName(host);
+      if (hostNames.size >= 1_000) hostNames.clear();
+      hostNames.set(host, name);
+    }
+    return name;
+  }
+
   /**
    * The service the request names, and whether definitely: a credential scope or Tencent's own
    * hostname does; another Host (mna.corp:8080) may just be where Fleetgate runs.
    */
   function namedService(keys: RoutingKeys): { service: string; definite: boolean } | undefined {
-    const host = hostName(keys.host ?? '');
+    const host = cachedHostName(keys.host ?? '');
     const scope = keys.scopeService;
     if (scope !== undefined && byService.has(scope)) return { service: scope, definite: true };
     if (scope !== undefined && hostName(scope) !== host.split('.')[0]) throw new TencentError('AuthFailure.InvalidAuthorization', { service: scope });

@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /** Lower-case hex SHA-256, the payload hash of both clouds' v3 signatures. */
 export function sha256Hex(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  // One-shot: no Hash object per call (two per TC3 request).
+  return hash('sha256', data, 'hex');
 }
 
 /** Constant-time equality of two strings, for comparing signatures. */

@@ -37,8 +37,12 @@ export function parseTc3Authorization(value: string): Tc3Authorization {
 
 /** UTC `YYYY-MM-DD` of a Unix time in seconds (the credential-scope date, Signature v3 doc). */
 export function utcDate(timestampSeconds: number): string {
-  return new Date(timestampSeconds * 1000).toISOString().slice(0, 10);
+  // Requests of one moment share their timestamp: formatting a Date costs more than the HMAC saved by the key cache.
+  if (timestampSeconds !== lastDate.seconds) lastDate = { seconds: timestampSeconds, date: new Date(timestampSeconds * 1000).toISOString().slice(0, 10) };
+  return lastDate.date;
 }
+
+let lastDate = { seconds: Number.NaN, date: '' };
 
 /** SHA256("UNSIGNED-PAYLOAD"), the payload hash when X-TC-Content-SHA256 opts out (Go and Python SDKs). */
 export const UNSIGNED_PAYLOAD_HASH = sha256Hex('UNSIGNED-PAYLOAD');

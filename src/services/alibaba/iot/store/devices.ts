@@ -6,6 +6,7 @@ import type { IotDeviceRow } from '../tables.ts';
 import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newIotId } from '../ids.ts';
+import { preparedQuery } from '../../../../storage/prepared-query.ts';
 
 /** IoT Platform limit: devices per product (the cn-shanghai figure is higher; Fleetgate has one). */
 export const MAX_DEVICES_PER_PRODUCT = 1_000_000;
@@ -75,26 +76,28 @@ export async function registerDevice(
   }
 }
 
+// The single-device reads are prepared: most IoT actions make one of them.
+const deviceByName = preparedQuery((db: Kysely<Database>, productKey: string, deviceName: string, accountId: string) =>
+  db.selectFrom('iot_devices').selectAll().where('product_key', '=', productKey).where('device_name', '=', deviceName).where('account_id', '=', accountId),
+);
+
 export async function findDeviceByName(db: Kysely<Database>, accountId: string, productKey: string, deviceName: string): Promise<DeviceRow | undefined> {
-  return db
-    .selectFrom('iot_devices')
-    .selectAll()
-    .where('product_key', '=', productKey)
-    .where('device_name', '=', deviceName)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst();
+  return (await deviceByName(db, productKey, deviceName, accountId))[0];
 }
 
-/** The account's device of that IotId, provided its product lives in the given instance. */
-export async function findDeviceByIotId(db: Kysely<Database>, accountId: string, instanceId: string, iotId: string): Promise<DeviceRow | undefined> {
-  return db
+const deviceByIotId = preparedQuery((db: Kysely<Database>, iotId: string, accountId: string, instanceId: string) =>
+  db
     .selectFrom('iot_devices as d')
     .innerJoin('iot_products as p', 'p.product_key', 'd.product_key')
     .selectAll('d')
     .where('d.iot_id', '=', iotId)
     .where('d.account_id', '=', accountId)
-    .where('p.instance_id', '=', instanceId)
-    .executeTakeFirst();
+    .where('p.instance_id', '=', instanceId),
+);
+
+/** The account's device of that IotId, provided its product lives in the given instance. */
+export async function findDeviceByIotId(db: Kysely<Database>, accountId: string, instanceId: string, iotId: string): Promise<DeviceRow | undefined> {
+  return (await deviceByIotId(db, iotId, accountId, instanceId))[0];
 }
 
 /** Position of a device in QueryDevice order. */
@@ -155,16 +158,36 @@ export async function existingDeviceNames(
   names: readonly string[],
 ): Promise<Set<string>> {
   if (names.length === 0) return new Set();
+  if (dialect === 'sqlite') {
+    const rows =
+      names.length <= SHORT_LIST
+        ? await existingNamesListed(db, productKey, accountId, ...names)
+        : await existingNamesSqlite(db, productKey, accountId, JSON.stringify(names));
+    return new Set(rows.map((r) => r.device_name));
+  }
   const rows = await db
     .selectFrom('iot_devices')
     .select('device_name')
     .where('product_key', '=', productKey)
     .where('account_id', '=', accountId)
-    .where((eb) =>
-      dialect === 'sqlite'
-        ? eb('device_name', 'in', sql<string>`(select value from json_each(${JSON.stringify(names)}))`)
-        : eb('device_name', '=', sql<string>`any(${names}::text[])`),
-    )
+    .where('device_name', '=', sql<string>`any(${names}::text[])`)
     .execute();
   return new Set(rows.map((r) => r.device_name));
 }
+
+/** Up to this many names are bound one by one (a statement per count); json_each would cost a temporary table. */
+const SHORT_LIST = 16;
+
+const existingNamesListed = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, ...names: string[]) =>
+  db.selectFrom('iot_devices').select('device_name').where('product_key', '=', productKey).where('account_id', '=', accountId).where('device_name', 'in', names),
+);
+
+// Longer lists on SQLite travel as one JSON array text, so the statement is prepared once.
+const existingNamesSqlite = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, namesJson: string) =>
+  db
+    .selectFrom('iot_devices')
+    .select('device_name')
+    .where('product_key', '=', productKey)
+    .where('account_id', '=', accountId)
+    .where('device_name', 'in', sql<string>`(select value from json_each(${namesJson}))`),
+);

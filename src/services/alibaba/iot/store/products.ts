@@ -4,6 +4,7 @@ import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotProductRow } from '../tables.ts';
 import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newProductKey, newProductSecret } from '../ids.ts';
 
@@ -83,14 +84,13 @@ async function isProductNameTaken(db: Kysely<Database>, accountId: string, insta
 
 /** The account's product of that key in that instance. */
 export async function findProduct(db: Kysely<Database>, accountId: string, instanceId: string, productKey: string): Promise<ProductRow | undefined> {
-  return db
-    .selectFrom('iot_products')
-    .selectAll()
-    .where('product_key', '=', productKey)
-    .where('account_id', '=', accountId)
-    .where('instance_id', '=', instanceId)
-    .executeTakeFirst();
+  return (await productByKey(db, productKey, accountId, instanceId))[0];
 }
+
+// Prepared: every IoT action that names a product starts with this read.
+const productByKey = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, instanceId: string) =>
+  db.selectFrom('iot_products').selectAll().where('product_key', '=', productKey).where('account_id', '=', accountId).where('instance_id', '=', instanceId),
+);
 
 export interface ProductPage {
   readonly total: number;

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, readFileSync, closeSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const BIN = resolve(import.meta.dirname, '../../bin/fleetgate.js');
+
+/** A server process the benchmark started: its port, its resident memory, and how to stop it. */
+export interface ServerProcess {
+  readonly port: number;
+  readonly pid: number;
+  /** Resident set size now, in MiB (Linux /proc). */
+  rssMiB(): number;
+  stop(): Promise<void>;
+}
+
+/** A port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const { port } = probe.address() as { port: number };
+  await new Promise((done) => probe.close(done));
+  return port;
+}
+
+/** With BENCH_CPU_PROF=<dir>, every server process writes a V8 CPU profile there when it stops. */
+const profiling = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []);
+
+function rssOf(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
+  return line ? Number(line[1]) / 1024 : Number.NaN;
+}
+
+async function untilListening(port: number, child: ChildProcess, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode} before listening`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      () => true,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`${what} did not listen on ${port} within 30 s`);
+}
+
+function wrap(child: ChildProcess, port: number, what: string, out: number): ServerProcess {
+  return {
+    port,
+    pid: child.pid!,
+    rssMiB: () => rssOf(child.pid!),
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((done) => child.once('exit', done));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      closeSync(out);
+      if (child.exitCode !== 0 && child.signalCode === null) throw new Error(`${what} exited with ${child.exitCode}`);
+    },
+  };
+}
+
+/**
+ * Starts Fleetgate exactly as a user runs it: `node bin/fleetgate.js serve`, its JSON log (level
+ * info, one line per call) on stdout redirected to `<dataDir>/serve.log`, graceful shutdown on
+ * SIGTERM. `env` adds FLEETGATE_* settings (master key, rate limits).
+ */
+export async function startFleetgate(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
+  const port = await freePort();
+  const out = openSync(join(dataDir, 'serve.log'), 'a');
+  const child = spawn(process.execPath, [...profiling(), BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, 'inherit'],
+  });
+  await untilListening(port, child, 'fleetgate serve');
+  return wrap(child, port, 'fleetgate serve', out);
+}
+
+/**
+ * Starts a bench/support reference server script in its own process; it gets `spec` (JSON) and
+ * the port as arguments and must answer GET /healthz.
+ */
+export async function startReference(script: string, spec: unknown, logFile: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const out = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...profiling(), '--import', 'tsx', resolve(import.meta.dirname, script), JSON.stringify(spec), String(port)], {
+    stdio: ['ignore', out, 'inherit'],
+  });
+  await untilListening(port, child, script);
+  return wrap(child, port, script, out);
+}
