@@ -27,9 +27,9 @@ describe('Tencent gateway: documented errors for hand-built requests', () => {
   afterAll(() => server.close());
 
   it('AuthFailure.SignatureExpire for a timestamp more than 300 s off', async () => {
-    const stale = tc3(server, account, { ...getHardwareInfo, timestamp: Math.floor(Date.now() / 1000) - 301 });
+    const stale = tc3(server, account, { ...getHardwareInfo, timestamp: Math.floor(Date.now() / 1000) - 310 });
     expect(expectError(await sendRaw(server.url, stale), 'AuthFailure.SignatureExpire')).toBe('The signature is expired, please request again.');
-    const ahead = v1(server, account, { ...getHardwareInfo, timestamp: Math.floor(Date.now() / 1000) + 301 });
+    const ahead = v1(server, account, { ...getHardwareInfo, timestamp: Math.floor(Date.now() / 1000) + 310 });
     expectError(await sendRaw(server.url, ahead), 'AuthFailure.SignatureExpire');
   });
 
