@@ -10,19 +10,12 @@
  *
  *   npm run bench -- alibaba-gateway        (BENCH_ROUNDS pairs of BENCH_SECONDS each, default 3 × 10 s)
  */
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import RPCClient from '@alicloud/pop-core';
 import { createAccountWithKeys } from '../src/core/bootstrap.ts';
 import { load } from './support/harness.ts';
-import { alternate } from './support/compare.ts';
+import { CONNECTIONS, compareWithReference } from './support/compare.ts';
 import { alibabaV1Target, type AlibabaV1Signing } from './support/alibaba-v1-client.ts';
-import { startFleetgate, startReference, type ServerProcess } from './support/serve.ts';
 import { benchDataDir, seed } from './support/seed.ts';
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = 50;
 
 const { dataDir, env } = benchDataDir();
 const { accountId, key } = await seed(dataDir, env, async ({ store, secrets }) => {
@@ -30,44 +23,33 @@ const { accountId, key } = await seed(dataDir, env, async ({ store, secrets }) =
   return { accountId: created.account.id, key: created.keys[1] };
 });
 
-const fleetgate = await startFleetgate(dataDir, env);
-const reference = await startReference(
-  'alibaba-reference.ts',
-  { database: join(dataDir, 'fleetgate.db'), accountId, accessKeyId: key.keyId, accessKeySecret: key.secret },
-  join(dataDir, 'reference.log'),
-);
-try {
-  const sdk = new RPCClient({ endpoint: `http://127.0.0.1:${fleetgate.port}`, apiVersion: '2018-01-20', accessKeyId: key.keyId, accessKeySecret: key.secret });
-  const { ProductKey: productKey } = (await sdk.request('CreateProduct', { ProductName: 'bench_check', NodeType: 0 }, { method: 'POST' })) as { ProductKey: string };
-  const signing: AlibabaV1Signing = {
-    accessKeyId: key.keyId,
-    accessKeySecret: key.secret,
-    params: {
-      Action: 'BatchCheckImportDevice',
-      Version: '2018-01-20',
-      RegionId: 'cn-shanghai',
-      ProductKey: productKey,
-      'DeviceList.1.DeviceName': 'bench-device-1',
-      'DeviceList.1.DeviceSecret': 'secret-of-device-1',
-      'DeviceList.2.DeviceName': 'bench-device-2',
-      'DeviceList.2.DeviceSecret': 'secret-of-device-2',
-    },
-  };
-  for (const server of [fleetgate, reference]) {
-    const answer = await (await fetch(`http://127.0.0.1:${server.port}${alibabaV1Target(signing)}`)).text();
-    if (!/^\{"RequestId":"[0-9A-F-]{36}","Success":true\}$/.test(answer)) throw new Error(`the signed request fails on port ${server.port}: ${answer}`);
-  }
-  const drive = (server: ServerProcess, seconds: number) =>
-    load({ url: `http://127.0.0.1:${server.port}/`, connections: CONNECTIONS, seconds, method: 'GET', headers: {}, body: '', alibabaV1: signing });
-  await alternate(
-    `BatchCheckImportDevice (2 rows), Alibaba RPC v1 GET, ${CONNECTIONS} connections, ${SECONDS} s per round, SQLite; each server in its own process`,
-    { name: 'bare reference', server: reference },
-    { name: 'Fleetgate serve', server: fleetgate },
-    drive,
-    { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2 },
-  );
-} finally {
-  await reference.stop();
-  await fleetgate.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
+await compareWithReference({
+  title: 'BatchCheckImportDevice (2 rows), Alibaba RPC v1 GET',
+  dataDir,
+  env,
+  reference: { script: 'alibaba-reference.ts', spec: { accountId, accessKeyId: key.keyId, accessKeySecret: key.secret } },
+  prepare: async ({ fleetgate, reference }) => {
+    const sdk = new RPCClient({ endpoint: `http://127.0.0.1:${fleetgate.port}`, apiVersion: '2018-01-20', accessKeyId: key.keyId, accessKeySecret: key.secret });
+    const { ProductKey: productKey } = (await sdk.request('CreateProduct', { ProductName: 'bench_check', NodeType: 0 }, { method: 'POST' })) as { ProductKey: string };
+    const signing: AlibabaV1Signing = {
+      accessKeyId: key.keyId,
+      accessKeySecret: key.secret,
+      params: {
+        Action: 'BatchCheckImportDevice',
+        Version: '2018-01-20',
+        RegionId: 'cn-shanghai',
+        ProductKey: productKey,
+        'DeviceList.1.DeviceName': 'bench-device-1',
+        'DeviceList.1.DeviceSecret': 'secret-of-device-1',
+        'DeviceList.2.DeviceName': 'bench-device-2',
+        'DeviceList.2.DeviceSecret': 'secret-of-device-2',
+      },
+    };
+    for (const server of [fleetgate, reference]) {
+      const answer = await (await fetch(`http://127.0.0.1:${server.port}${alibabaV1Target(signing)}`)).text();
+      if (!/^\{"RequestId":"[0-9A-F-]{36}","Success":true\}$/.test(answer)) throw new Error(`the signed request fails on port ${server.port}: ${answer}`);
+    }
+    return (server, seconds) =>
+      load({ url: `http://127.0.0.1:${server.port}/`, connections: CONNECTIONS, seconds, method: 'GET', headers: {}, body: '', alibabaV1: signing });
+  },
+});

@@ -30,23 +30,27 @@ const concurrency = Number(process.argv[3] ?? 4);
  * Registers `count` batches of SNs `<prefix>-<batch>-<i>` under a fresh vendor, with random
  * HardwareIds as AddHardware gives them (sequential ones would hide the cost of random index keys).
  */
+/** One batch of fresh hardware, SNs `<prefix>-0` … `<prefix>-99`, charging modes 1 to 3 in turn. */
+function hardwareBatch(prefix: string, now: number) {
+  return Array.from({ length: BATCH }, (_, i) => ({
+    hardware_id: newHardwareId(),
+    sn: `${prefix}-${i}`,
+    license_charging_mode: 1 + (i % 3),
+    description: '',
+    status: 1 as const,
+    created_at: now,
+    activated_at: null,
+    owner_account_id: null,
+  }));
+}
+
 async function seed(server: TestServer, prefix: string, count: number) {
   const vendor = await server.createAccount();
   const vendorName = `Bench${prefix}`;
   await registerVendor(server.app.store.db, vendor.id, vendorName, server.app.now());
   const now = server.app.now();
   for (let k = 0; k < count; k++) {
-    const rows = Array.from({ length: BATCH }, (_, i) => ({
-      hardware_id: newHardwareId(),
-      sn: `${prefix}-${k}-${i}`,
-      license_charging_mode: 1 + (i % 3),
-      description: '',
-      status: 1 as const,
-      created_at: now,
-      activated_at: null,
-      owner_account_id: null,
-    }));
-    await insertHardware(server.app.store.db, vendor.id, rows);
+    await insertHardware(server.app.store.db, vendor.id, hardwareBatch(`${prefix}-${k}`, now));
   }
   const entries = (k: number) => Array.from({ length: BATCH }, (_, i) => ({ Vendor: vendorName, SN: `${prefix}-${k}-${i}`, DeviceName: `${prefix}-${k}-${i}` }));
   return { customer: await server.createAccount(), vendorName, entries };
@@ -117,17 +121,7 @@ async function viaServe(): Promise<number> {
     const vendor = await createAccountWithKeys(store.db, secrets, { name: 'bench-vendor', now });
     await registerVendor(store.db, vendor.account.id, 'BenchServe', now);
     for (let k = 0; k <= SERVE_BATCHES; k++) {
-      const rows = Array.from({ length: BATCH }, (_, i) => ({
-        hardware_id: newHardwareId(),
-        sn: `serve-${k}-${i}`,
-        license_charging_mode: 1 + (i % 3),
-        description: '',
-        status: 1 as const,
-        created_at: now,
-        activated_at: null,
-        owner_account_id: null,
-      }));
-      await insertHardware(store.db, vendor.account.id, rows);
+      await insertHardware(store.db, vendor.account.id, hardwareBatch(`serve-${k}`, now));
     }
     return (await createAccountWithKeys(store.db, secrets, { name: 'bench-customer', now })).keys[0];
   });

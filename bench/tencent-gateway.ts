@@ -8,20 +8,13 @@
  *
  *   npm run bench -- tencent-gateway        (BENCH_ROUNDS pairs of BENCH_SECONDS each, default 3 × 10 s)
  */
-import { join } from 'node:path';
-import { rmSync } from 'node:fs';
 import { createAccountWithKeys } from '../src/core/bootstrap.ts';
 import { registerVendor } from '../src/services/tencent/mna/store/vendors.ts';
 import { insertHardware } from '../src/services/tencent/mna/store/hardware.ts';
 import { signTc3Request } from '../test/support/tencent-signer.ts';
 import { load } from './support/harness.ts';
-import { alternate } from './support/compare.ts';
-import { startFleetgate, startReference, type ServerProcess } from './support/serve.ts';
+import { CONNECTIONS, compareWithReference } from './support/compare.ts';
 import { benchDataDir, seed } from './support/seed.ts';
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const CONNECTIONS = 50;
 
 // One vendor with one SN (vendor pays monthly), one customer asking about it.
 const { dataDir, env } = benchDataDir();
@@ -36,39 +29,28 @@ const customerKey = await seed(dataDir, env, async ({ store, secrets }) => {
   return customer.keys[0];
 });
 
-const fleetgate = await startFleetgate(dataDir, env);
-const reference = await startReference(
-  'tencent-reference.ts',
-  { database: join(dataDir, 'fleetgate.db'), secretId: customerKey.keyId, secretKey: customerKey.secret },
-  join(dataDir, 'reference.log'),
-);
-try {
-  // TC3 has no nonce: one signed request can be replayed for the whole run (within its 300 s).
-  const signed = signTc3Request({
-    secretId: customerKey.keyId,
-    secretKey: customerKey.secret,
-    action: 'GetHardwareInfo',
-    version: '2021-01-19',
-    timestamp: Math.floor(Date.now() / 1000) + 60,
-    host: '127.0.0.1',
-    params: { Vendor: 'kainan', SN: '123321' },
-  });
-  const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host')) as Record<string, string>;
-  for (const server of [fleetgate, reference]) {
-    const answer = await (await fetch(`http://127.0.0.1:${server.port}/`, { method: 'POST', headers, body: signed.body })).text();
-    if (!answer.includes('"LicensePayMode":0,"Payer":1')) throw new Error(`the signed request fails on port ${server.port}: ${answer}`);
-  }
-  const drive = (server: ServerProcess, seconds: number) =>
-    load({ url: `http://127.0.0.1:${server.port}/`, connections: CONNECTIONS, seconds, method: 'POST', headers, body: signed.body.toString() });
-  await alternate(
-    `GetHardwareInfo, TC3 POST, ${CONNECTIONS} connections, ${SECONDS} s per round, SQLite; each server in its own process`,
-    { name: 'bare reference', server: reference },
-    { name: 'Fleetgate serve', server: fleetgate },
-    drive,
-    { rounds: ROUNDS, seconds: SECONDS, warmupSeconds: 2 },
-  );
-} finally {
-  await reference.stop();
-  await fleetgate.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}
+await compareWithReference({
+  title: 'GetHardwareInfo, TC3 POST',
+  dataDir,
+  env,
+  reference: { script: 'tencent-reference.ts', spec: { secretId: customerKey.keyId, secretKey: customerKey.secret } },
+  prepare: async ({ fleetgate, reference }) => {
+    // TC3 has no nonce: one signed request can be replayed for the whole run (within its 300 s).
+    const signed = signTc3Request({
+      secretId: customerKey.keyId,
+      secretKey: customerKey.secret,
+      action: 'GetHardwareInfo',
+      version: '2021-01-19',
+      timestamp: Math.floor(Date.now() / 1000) + 60,
+      host: '127.0.0.1',
+      params: { Vendor: 'kainan', SN: '123321' },
+    });
+    const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host')) as Record<string, string>;
+    for (const server of [fleetgate, reference]) {
+      const answer = await (await fetch(`http://127.0.0.1:${server.port}/`, { method: 'POST', headers, body: signed.body })).text();
+      if (!answer.includes('"LicensePayMode":0,"Payer":1')) throw new Error(`the signed request fails on port ${server.port}: ${answer}`);
+    }
+    return (server, seconds) =>
+      load({ url: `http://127.0.0.1:${server.port}/`, connections: CONNECTIONS, seconds, method: 'POST', headers, body: signed.body.toString() });
+  },
+});

@@ -1,8 +1,49 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadResult } from './load.ts';
-import type { ServerProcess } from './serve.ts';
+import { startFleetgate, startReference, type ServerProcess } from './serve.ts';
 import { fmt, table } from './harness.ts';
 
-export interface Contender {
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const WARMUP_SECONDS = 2;
+/** autocannon connections of every gateway comparison. */
+export const CONNECTIONS = 50;
+
+export type Drive = (server: ServerProcess, seconds: number) => Promise<LoadResult>;
+
+/**
+ * One gateway comparison from start to end: Fleetgate started as `serve` starts it and the bare
+ * reference `bench/support/<script>` (given `spec` and the SQLite file), both on `dataDir`;
+ * `prepare` checks both answer the measured request alike and returns how to drive a server;
+ * the rounds alternate; both processes stop and the data dir goes, whatever happened.
+ */
+export async function compareWithReference(options: {
+  readonly title: string;
+  readonly dataDir: string;
+  readonly env: Record<string, string>;
+  readonly reference: { readonly script: string; readonly spec: Record<string, unknown> };
+  readonly prepare: (servers: { readonly fleetgate: ServerProcess; readonly reference: ServerProcess }) => Promise<Drive>;
+}): Promise<void> {
+  const { dataDir } = options;
+  const fleetgate = await startFleetgate(dataDir, options.env);
+  const reference = await startReference(options.reference.script, { database: join(dataDir, 'fleetgate.db'), ...options.reference.spec }, join(dataDir, 'reference.log'));
+  try {
+    const drive = await options.prepare({ fleetgate, reference });
+    await alternate(
+      `${options.title}, ${CONNECTIONS} connections, ${SECONDS} s per round, SQLite; each server in its own process`,
+      { name: 'bare reference', server: reference },
+      { name: 'Fleetgate serve', server: fleetgate },
+      drive,
+    );
+  } finally {
+    await reference.stop();
+    await fleetgate.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+interface Contender {
   readonly name: string;
   readonly server: ServerProcess;
 }
@@ -24,19 +65,13 @@ const median = (values: readonly number[]): number => {
  * a noisy machine hits both alike; prints every round and the medians: req/s, the ratio, p50/p99
  * and each server process's resident memory after its rounds (the largest seen).
  */
-export async function alternate(
-  title: string,
-  reference: Contender,
-  fleetgate: Contender,
-  drive: (server: ServerProcess, seconds: number) => Promise<LoadResult>,
-  options: { rounds: number; seconds: number; warmupSeconds: number },
-): Promise<void> {
-  await drive(reference.server, options.warmupSeconds);
-  await drive(fleetgate.server, options.warmupSeconds);
+async function alternate(title: string, reference: Contender, fleetgate: Contender, drive: Drive): Promise<void> {
+  await drive(reference.server, WARMUP_SECONDS);
+  await drive(fleetgate.server, WARMUP_SECONDS);
   const rounds: Round[] = [];
-  for (let round = 0; round < options.rounds; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const { name, server } of [reference, fleetgate]) {
-      const result = await drive(server, options.seconds);
+      const result = await drive(server, SECONDS);
       rounds.push({ target: name, result, rssMiB: server.rssMiB() });
     }
   }

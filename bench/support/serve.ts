@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, closeSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '../../test/support/ports.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/fleetgate.js');
 
@@ -12,15 +12,6 @@ export interface ServerProcess {
   /** Resident set size now, in MiB (Linux /proc). */
   rssMiB(): number;
   stop(): Promise<void>;
-}
-
-/** A port free right now on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
-  const { port } = probe.address() as { port: number };
-  await new Promise((done) => probe.close(done));
-  return port;
 }
 
 /** With BENCH_CPU_PROF=<dir>, every server process writes a V8 CPU profile there when it stops. */

@@ -42,6 +42,8 @@ interface Served {
 export function tencentRoutes(products: readonly TencentProduct[]): (keys: RoutingKeys) => TencentRoute {
   const byService = new Map<string, Map<string, Served>>();
   const byVersion = new Map<string, Served[]>();
+  /** Version → Action → the products whose spec has it: unnamed requests are routed without a scan. */
+  const byVersionAction = new Map<string, Map<string, Served[]>>();
   for (const product of products) {
     const { service, version } = product.spec;
     const versions = byService.get(service) ?? new Map<string, Served>();
@@ -50,6 +52,9 @@ export function tencentRoutes(products: readonly TencentProduct[]): (keys: Routi
     versions.set(version, served);
     byService.set(service, versions);
     byVersion.set(version, [...(byVersion.get(version) ?? []), served]);
+    const actions = byVersionAction.get(version) ?? new Map<string, Served[]>();
+    for (const action of Object.keys(product.spec.actions)) actions.set(action, [...(actions.get(action) ?? []), served]);
+    byVersionAction.set(version, actions);
   }
 
   /** A Host or endpoint as compared: scheme, port and case dropped (the Node SDK signs its endpoint as typed, sends the URL's host). */
@@ -90,7 +95,7 @@ export function tencentRoutes(products: readonly TencentProduct[]): (keys: Routi
     }
     const candidates = byVersion.get(keys.version);
     if (!candidates) throw new TencentError('NoSuchVersion', { version: keys.version });
-    const having = candidates.filter((served) => Object.hasOwn(served.product.spec.actions, keys.action));
+    const having = byVersionAction.get(keys.version)!.get(keys.action) ?? [];
     if (having.length > 1) {
       const services = having.map((served) => `\`${served.product.spec.service}\``).join(', ');
       throw new TencentError('InvalidParameter', { version: keys.version, action: keys.action, services });

@@ -84,7 +84,8 @@ function keepPrivate(file: string): void {
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   for (const path of [file, `${file}-wal`, `${file}-shm`]) {
     // Only files this user owns: another user's database, or one on a read-only mount, is theirs to keep.
-    if (existsSync(path) && statSync(path).uid === process.getuid?.() && (statSync(path).mode & 0o077) !== 0) chmodSync(path, 0o600);
+    const stat = existsSync(path) ? statSync(path) : undefined;
+    if (stat && stat.uid === process.getuid?.() && (stat.mode & 0o077) !== 0) chmodSync(path, 0o600);
   }
 }
 
