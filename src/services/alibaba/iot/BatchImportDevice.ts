@@ -4,7 +4,7 @@ import { iotSpec } from '../../../protocols/alibaba/specs/iot-2018-01-20.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { checkImportList, type ImportProblems } from './import-check.ts';
 import { createImportJob } from './store/import-jobs.ts';
-import { MAX_DEVICES_PER_PRODUCT } from './store/devices.ts';
+import { refuseBeyondQuota } from './apply-limits.ts';
 
 // DeviceList is optional here though the spec requires it: an empty list has no parameters on
 // the wire, and its documented answer is iot.device.NoneDeviceNameElement, not MissingDeviceList.
@@ -40,8 +40,7 @@ export const BatchImportDevice = defineAction({
       const refusal = new AlibabaError('iot.device.InvalidDeviceParams');
       return { Success: false, Code: refusal.code, ErrorMessage: refusal.message, Data: wrappedLists(problems) };
     }
-    // Early, friendly refusal; the runner's conditional counter update is what enforces the quota.
-    if (product.device_count + devices.length > MAX_DEVICES_PER_PRODUCT) throw new AlibabaError('iot.device.DeviceCountExceeded');
+    refuseBeyondQuota(product, devices.length);
     const applyId = await createImportJob(ctx.store.db, ctx.secrets, ctx.accountId, product.product_key, devices, ctx.now());
     return { Success: true, Data: { ApplyId: applyId, ...wrappedLists(NO_PROBLEMS) } };
   },

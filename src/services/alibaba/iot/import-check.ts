@@ -5,9 +5,7 @@ import { requireProduct } from './scope.ts';
 import { existingDeviceNames } from './store/devices.ts';
 import type { ProductRow } from './store/products.ts';
 import type { ImportedDevice } from './store/import-jobs.ts';
-
-/** Rows one BatchCheckImportDevice / BatchImportDevice call takes, inclusive. */
-const MAX_IMPORT_ROWS = 10_000;
+import { MAX_APPLY_DEVICES } from './apply-limits.ts';
 
 /** One refused row, as `InvalidDetailList` reports it. */
 export interface InvalidDetail {
@@ -49,7 +47,7 @@ const ROW_ERROR = {
 export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ProductRow; problems: ImportProblems | undefined }> {
   const rows = request.DeviceList ?? [];
   if (rows.length === 0) throw new AlibabaError('iot.device.NoneDeviceNameElement');
-  if (rows.length > MAX_IMPORT_ROWS) throw new AlibabaError('iot.device.TooManyDeviceNamesPerRequest');
+  if (rows.length > MAX_APPLY_DEVICES) throw new AlibabaError('iot.device.TooManyDeviceNamesPerRequest');
   const product = await requireProduct(ctx, request);
 
   const occurrences = new Map<string, number>();

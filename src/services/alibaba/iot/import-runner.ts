@@ -7,6 +7,7 @@ import {
   failImportJob,
   releaseImportJob,
   runImportBatch,
+  runNameCheck,
   type ImportJobRow,
 } from './store/import-jobs.ts';
 
@@ -24,18 +25,20 @@ export interface ImportJobRunnerOptions {
   readonly leaseMs?: number;
   /** Pause between looks for work while idle. */
   readonly pollMs?: number;
-  /** A job lost this many times (crashes, failing batches) is ended as CREATE_FAILED. */
+  /** A job lost this many times (crashes, failing batches) is ended as CHECK_FAILED / CREATE_FAILED. */
   readonly maxAttempts?: number;
 }
 
 const DEFAULTS = { concurrency: 2, batchSize: 1_000, leaseMs: 30_000, pollMs: 200, maxAttempts: 5 } as const;
 
 /**
- * Works off BatchImportDevice jobs stored in the database, on every node that runs one. A job is
- * leased (claimImportJob) and processed in batches that each commit devices and progress
- * together, renewing the lease; a job whose runner died is taken over once its lease expires and
- * resumes at its first unprocessed row. A job that keeps failing ends as CREATE_FAILED with its
- * unprocessed rows reported: it never stops half done without saying so.
+ * Works off the apply jobs stored in the database (BatchImportDevice, BatchCheckDeviceNames,
+ * BatchRegisterDevice, BatchRegisterDeviceWithApplyId), on every node that runs one. A job is
+ * leased (claimImportJob). A name check is one transaction; creation runs in batches that each
+ * commit devices and progress together, renewing the lease. A job whose runner died is taken
+ * over once its lease expires and resumes at its first unprocessed row. A job that keeps failing
+ * ends as CHECK_FAILED / CREATE_FAILED with its unprocessed rows reported: it never stops half
+ * done without saying so.
  */
 export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOptions = {}): ImportJobRunner {
   const settings = { ...DEFAULTS, ...options };
@@ -55,6 +58,10 @@ export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOp
     if (job.attempts >= settings.maxAttempts) {
       app.logger.error({ applyId: job.apply_id, attempts: job.attempts }, 'import job failed too often; ending it');
       await failImportJob(db, job.apply_id, owner, 'iot.device.ApplyManyDevicesFailed', app.now());
+      return;
+    }
+    if (job.status === 'CHECK') {
+      await runNameCheck(db, app.store.dialect, job, owner, app.now());
       return;
     }
     for (;;) {

@@ -14,6 +14,12 @@ import { QueryDeviceDetail } from './QueryDeviceDetail.ts';
 import { QueryDeviceInfo } from './QueryDeviceInfo.ts';
 import { QueryDevice } from './QueryDevice.ts';
 import { DeleteDevice } from './DeleteDevice.ts';
+import { BatchCheckDeviceNames } from './BatchCheckDeviceNames.ts';
+import { BatchRegisterDevice } from './BatchRegisterDevice.ts';
+import { BatchRegisterDeviceWithApplyId } from './BatchRegisterDeviceWithApplyId.ts';
+import { QueryPageByApplyId } from './QueryPageByApplyId.ts';
+import { QueryClientIds } from './QueryClientIds.ts';
+import { DeleteClientIds } from './DeleteClientIds.ts';
 
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
@@ -42,5 +48,11 @@ export const iotProduct: AlibabaProduct = {
     QueryDeviceInfo,
     QueryDevice,
     DeleteDevice,
+    BatchCheckDeviceNames,
+    BatchRegisterDevice,
+    BatchRegisterDeviceWithApplyId,
+    QueryPageByApplyId,
+    QueryClientIds,
+    DeleteClientIds,
   ],
 };

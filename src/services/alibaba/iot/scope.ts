@@ -70,3 +70,24 @@ export async function requireImportJob(ctx: ActionContext, instanceId: string, a
   if (!job) throw new AlibabaError('iot.device.DeviceApplyIsNotFound');
   return job;
 }
+
+/** An apply addressed with its product (ProductKey and ApplyId): an apply of another product is not found. */
+export async function requireApplyOfProduct(
+  ctx: ActionContext,
+  params: { readonly IotInstanceId?: string; readonly ProductKey: string; readonly ApplyId: number },
+): Promise<{ product: ProductRow; job: ImportJobRow }> {
+  const instanceId = await requireInstance(ctx, params.IotInstanceId);
+  const product = await requireProductIn(ctx, instanceId, params.ProductKey);
+  const job = await requireImportJob(ctx, instanceId, params.ApplyId);
+  if (job.product_key !== product.product_key) throw new AlibabaError('iot.device.DeviceApplyIsNotFound');
+  return { product, job };
+}
+
+/**
+ * The device QueryClientIds / DeleteClientIds address: by IotId only (their sole identity
+ * parameter), so an empty one is a malformed IotId rather than a missing ProductKey.
+ */
+export async function requireDeviceByIotId(ctx: ActionContext, params: { readonly IotId: string; readonly IotInstanceId?: string }): Promise<DeviceRow> {
+  if (params.IotId === '') throw new AlibabaError('iot.device.InvalidIoTId');
+  return (await requireDevice(ctx, params)).device;
+}

@@ -1,5 +1,6 @@
 /**
- * Tables of IoT Platform 2018-01-20: instances, products, devices and batch-import jobs.
+ * Tables of IoT Platform 2018-01-20: instances, products, devices, apply jobs (batch import and
+ * bulk registration) and registration-free ClientIds.
  * Times are epoch milliseconds; secrets are sealed with the master key (core/secret-box.ts).
  */
 declare module '../../../storage/schema.ts' {
@@ -9,6 +10,7 @@ declare module '../../../storage/schema.ts' {
     iot_devices: IotDeviceRow;
     iot_import_jobs: IotImportJobRow;
     iot_import_rows: IotImportRowRow;
+    iot_client_ids: IotClientIdRow;
   }
 }
 
@@ -72,12 +74,23 @@ export interface IotDeviceRow {
   online_at: number | null;
 }
 
-/** CREATE while devices are being inserted; CREATE_SUCCESS / CREATE_FAILED once finished. */
-export type ImportJobStatus = 'CREATE' | 'CREATE_SUCCESS' | 'CREATE_FAILED';
+/**
+ * CHECK while a name list is being checked, then CHECK_SUCCESS / CHECK_FAILED; CREATE while
+ * devices are being inserted, then CREATE_SUCCESS / CREATE_FAILED.
+ */
+export type ImportJobStatus = 'CHECK' | 'CHECK_SUCCESS' | 'CHECK_FAILED' | 'CREATE' | 'CREATE_SUCCESS' | 'CREATE_FAILED';
 
-/** One BatchImportDevice call. Its rows are inserted in batches by the import-job runner. */
+/**
+ * What made an apply: BatchImportDevice ('import', caller's secrets), BatchCheckDeviceNames
+ * ('names', checked first, created by BatchRegisterDeviceWithApplyId) or BatchRegisterDevice
+ * ('generated', platform-chosen names).
+ */
+export type ApplyKind = 'import' | 'names' | 'generated';
+
+/** One apply (ApplyId). Its rows are checked and inserted in batches by the apply-job runner. */
 export interface IotImportJobRow {
   apply_id: number;
+  kind: ApplyKind;
   account_id: string;
   product_key: string;
   status: ImportJobStatus;
@@ -96,13 +109,26 @@ export interface IotImportJobRow {
 
 export type ImportRowState = 'pending' | 'created' | 'failed';
 
-/** One device of an import job, as submitted; `iot_id` and the sealed secret are fixed up front. */
+/** One device of an apply, as submitted; `iot_id` and the sealed secret are fixed up front. */
 export interface IotImportRowRow {
   apply_id: number;
   seq: number;
   iot_id: string;
   device_name: string;
   sn: string | null;
+  nickname: string | null;
   secret_sealed: string;
   state: ImportRowState;
+}
+
+/**
+ * A ClientId issued to a device by registration-free dynamic registration (MQTT `regnwl`), with
+ * the device token it connects with, sealed with associated data `iot.clientid:<iot_id>:<client_id>`.
+ */
+export interface IotClientIdRow {
+  iot_id: string;
+  client_id: string;
+  account_id: string;
+  token_sealed: string;
+  created_at: number;
 }

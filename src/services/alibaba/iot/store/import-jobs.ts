@@ -1,30 +1,34 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
+import type { Dialect } from '../../../../storage/database.ts';
 import type { SecretBox } from '../../../../core/secret-box.ts';
-import type { IotImportJobRow, IotImportRowRow } from '../tables.ts';
+import type { ApplyKind, IotImportJobRow, IotImportRowRow } from '../tables.ts';
 import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newApplyId, newIotId } from '../ids.ts';
-import { MAX_DEVICES_PER_PRODUCT, deviceSealingContext } from './devices.ts';
+import { MAX_DEVICES_PER_PRODUCT, deviceSealingContext, existingDeviceNames } from './devices.ts';
 
 export type ImportJobRow = Selectable<IotImportJobRow>;
 export type ImportRow = Selectable<IotImportRowRow>;
 
-/** One device of a BatchImportDevice request, already checked. */
+/** One device of an apply (a BatchImportDevice row, a checked name, a generated one), its format already checked. */
 export interface ImportedDevice {
   readonly DeviceName: string;
   readonly DeviceSecret: string;
   readonly Sn?: string | undefined;
+  readonly Nickname?: string | undefined;
 }
 
-// 7 bound values a row: well inside SQLite's and PostgreSQL's parameter limits.
+// 8 bound values a row: well inside SQLite's and PostgreSQL's parameter limits.
 const INSERT_CHUNK = 1_000;
 
 /**
  * Persists a job and all its rows in one transaction, so a job is never seen without its
  * devices. Each row gets its IotId now, which lets its DeviceSecret be sealed for the device it
- * will become; the runner then copies rows into devices without touching secrets.
+ * will become; the runner then copies rows into devices without touching secrets. A 'names'
+ * apply starts in CHECK (the runner checks it, BatchRegisterDeviceWithApplyId creates it), the
+ * others in CREATE.
  */
 export async function createImportJob(
   db: Kysely<Database>,
@@ -33,6 +37,7 @@ export async function createImportJob(
   productKey: string,
   devices: readonly ImportedDevice[],
   now: number,
+  kind: ApplyKind = 'import',
 ): Promise<number> {
   const rows = devices.map((device, seq): Omit<ImportRow, 'apply_id'> => {
     const iotId = newIotId();
@@ -41,6 +46,7 @@ export async function createImportJob(
       iot_id: iotId,
       device_name: device.DeviceName,
       sn: device.Sn ?? null,
+      nickname: device.Nickname ?? null,
       secret_sealed: secrets.seal(device.DeviceSecret, deviceSealingContext(iotId)),
       state: 'pending',
     };
@@ -53,9 +59,10 @@ export async function createImportJob(
           .insertInto('iot_import_jobs')
           .values({
             apply_id: applyId,
+            kind,
             account_id: accountId,
             product_key: productKey,
-            status: 'CREATE',
+            status: kind === 'names' ? 'CHECK' : 'CREATE',
             total: rows.length,
             next_seq: 0,
             attempts: 0,
@@ -93,19 +100,24 @@ export async function findImportJob(db: Kysely<Database>, accountId: string, ins
     .executeTakeFirst();
 }
 
-/** Names of a job's rows by outcome, in submission order (pending rows are in neither list). */
-export async function importOutcomes(db: Kysely<Database>, job: Pick<ImportJobRow, 'apply_id'>): Promise<{ created: string[]; failed: string[] }> {
+/**
+ * Names of a job's rows by outcome, in submission order. While creating, `valid` are the devices
+ * created and pending rows are in neither list; once a name check has finished, `valid` are the
+ * names that passed it (still pending until BatchRegisterDeviceWithApplyId).
+ */
+export async function importOutcomes(db: Kysely<Database>, job: Pick<ImportJobRow, 'apply_id' | 'status'>): Promise<{ valid: string[]; invalid: string[] }> {
+  const checked = job.status === 'CHECK_SUCCESS' || job.status === 'CHECK_FAILED';
   const rows = await db
     .selectFrom('iot_import_rows')
     .select(['device_name', 'state'])
     .where('apply_id', '=', job.apply_id)
-    .where('state', '!=', 'pending')
+    .$if(!checked, (q) => q.where('state', '!=', 'pending'))
     .orderBy('seq')
     .execute();
-  const created: string[] = [];
-  const failed: string[] = [];
-  for (const row of rows) (row.state === 'created' ? created : failed).push(row.device_name);
-  return { created, failed };
+  const valid: string[] = [];
+  const invalid: string[] = [];
+  for (const row of rows) (row.state === 'failed' ? invalid : valid).push(row.device_name);
+  return { valid, invalid };
 }
 
 /** One page of the devices a job created, in submission order, with how many there are. */
@@ -122,8 +134,10 @@ export async function listImportedRows(
   return { total: Number(count.n), rows };
 }
 
+const RUNNING = ['CHECK', 'CREATE'] as const;
+
 /**
- * Takes the oldest unleased (or lease-expired) running job for `owner`. The conditional UPDATE
+ * Takes the oldest unleased (or lease-expired) running job (checking or creating) for `owner`. The conditional UPDATE
  * makes the claim exclusive across runners and nodes; taking over an expired lease counts as
  * an attempt, a lease released on a clean stop does not.
  */
@@ -131,7 +145,7 @@ export async function claimImportJob(db: Kysely<Database>, owner: string, now: n
   const candidates = await db
     .selectFrom('iot_import_jobs')
     .select('apply_id')
-    .where('status', '=', 'CREATE')
+    .where('status', 'in', RUNNING)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('created_at')
     .limit(8)
@@ -145,7 +159,7 @@ export async function claimImportJob(db: Kysely<Database>, owner: string, now: n
         attempts: eb('attempts', '+', eb.case().when('lease_owner', 'is', null).then(0).else(1).end()),
       }))
       .where('apply_id', '=', apply_id)
-      .where('status', '=', 'CREATE')
+      .where('status', 'in', RUNNING)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .returningAll()
       .executeTakeFirst();
@@ -195,7 +209,7 @@ export async function runImportBatch(
             'device_name',
             'secret_sealed',
             'sn',
-            sql<null>`null`.as('nickname'),
+            'nickname',
             sql<string>`cast(${'UNACTIVE'} as text)`.as('status'),
             sql<number>`cast(${now} as bigint)`.as('created_at'),
             sql<number>`cast(${now} as bigint)`.as('modified_at'),
@@ -287,19 +301,88 @@ export async function releaseImportJob(db: Kysely<Database>, applyId: number, ow
 }
 
 /**
- * Ends a job as CREATE_FAILED with `failure` (a catalog code): its rows not yet processed become
- * 'failed', so the job reports every device it did not create.
+ * Ends a running job as CHECK_FAILED or CREATE_FAILED with `failure` (a catalog code): its rows
+ * not yet processed become 'failed', so the job reports every device it did not create.
  */
 export async function failImportJob(db: Kysely<Database>, applyId: number, owner: string, failure: string, now: number): Promise<void> {
   await db.transaction().execute(async (tx) => {
     const ended = await tx
       .updateTable('iot_import_jobs')
-      .set({ status: 'CREATE_FAILED', failure, lease_owner: null, lease_until: null, updated_at: now })
+      .set((eb) => ({
+        status: eb.case().when('status', '=', 'CHECK').then('CHECK_FAILED' as const).else('CREATE_FAILED' as const).end(),
+        failure,
+        lease_owner: null,
+        lease_until: null,
+        updated_at: now,
+      }))
       .where('apply_id', '=', applyId)
       .where('lease_owner', '=', owner)
-      .where('status', '=', 'CREATE')
+      .where('status', 'in', RUNNING)
       .executeTakeFirst();
     if (ended.numUpdatedRows === 0n) return;
     await tx.updateTable('iot_import_rows').set({ state: 'failed' }).where('apply_id', '=', applyId).where('state', '=', 'pending').execute();
   });
+}
+
+/** Rows a statement names by value at most: well inside both databases' parameter limits. */
+const NAME_CHUNK = 1_000;
+
+/**
+ * The asynchronous half of BatchCheckDeviceNames: in one transaction, every row whose name is
+ * given twice in the list or already exists in the product becomes 'failed', and the apply
+ * ends CHECK_SUCCESS (no such row) or CHECK_FAILED. 'lost' when another runner holds it now.
+ */
+export async function runNameCheck(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  job: Pick<ImportJobRow, 'apply_id' | 'account_id' | 'product_key'>,
+  owner: string,
+  now: number,
+): Promise<Exclude<BatchOutcome, 'continued'>> {
+  return db.transaction().execute(async (tx): Promise<'finished'> => {
+    const rows = await tx.selectFrom('iot_import_rows').select('device_name').where('apply_id', '=', job.apply_id).execute();
+    const seen = new Set<string>();
+    const repeated = new Set<string>();
+    for (const { device_name } of rows) (seen.has(device_name) ? repeated : seen).add(device_name);
+    const existing = await existingDeviceNames(tx, dialect, job.account_id, job.product_key, [...seen]);
+    const refused = [...new Set([...repeated, ...existing])];
+    for (let i = 0; i < refused.length; i += NAME_CHUNK) {
+      await tx
+        .updateTable('iot_import_rows')
+        .set({ state: 'failed' })
+        .where('apply_id', '=', job.apply_id)
+        .where('device_name', 'in', refused.slice(i, i + NAME_CHUNK))
+        .execute();
+    }
+    const ended = await tx
+      .updateTable('iot_import_jobs')
+      .set({ status: refused.length > 0 ? 'CHECK_FAILED' : 'CHECK_SUCCESS', lease_owner: null, lease_until: null, updated_at: now })
+      .where('apply_id', '=', job.apply_id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'CHECK')
+      .executeTakeFirst();
+    if (ended.numUpdatedRows === 0n) throw new LeaseLost();
+    return 'finished';
+  }).catch((error: unknown) => {
+    if (error instanceof LeaseLost) return 'lost' as const;
+    throw error;
+  });
+}
+
+/**
+ * BatchRegisterDeviceWithApplyId: a checked name list (CHECK_SUCCESS) starts creating its devices.
+ * The conditional UPDATE lets exactly one of concurrent calls start it; the answer is the status
+ * the apply has afterwards, so a repeated call sees CREATE (or its outcome) and starts nothing.
+ */
+export async function startNamesRegistration(db: Kysely<Database>, accountId: string, applyId: number, now: number): Promise<ImportJobRow['status']> {
+  await db
+    .updateTable('iot_import_jobs')
+    .set({ status: 'CREATE', next_seq: 0, attempts: 0, lease_owner: null, lease_until: null, updated_at: now })
+    .where('apply_id', '=', applyId)
+    .where('account_id', '=', accountId)
+    .where('kind', '=', 'names')
+    .where('status', '=', 'CHECK_SUCCESS')
+    .execute();
+  const row = await db.selectFrom('iot_import_jobs').select('status').where('apply_id', '=', applyId).where('account_id', '=', accountId).executeTakeFirstOrThrow();
+  return row.status;
 }
