@@ -77,11 +77,11 @@ export function importRows(count: number, prefix = 'device'): { DeviceName: stri
   }));
 }
 
-/** Polls QueryBatchRegisterDeviceStatus until the job has left CREATE; a runner must be working. */
-export async function settledImport(tenant: Tenant, params: { ProductKey: string; ApplyId: number; IotInstanceId?: string }): Promise<Body> {
+/** Polls QueryBatchRegisterDeviceStatus until the apply has left CHECK and CREATE; a runner must be working. */
+export async function settledImport(tenant: Pick<Tenant, 'call'>, params: { ProductKey: string; ApplyId: number; IotInstanceId?: string }): Promise<Body> {
   for (let i = 0; i < 500; i++) {
     const body = await tenant.call('QueryBatchRegisterDeviceStatus', params);
-    if (body.Data.Status !== 'CREATE') return body;
+    if (body.Data.Status !== 'CREATE' && body.Data.Status !== 'CHECK') return body;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`import ${params.ApplyId} did not finish`);
