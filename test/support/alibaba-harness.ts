@@ -48,9 +48,11 @@ type Models = Record<string, new (map: Record<string, unknown>) => { toMap(): Bo
 function requestModel(action: string, params: Record<string, unknown>): unknown {
   const models = $Iot as unknown as Models;
   const map = lowerKeys(params);
-  if (Array.isArray(params.DeviceList)) {
-    const Item = models[`${action}RequestDeviceList`]!;
-    map.deviceList = (params.DeviceList as Record<string, unknown>[]).map((row) => new Item(lowerKeys(row)));
+  // Lists of structs (DeviceList, DeviceNameList) take their item model, `<Action>Request<Param>`.
+  for (const [name, value] of Object.entries(params)) {
+    if (!Array.isArray(value) || typeof value[0] !== 'object') continue;
+    const Item = models[`${action}Request${name}`]!;
+    map[lowerFirst(name)] = (value as Record<string, unknown>[]).map((row) => new Item(lowerKeys(row)));
   }
   return new models[`${action}Request`]!(map);
 }
