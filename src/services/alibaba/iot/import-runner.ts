@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { AppContext } from '../../../core/app-context.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
@@ -10,6 +9,7 @@ import {
   runNameCheck,
   type ImportJobRow,
 } from './store/import-jobs.ts';
+import { HOST_PREFIX, isDeadLocalRunner, newRunnerId } from './runner-identity.ts';
 
 /** A running import-job runner; `stop` finishes the batch under way and hands its job back. */
 export interface ImportJobRunner {
@@ -36,13 +36,14 @@ const DEFAULTS = { concurrency: 2, batchSize: 1_000, leaseMs: 30_000, pollMs: 20
  * BatchRegisterDevice, BatchRegisterDeviceWithApplyId), on every node that runs one. A job is
  * leased (claimImportJob). A name check is one transaction; creation runs in batches that each
  * commit devices and progress together, renewing the lease. A job whose runner died is taken
- * over once its lease expires and resumes at its first unprocessed row. A job that keeps failing
+ * over once its lease expires (at once when it was a process of this host that has ended:
+ * runner-identity.ts) and resumes at its first unprocessed row. A job that keeps failing
  * ends as CHECK_FAILED / CREATE_FAILED with its unprocessed rows reported: it never stops half
  * done without saying so.
  */
 export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOptions = {}): ImportJobRunner {
   const settings = { ...DEFAULTS, ...options };
-  const owner = randomUUID();
+  const owner = newRunnerId();
   const { db } = app.store;
   const stopping = new AbortController();
 
@@ -78,7 +79,7 @@ export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOp
     while (!stopping.signal.aborted) {
       let job: ImportJobRow | undefined;
       try {
-        job = await claimImportJob(db, owner, app.now(), settings.leaseMs);
+        job = await claimImportJob(db, owner, app.now(), settings.leaseMs, { prefix: HOST_PREFIX, isDead: isDeadLocalRunner });
         if (job) await runJob(job);
       } catch (error) {
         if (job && error instanceof StoreRefusal && error.reason === 'quota') {

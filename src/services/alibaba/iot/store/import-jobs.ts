@@ -137,20 +137,41 @@ export async function listImportedRows(
 const RUNNING = ['CHECK', 'CREATE'] as const;
 
 /**
- * Takes the oldest unleased (or lease-expired) running job (checking or creating) for `owner`. The conditional UPDATE
- * makes the claim exclusive across runners and nodes; taking over an expired lease counts as
- * an attempt, a lease released on a clean stop does not.
+ * Takes the oldest unleased (or lease-expired) running job (checking or creating) for `owner`;
+ * failing that, a job whose holder `isDead` says has ended (runner-identity.ts: a process of this
+ * host that is gone), whatever its lease says. The conditional UPDATE makes the claim exclusive
+ * across runners and nodes; taking a job over from a holder counts as an attempt, a lease released
+ * on a clean stop does not.
  */
-export async function claimImportJob(db: Kysely<Database>, owner: string, now: number, leaseMs: number): Promise<ImportJobRow | undefined> {
-  const candidates = await db
+export async function claimImportJob(
+  db: Kysely<Database>,
+  owner: string,
+  now: number,
+  leaseMs: number,
+  deadHolders: { readonly prefix: string; readonly isDead: (holder: string) => boolean } | undefined = undefined,
+): Promise<ImportJobRow | undefined> {
+  const free = await db
     .selectFrom('iot_import_jobs')
-    .select('apply_id')
+    .select(['apply_id', 'lease_owner', 'created_at'])
     .where('status', 'in', RUNNING)
     .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
     .orderBy('created_at')
     .limit(8)
     .execute();
-  for (const { apply_id } of candidates) {
+  const orphaned = deadHolders
+    ? (
+        await db
+          .selectFrom('iot_import_jobs')
+          .select(['apply_id', 'lease_owner', 'created_at'])
+          .where('status', 'in', RUNNING)
+          .where('lease_owner', 'like', `${deadHolders.prefix}%`)
+          .where('lease_until', '>=', now)
+          .execute()
+      ).filter((job) => job.lease_owner !== null && deadHolders.isDead(job.lease_owner))
+    : [];
+  // Oldest first, whichever way a job became free: an orphaned job was usually under way.
+  const candidates = [...free, ...orphaned].sort((a, b) => Number(a.created_at) - Number(b.created_at));
+  for (const { apply_id, lease_owner } of candidates) {
     const claimed = await db
       .updateTable('iot_import_jobs')
       .set((eb) => ({
@@ -160,14 +181,18 @@ export async function claimImportJob(db: Kysely<Database>, owner: string, now: n
       }))
       .where('apply_id', '=', apply_id)
       .where('status', 'in', RUNNING)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      // Still as seen: free or expired, or held by the same dead holder.
+      .where((eb) =>
+        lease_owner !== null && deadHolders?.isDead(lease_owner)
+          ? eb('lease_owner', '=', lease_owner)
+          : eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]),
+      )
       .returningAll()
       .executeTakeFirst();
     if (claimed) return claimed;
   }
   return undefined;
 }
-
 
 export type BatchOutcome = 'continued' | 'finished' | 'lost';
 
