@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
@@ -5,6 +7,7 @@ import { claimImportJob } from '../../../../src/services/alibaba/iot/store/impor
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { deleteClientIds, findClientToken, listClientIds, recordClientId } from '../../../../src/services/alibaba/iot/store/client-ids.ts';
 import { StoreRefusal } from '../../../../src/storage/store-refusal.ts';
+import { isDeadLocalRunner, newRunnerId } from '../../../../src/services/alibaba/iot/runner-identity.ts';
 import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
 import { type Body, expectAlibabaError } from '../../../support/alibaba-harness.ts';
@@ -246,6 +249,34 @@ describe.each(STORE_KINDS)('IoT bulk registration: BatchCheckDeviceNames, BatchR
     expect((await settle({ ProductKey: productKey, ApplyId: cursed })).Data).toEqual({ Status: 'CHECK_FAILED', ValidList: { Name: [] }, InvalidList: { Name: ['cursed-a', 'cursed-b'] } });
     const job = await bed.store.db.selectFrom('iot_import_jobs').selectAll().where('apply_id', '=', cursed).executeTakeFirstOrThrow();
     expect(job).toMatchObject({ kind: 'names', failure: 'iot.device.ApplyManyDevicesFailed', lease_owner: null });
+  });
+
+  it('a job held by an ended process of this host is taken over at once; one held by a live runner or another host waits for its lease', async () => {
+    const productKey = await tenant.product();
+    const applyIdOf = async () => (await tenant.call('BatchRegisterDevice', { ProductKey: productKey, Count: 3 })).Data.ApplyId as number;
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const holders = {
+      dead: `${hostname()}/${ended}/earlier-process/runner`,
+      live: newRunnerId(),
+      remote: `some-other-host/${ended}/earlier-process/runner`,
+    };
+    expect([isDeadLocalRunner(holders.dead), isDeadLocalRunner(holders.live), isDeadLocalRunner(holders.remote)]).toEqual([true, false, false]);
+    const held: Record<string, number> = {};
+    for (const [name, holder] of Object.entries(holders)) {
+      held[name] = await applyIdOf();
+      expect((await claimImportJob(bed.store.db, holder, bed.clock.now, LEASE_MS))?.apply_id).toBe(held[name]);
+    }
+    // A pid reused by this very process under another process id is an earlier incarnation (pid 1 in a restarted container).
+    expect(isDeadLocalRunner(`${hostname()}/${process.pid}/earlier-process/runner`)).toBe(true);
+
+    expect((await settle({ ProductKey: productKey, ApplyId: held.dead! })).Data.Status).toBe('CREATE_SUCCESS');
+    for (const name of ['live', 'remote']) {
+      const job = await bed.store.db.selectFrom('iot_import_jobs').selectAll().where('apply_id', '=', held[name]!).executeTakeFirstOrThrow();
+      expect(job).toMatchObject({ status: 'CREATE', next_seq: 0, lease_owner: holders[name as keyof typeof holders] });
+    }
+    bed.clock.now += LEASE_MS + 1;
+    for (const name of ['live', 'remote']) expect((await settle({ ProductKey: productKey, ApplyId: held[name]! })).Data.Status).toBe('CREATE_SUCCESS');
+    expect(await deviceCount(productKey)).toBe(9);
   });
 
   it('concurrent BatchRegisterDeviceWithApplyId calls start one creation; every device exists once', async () => {
