@@ -93,6 +93,15 @@ describe.each(DIALECTS)('IoT bulk registration through the official SDKs against
     });
   });
 
+  it('an ApplyId that is absent or not a Long is refused by the gateway (so iot.device.NullApplyId is never returned)', async () => {
+    const account = await server.createAccount();
+    const send = async (params: Record<string, unknown>) =>
+      (await sendRaw(server.url, signAcs3(alibabaCall(server, account, { action: 'BatchRegisterDeviceWithApplyId', params })))).json().Code as string;
+    expect(await send({ ProductKey: 'a1BwAGV0000' })).toBe('MissingApplyId');
+    expect(await send({ ProductKey: 'a1BwAGV0000', ApplyId: '' })).toBe('InvalidApplyId');
+    expect(await send({ ProductKey: 'a1BwAGV0000', ApplyId: 'abc' })).toBe('InvalidApplyId');
+  });
+
   it.each([
     ['BatchCheckDeviceNames', 10, { ProductKey: 'a1BwAGV0000', DeviceName: ['some-name'] }],
     ['BatchRegisterDevice', 10, { ProductKey: 'a1BwAGV0000', Count: 1 }],
