@@ -137,18 +137,18 @@ export async function listImportedRows(
 const RUNNING = ['CHECK', 'CREATE'] as const;
 
 /**
- * Takes the oldest unleased (or lease-expired) running job (checking or creating) for `owner`;
- * failing that, a job whose holder `isDead` says has ended (runner-identity.ts: a process of this
- * host that is gone), whatever its lease says. The conditional UPDATE makes the claim exclusive
- * across runners and nodes; taking a job over from a holder counts as an attempt, a lease released
- * on a clean stop does not.
+ * Takes the oldest running job (checking or creating) for `owner` among those whose lease is free
+ * or expired and those whose holder `deadHolders` says has ended (runner-identity.ts: a process of
+ * this host that is gone), whatever their lease says. The conditional UPDATE makes the claim
+ * exclusive across runners and nodes; taking a job over from a holder counts as an attempt, a
+ * lease released on a clean stop does not.
  */
 export async function claimImportJob(
   db: Kysely<Database>,
   owner: string,
   now: number,
   leaseMs: number,
-  deadHolders: { readonly prefix: string; readonly isDead: (holder: string) => boolean } | undefined = undefined,
+  deadHolders?: { readonly prefix: string; readonly isDead: (holder: string) => boolean },
 ): Promise<ImportJobRow | undefined> {
   const free = await db
     .selectFrom('iot_import_jobs')
