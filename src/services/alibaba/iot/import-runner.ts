@@ -46,6 +46,7 @@ export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOp
   const owner = newRunnerId();
   const { db } = app.store;
   const stopping = new AbortController();
+  const deadHolders = HOST_PREFIX === undefined ? undefined : { prefix: HOST_PREFIX, isDead: isDeadLocalRunner };
 
   const pause = async (ms: number): Promise<void> => {
     try {
@@ -79,7 +80,7 @@ export function startImportJobRunner(app: AppContext, options: ImportJobRunnerOp
     while (!stopping.signal.aborted) {
       let job: ImportJobRow | undefined;
       try {
-        job = await claimImportJob(db, owner, app.now(), settings.leaseMs, { prefix: HOST_PREFIX, isDead: isDeadLocalRunner });
+        job = await claimImportJob(db, owner, app.now(), settings.leaseMs, deadHolders);
         if (job) await runJob(job);
       } catch (error) {
         if (job && error instanceof StoreRefusal && error.reason === 'quota') {
