@@ -14,6 +14,7 @@ import { QueryDeviceDetail } from './QueryDeviceDetail.ts';
 import { QueryDeviceInfo } from './QueryDeviceInfo.ts';
 import { QueryDevice } from './QueryDevice.ts';
 import { DeleteDevice } from './DeleteDevice.ts';
+import { ResetThing } from './ResetThing.ts';
 
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
@@ -42,5 +43,6 @@ export const iotProduct: AlibabaProduct = {
     QueryDeviceInfo,
     QueryDevice,
     DeleteDevice,
+    ResetThing,
   ],
 };
