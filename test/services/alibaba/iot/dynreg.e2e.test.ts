@@ -1,4 +1,7 @@
 import { Writable } from 'node:stream';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { register, type RegisterAnswer } from 'alibabacloud-iot-device-sdk';
@@ -6,7 +9,13 @@ import { signUtil } from 'alibabacloud-iot-device-sdk/lib/utils.js';
 import { DIALECTS, REDIS_URL, startCluster, startTestServer, type TestServer } from '../../../support/server.ts';
 import { alibabaClient, expectAlibabaError, type Body } from '../../../support/alibaba-harness.ts';
 import { deviceSign, type DeviceSignMethod } from '../../../support/alibaba-device-signer.ts';
+import { runCli } from '../../../support/cli.ts';
 import { parseMqttCredentials, verifyMqttPassword } from '../../../../src/protocols/alibaba-device/index.ts';
+import { loadConfig } from '../../../../src/config.ts';
+import { openRuntime } from '../../../../src/runtime.ts';
+import { ensureDefaultInstance, findInstanceId } from '../../../../src/services/alibaba/iot/store/instances.ts';
+import { createProduct } from '../../../../src/services/alibaba/iot/store/products.ts';
+import { registerDevice } from '../../../../src/services/alibaba/iot/store/devices.ts';
 
 /** The device SDK's own HTTPS dynamic registration, pointed at the server. */
 function sdkRegister(server: TestServer, device: { productKey: string; productSecret: string; deviceName: string }): Promise<RegisterAnswer> {
@@ -243,5 +252,32 @@ describe('dynamic registration replay across two nodes sharing PostgreSQL and Re
     const body = signedBody(device);
     expect((await post(one, body)).json.code).toBe(200);
     expect((await post(two, body)).json).toEqual({ code: 401, message: 'request auth error: random already used' });
+  });
+});
+
+describe('dynamic registration through the CLI', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'fleetgate-dynreg-cli-'));
+  const env = { FLEETGATE_DATA_DIR: dataDir };
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('switches dynamic registration, shows the product and activates a device, as a table and as JSON', { timeout: 120_000 }, async () => {
+    const { account } = JSON.parse((await runCli(['accounts', 'create', 'dynreg-cli', '--json'], env)).stdout);
+    // A product and a device, written the way CreateProduct and RegisterDevice write them.
+    const app = await openRuntime(loadConfig({ dataDir }, {}));
+    const now = app.now();
+    await ensureDefaultInstance(app.store.db, account.id, now);
+    const instanceId = (await findInstanceId(app.store.db, account.id, undefined))!;
+    const fields = { name: 'cli_product', description: null, node_type: 0, auth_type: 'secret', commodity_code: 'iothub', data_format: null, protocol_type: null, net_type: 'WIFI', validate_type: 1, category_key: null, region: null };
+    const { row: product } = await createProduct(app.store.db, app.secrets, account.id, instanceId, fields, now);
+    const device = await registerDevice(app.store.db, app.secrets, account.id, product.product_key, { deviceName: 'cli-device', secret: 'x'.repeat(32), nickname: null }, now);
+    await app.close();
+
+    // Each CLI start costs seconds on a busy machine: three commands cover the three actions.
+    const on = await runCli(['iot', 'products', 'dynamic-registration', product.product_key, 'on'], env);
+    expect(on.stdout).toMatch(new RegExp(`^product\\s+account\\s+instance\\s+name\\s+devices\\s+dynamic registration\\n${product.product_key}\\s+${account.id}\\s+\\(default\\)\\s+cli_product\\s+1\\s+on\\n$`));
+    const shown = await runCli(['iot', 'products', 'show', product.product_key, '--json'], env);
+    expect(JSON.parse(shown.stdout)).toMatchObject({ productKey: product.product_key, accountId: account.id, iotInstanceId: null, deviceCount: 1, dynamicRegistration: true });
+    const activated = await runCli(['iot', 'devices', 'activate', product.product_key, 'cli-device', '--json'], env);
+    expect(JSON.parse(activated.stdout)).toEqual({ productKey: product.product_key, deviceName: 'cli-device', iotId: device.iot_id, status: 'OFFLINE', activatedAt: expect.any(Number) });
   });
 });
