@@ -12,6 +12,7 @@ import { deviceSign, type DeviceSignMethod } from '../../../support/alibaba-devi
 import { runCli } from '../../../support/cli.ts';
 import { parseMqttCredentials, verifyMqttPassword } from '../../../../src/protocols/alibaba-device/index.ts';
 import { loadConfig } from '../../../../src/config.ts';
+import { createAccount } from '../../../../src/core/accounts.ts';
 import { openRuntime } from '../../../../src/runtime.ts';
 import { ensureDefaultInstance, findInstanceId } from '../../../../src/services/alibaba/iot/store/instances.ts';
 import { createProduct } from '../../../../src/services/alibaba/iot/store/products.ts';
@@ -260,11 +261,11 @@ describe('dynamic registration through the CLI', () => {
   const env = { FLEETGATE_DATA_DIR: dataDir };
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('switches dynamic registration, shows the product and activates a device, as a table and as JSON', { timeout: 120_000 }, async () => {
-    const { account } = JSON.parse((await runCli(['accounts', 'create', 'dynreg-cli', '--json'], env)).stdout);
-    // A product and a device, written the way CreateProduct and RegisterDevice write them.
+  it('switches dynamic registration on (a table) and activates a device (JSON)', { timeout: 120_000 }, async () => {
+    // An account, a product and a device, written the way the admin API, CreateProduct and RegisterDevice write them.
     const app = await openRuntime(loadConfig({ dataDir }, {}));
     const now = app.now();
+    const account = await createAccount(app.store.db, 'dynreg-cli', now);
     await ensureDefaultInstance(app.store.db, account.id, now);
     const instanceId = (await findInstanceId(app.store.db, account.id, undefined))!;
     const fields = { name: 'cli_product', description: null, node_type: 0, auth_type: 'secret', commodity_code: 'iothub', data_format: null, protocol_type: null, net_type: 'WIFI', validate_type: 1, category_key: null, region: null };
@@ -272,11 +273,9 @@ describe('dynamic registration through the CLI', () => {
     const device = await registerDevice(app.store.db, app.secrets, account.id, product.product_key, { deviceName: 'cli-device', secret: 'x'.repeat(32), nickname: null }, now);
     await app.close();
 
-    // Each CLI start costs seconds on a busy machine: three commands cover the three actions.
+    // Each CLI start costs seconds on a busy machine: two commands, a table and JSON (`products show` prints what `on` does).
     const on = await runCli(['iot', 'products', 'dynamic-registration', product.product_key, 'on'], env);
     expect(on.stdout).toMatch(new RegExp(`^product\\s+account\\s+instance\\s+name\\s+devices\\s+dynamic registration\\n${product.product_key}\\s+${account.id}\\s+\\(default\\)\\s+cli_product\\s+1\\s+on\\n$`));
-    const shown = await runCli(['iot', 'products', 'show', product.product_key, '--json'], env);
-    expect(JSON.parse(shown.stdout)).toMatchObject({ productKey: product.product_key, accountId: account.id, iotInstanceId: null, deviceCount: 1, dynamicRegistration: true });
     const activated = await runCli(['iot', 'devices', 'activate', product.product_key, 'cli-device', '--json'], env);
     expect(JSON.parse(activated.stdout)).toEqual({ productKey: product.product_key, deviceName: 'cli-device', iotId: device.iot_id, status: 'OFFLINE', activatedAt: expect.any(Number) });
   });
