@@ -22,7 +22,8 @@ const MAX_CLIENT_ID = 64;
 /**
  * Reads `<clientId>|securemode=3,signmethod=hmacsha1,timestamp=…|` and `<deviceName>&<productKey>`
  * (PROTOCOL 5.3). Options other than signmethod and timestamp (v, a, lan, _v, …) are not signed
- * and ignored; signmethod defaults to hmacmd5.
+ * and ignored; signmethod defaults to hmacmd5. PROTOCOL 5.3 also lists a plain `sha256` method
+ * without saying what it hashes, so it is refused ('signMethod') rather than guessed.
  */
 export function parseMqttCredentials(mqttClientId: string, username: string): MqttDeviceCredentials | MqttCredentialsFault {
   const bar = mqttClientId.indexOf('|');
