@@ -19,7 +19,7 @@ import { createProduct } from '../../../../src/services/alibaba/iot/store/produc
 import { registerDevice } from '../../../../src/services/alibaba/iot/store/devices.ts';
 
 /** The device SDK's own HTTPS dynamic registration, pointed at the server. */
-function sdkRegister(server: TestServer, device: { productKey: string; productSecret: string; deviceName: string }): Promise<RegisterAnswer> {
+function sdkRegister(server: TestServer, device: { productKey: string; productSecret: string; deviceName: string; signMethod?: string }): Promise<RegisterAnswer> {
   return new Promise((resolve, reject) =>
     register({ ...device, registerURL: `${server.url}/auth/register/device` }, (answer) => (answer instanceof Error ? reject(answer) : resolve(answer))),
   );
@@ -163,6 +163,8 @@ describe.each(DIALECTS)('HTTPS dynamic registration against a running server (%s
       expect({ status: answer.status, body: answer.json }, name).toEqual({ status: 200, body: expected });
     }
     expect((await post(server, 'productKey=x')).json).toEqual({ code: 460, message: 'request parameter error: deviceName is required' });
+    // The Node device SDK signs with HMAC-SHA1 whatever signMethod it sends (README).
+    expect(await sdkRegister(server, { ...device, signMethod: 'hmacsha256' }).catch((answer: RegisterAnswer) => answer)).toEqual({ code: 401, message: 'request auth error: sign does not match' });
     const unknownDevice = await post(server, signedBody({ ...device, deviceName: 'not-registered' }));
     expect(unknownDevice.json).toEqual({ code: 6100, message: 'device not found' });
   });
