@@ -40,6 +40,14 @@ export interface DeviceCall {
   readonly params: Readonly<Record<string, unknown>>;
   readonly runtime: Runtime;
   /**
+   * Charges the request to the rate budget of its subject (the endpoint's `rateLimit.subject`),
+   * refusing with the envelope's rate-limit fault once the budget is spent. Call it as soon as the
+   * signature has been checked with that subject's secret, before any write: the subject is an
+   * unauthenticated body field until then, and charging forgeries to it would let anyone spend
+   * another product's budget. A request that never gets this far is not charged.
+   */
+  authenticated(): Promise<void>;
+  /**
    * Claims `key` (a nonce, or a device's random) for `ttlSeconds`, across nodes when Redis is
    * configured; a key claimed before is refused with the envelope's replay refusal. Call it only
    * once the request is known to be genuine, so forgeries cannot use up nonces.
@@ -65,6 +73,7 @@ export interface DeviceEndpoint {
   /**
    * Requests per second per subject (for instance per product) unless FLEETGATE_RATE_LIMITS
    * overrides `<surface>:<name>`. The subject comes from the parsed body; '-' when it has none.
+   * Requests are charged when the endpoint calls `DeviceCall.authenticated()`.
    */
   readonly rateLimit: { readonly perSecond: number; subject(params: Readonly<Record<string, unknown>>): string | undefined };
   /** Answers the envelope's success data, or throws a DeviceRefusal. */

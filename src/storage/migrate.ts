@@ -9,6 +9,7 @@ import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
 import * as iotRegister from './migrations/0013_iot_register.ts';
+import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registration.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007_sqlite_planner_stats': sqlitePlannerStats,
   '0008_billing': billing,
   '0013_iot_register': iotRegister,
+  '0014_iot_dynamic_registration': iotDynamicRegistration,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

@@ -1,8 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AdminModule } from '../../../admin/admin-module.ts';
-import { AdminErrorBody, sendAccountNotFound } from '../../../admin/errors.ts';
+import type { FastifyReply } from 'fastify';
+import { AdminErrorBody, sendAccountNotFound, sendAdminError } from '../../../admin/errors.ts';
 import { findAccount } from '../../../core/accounts.ts';
+import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { createEnterpriseInstance, listEnterpriseInstances } from './store/instances.ts';
+import { activateDevice, showProduct, switchDynamicRegistration, type OperatorRefusal } from './operator.ts';
 
 const Instance = Type.Object({
   id: Type.String({ description: 'IotInstanceId: `iot-` and 8 lowercase alphanumerics' }),
@@ -11,13 +14,48 @@ const Instance = Type.Object({
   createdAt: Type.Integer({ description: 'epoch milliseconds' }),
 });
 
+const Product = Type.Object({
+  productKey: Type.String(),
+  accountId: Type.String(),
+  iotInstanceId: Type.Union([Type.String(), Type.Null()], { description: 'null for the account\'s default instance' }),
+  name: Type.String(),
+  nodeType: Type.Integer(),
+  deviceCount: Type.Integer(),
+  dynamicRegistration: Type.Boolean({ description: 'whether devices may register themselves (POST /auth/register/device)' }),
+  createdAt: Type.Integer({ description: 'epoch milliseconds' }),
+});
+
+const Activation = Type.Object({
+  productKey: Type.String(),
+  deviceName: Type.String(),
+  iotId: Type.String(),
+  status: Type.Literal('OFFLINE'),
+  activatedAt: Type.Integer({ description: 'epoch milliseconds of the first authentication' }),
+});
+
+const ProductParams = Type.Object({ productKey: Type.String() });
+const DeviceParams = Type.Object({ productKey: Type.String(), deviceName: Type.String() });
+const DynamicRegistrationBody = Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false });
+
+/** Answers an operator refusal as a 404 with its code; lets anything else through. */
+async function orNotFound<T>(reply: FastifyReply, work: Promise<T>): Promise<T | FastifyReply> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof StoreRefusal)) throw error;
+    return sendAdminError(reply, 404, (error as OperatorRefusal).reason, error.message);
+  }
+}
+
 const CreateInstanceBody = Type.Object({ accountId: Type.String({ minLength: 1 }) }, { additionalProperties: false });
 const ListInstancesQuery = Type.Object({ accountId: Type.Optional(Type.String({ minLength: 1 })) }, { additionalProperties: false });
 
 /**
  * IoT Platform Enterprise instances: `POST /iot/instances` creates one for an account, `GET
  * /iot/instances` lists them (optionally one account's). Every account also has a default
- * instance without an id, which needs no administration.
+ * instance without an id, which needs no administration. Products: `GET /iot/products/{key}`,
+ * the console-only dynamic-registration switch, and a device's activation (its first
+ * authentication, until devices connect over MQTT).
  */
 export const iotAdminModule: AdminModule = (app, ctx) => {
   const { db } = ctx.store;
@@ -50,5 +88,45 @@ export const iotAdminModule: AdminModule = (app, ctx) => {
       },
     },
     async (request) => ({ instances: await listEnterpriseInstances(db, request.query.accountId) }),
+  );
+
+  app.get<{ Params: Static<typeof ProductParams> }>(
+    '/iot/products/:productKey',
+    {
+      schema: {
+        summary: 'Show an IoT Platform product (any account), with its dynamic-registration switch',
+        tags: ['iot'],
+        params: ProductParams,
+        response: { 200: Product, 404: AdminErrorBody },
+      },
+    },
+    async (request, reply) => orNotFound(reply, showProduct(ctx, request.params.productKey)),
+  );
+
+  app.put<{ Params: Static<typeof ProductParams>; Body: Static<typeof DynamicRegistrationBody> }>(
+    '/iot/products/:productKey/dynamic-registration',
+    {
+      schema: {
+        summary: "Turn a product's dynamic registration on or off (a console-only switch on Alibaba Cloud)",
+        tags: ['iot'],
+        params: ProductParams,
+        body: DynamicRegistrationBody,
+        response: { 200: Product, 404: AdminErrorBody },
+      },
+    },
+    async (request, reply) => orNotFound(reply, switchDynamicRegistration(ctx, request.params.productKey, request.body.enabled)),
+  );
+
+  app.post<{ Params: Static<typeof DeviceParams> }>(
+    '/iot/products/:productKey/devices/:deviceName/activate',
+    {
+      schema: {
+        summary: 'Mark a device activated, as its first authentication with its DeviceSecret would (dynamic registration then refuses it until ResetThing)',
+        tags: ['iot'],
+        params: DeviceParams,
+        response: { 200: Activation, 404: AdminErrorBody },
+      },
+    },
+    async (request, reply) => orNotFound(reply, activateDevice(ctx, request.params.productKey, request.params.deviceName)),
   );
 };

@@ -1,6 +1,8 @@
 import type { CliModule } from '../../../cli/cli-module.ts';
-import { print, requireAccount } from '../../../cli/output.ts';
+import { CliError, print, requireAccount } from '../../../cli/output.ts';
+import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { createEnterpriseInstance, listEnterpriseInstances, type IotInstance } from './store/instances.ts';
+import { activateDevice, showProduct, switchDynamicRegistration, type OperatorRefusal, type ProductAdminView } from './operator.ts';
 
 const row = (instance: IotInstance) => ({
   id: instance.id,
@@ -9,9 +11,32 @@ const row = (instance: IotInstance) => ({
   created: new Date(instance.createdAt).toISOString(),
 });
 
-/** `iot instances create --account <id>` and `iot instances list [--account <id>]`. */
+const productRow = (product: ProductAdminView) => ({
+  product: product.productKey,
+  account: product.accountId,
+  instance: product.iotInstanceId ?? '(default)',
+  name: product.name,
+  devices: product.deviceCount,
+  'dynamic registration': product.dynamicRegistration ? 'on' : 'off',
+});
+
+/** An operator refusal as a CliError with the admin API's code. */
+async function orCliError<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof StoreRefusal) throw new CliError(error.message, (error as OperatorRefusal).reason);
+    throw error;
+  }
+}
+
+/**
+ * `iot instances create|list`, `iot products show|dynamic-registration` and `iot devices
+ * activate`, as the admin API's /iot routes.
+ */
 export const iotCliModule: CliModule = (program, withApp) => {
-  const instances = program.command('iot').description('IoT Platform (Alibaba Cloud 2018-01-20)').command('instances').description('manage Enterprise instances');
+  const iot = program.command('iot').description('IoT Platform (Alibaba Cloud 2018-01-20)');
+  const instances = iot.command('instances').description('manage Enterprise instances');
   instances
     .command('create')
     .description('create an Enterprise instance; its products are addressed with its IotInstanceId')
@@ -33,6 +58,41 @@ export const iotCliModule: CliModule = (program, withApp) => {
       withApp(async (app) => {
         const all = await listEnterpriseInstances(app.store.db, options.account);
         print(!!options.json, { instances: all }, all.map(row));
+      }),
+    );
+
+  const products = iot.command('products').description('products of every account');
+  products
+    .command('show <productKey>')
+    .description('show a product and its dynamic-registration switch')
+    .option('--json', 'machine-readable output')
+    .action((productKey: string, options: { json?: boolean }) =>
+      withApp(async (app) => {
+        const product = await orCliError(showProduct(app, productKey));
+        print(!!options.json, product, [productRow(product)]);
+      }),
+    );
+  products
+    .command('dynamic-registration <productKey> <state>')
+    .description("turn a product's dynamic registration on or off (a console-only switch on Alibaba Cloud)")
+    .option('--json', 'machine-readable output')
+    .action((productKey: string, state: string, options: { json?: boolean }) =>
+      withApp(async (app) => {
+        if (state !== 'on' && state !== 'off') throw new CliError(`state must be on or off, not ${state}`, 'InvalidParameter');
+        const product = await orCliError(switchDynamicRegistration(app, productKey, state === 'on'));
+        print(!!options.json, product, [productRow(product)]);
+      }),
+    );
+  iot
+    .command('devices')
+    .description('devices of every account')
+    .command('activate <productKey> <deviceName>')
+    .description('mark a device activated, as its first authentication with its DeviceSecret would')
+    .option('--json', 'machine-readable output')
+    .action((productKey: string, deviceName: string, options: { json?: boolean }) =>
+      withApp(async (app) => {
+        const activation = await orCliError(activateDevice(app, productKey, deviceName));
+        print(!!options.json, activation, [{ ...activation, activatedAt: new Date(activation.activatedAt).toISOString() }]);
       }),
     );
 };

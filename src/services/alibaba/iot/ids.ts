@@ -17,3 +17,5 @@ export const defaultInstanceId = (accountId: string): string => `default-${accou
 const APPLY_ID_MIN = 1_000_000;
 const APPLY_ID_MAX = 2 ** 48 - 1;
 export const newApplyId = (): number => randomInt(APPLY_ID_MIN, APPLY_ID_MAX);
+/** ResetThing's JobId: 20 alphanumerics like the documented sample; the reset itself is done when it answers. */
+export const newResetJobId = (): string => mixedAlphanumeric(20);

@@ -20,6 +20,7 @@ import { BatchRegisterDeviceWithApplyId } from './BatchRegisterDeviceWithApplyId
 import { QueryPageByApplyId } from './QueryPageByApplyId.ts';
 import { QueryClientIds } from './QueryClientIds.ts';
 import { DeleteClientIds } from './DeleteClientIds.ts';
+import { ResetThing } from './ResetThing.ts';
 
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
@@ -54,5 +55,6 @@ export const iotProduct: AlibabaProduct = {
     QueryPageByApplyId,
     QueryClientIds,
     DeleteClientIds,
+    ResetThing,
   ],
 };

@@ -50,6 +50,8 @@ export interface IotProductRow {
   secret_sealed: string;
   /** Kept by the transaction that inserts or deletes devices: DeviceCount and the device quota. */
   device_count: number;
+  /** 1 when devices may register themselves (POST /auth/register/device); a console switch at Alibaba, admin API here. */
+  dynamic_registration: number;
   created_at: number;
 }
 
@@ -68,7 +70,10 @@ export interface IotDeviceRow {
   status: DeviceStatus;
   created_at: number;
   modified_at: number;
-  /** First connection; set by the device side, null while UNACTIVE. */
+  /**
+   * First authentication with the DeviceSecret (store/activation.ts), null while UNACTIVE;
+   * cleared by ResetThing, after which the device may register dynamically again.
+   */
   activated_at: number | null;
   /** Latest connection; set by the device side. */
   online_at: number | null;

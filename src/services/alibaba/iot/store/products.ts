@@ -14,12 +14,15 @@ export const MAX_PRODUCTS_PER_INSTANCE = 1_000;
 export type ProductRow = Selectable<IotProductRow>;
 
 /** What CreateProduct decides; keys, secret, counters and times are the store's. */
-export type ProductFields = Omit<IotProductRow, 'product_key' | 'account_id' | 'instance_id' | 'secret_sealed' | 'device_count' | 'created_at'>;
+export type ProductFields = Omit<
+  IotProductRow,
+  'product_key' | 'account_id' | 'instance_id' | 'secret_sealed' | 'device_count' | 'dynamic_registration' | 'created_at'
+>;
 
 const productSealingContext = (productKey: string): string => `iot.product:${productKey}`;
 
 /** The ProductSecret of a stored product, in the clear. */
-export const openProductSecret = (secrets: SecretBox, row: ProductRow): string =>
+export const openProductSecret = (secrets: SecretBox, row: Pick<ProductRow, 'product_key' | 'secret_sealed'>): string =>
   secrets.open(row.secret_sealed, productSealingContext(row.product_key));
 
 /** Why CreateProduct's write was refused: the instance is full, or has a product of that name. */
@@ -48,6 +51,7 @@ export async function createProduct(
       instance_id: instanceId,
       secret_sealed: secrets.seal(secret, productSealingContext(productKey)),
       device_count: 0,
+      dynamic_registration: 0,
       created_at: now,
     };
     try {
@@ -160,4 +164,19 @@ export async function deleteProduct(db: Kysely<Database>, accountId: string, ins
       .execute();
     return true;
   });
+}
+
+/** A product by its key alone (keys are unique platform-wide), whatever its account: for the operator. */
+export async function findProductByKey(db: Kysely<Database>, productKey: string): Promise<ProductRow | undefined> {
+  return db.selectFrom('iot_products').selectAll().where('product_key', '=', productKey).executeTakeFirst();
+}
+
+/** Turns a product's dynamic registration on or off; the product as it now is, undefined when there is none. */
+export async function setDynamicRegistration(db: Kysely<Database>, productKey: string, enabled: boolean): Promise<ProductRow | undefined> {
+  return db
+    .updateTable('iot_products')
+    .set({ dynamic_registration: enabled ? 1 : 0 })
+    .where('product_key', '=', productKey)
+    .returningAll()
+    .executeTakeFirst();
 }

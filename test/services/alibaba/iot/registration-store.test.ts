@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_KINDS } from '../../../support/databases.ts';
+import { openTestbed, type Tenant, type Testbed } from './support.ts';
+import { openDeviceSecret, findDeviceByName } from '../../../../src/services/alibaba/iot/store/devices.ts';
+import { recordDeviceAuthenticated, replaceSecretBeforeActivation, resetDeviceRegistration } from '../../../../src/services/alibaba/iot/store/registration.ts';
+
+describe.each(STORE_KINDS)('activation and dynamic-registration storage (%s)', (kind) => {
+  let bed: Testbed;
+  let tenant: Tenant;
+  beforeAll(async () => {
+    bed = await openTestbed(kind);
+    tenant = await bed.tenant();
+  });
+  afterAll(() => bed.close());
+
+  async function device(name: string) {
+    const productKey = await tenant.product();
+    const { Data } = await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: name });
+    return { productKey, iotId: Data.IotId as string };
+  }
+
+  it('the MQTT side\'s call: the first authentication activates (ONLINE), later ones move only GmtOnline', async () => {
+    const { productKey, iotId } = await device('mqtt-device');
+    const first = bed.clock.now;
+    expect(await recordDeviceAuthenticated(bed.store.db, iotId, first, 'online')).toBe(first);
+    let detail = (await tenant.call('QueryDeviceDetail', { IotId: iotId })).Data;
+    expect(detail).toMatchObject({ Status: 'ONLINE', UtcActive: new Date(first).toISOString(), UtcOnline: new Date(first).toISOString() });
+    expect((await tenant.call('QueryDevice', { ProductKey: productKey })).Data.DeviceInfo[0].DeviceStatus).toBe('ONLINE');
+
+    bed.clock.now += 60_000;
+    expect(await recordDeviceAuthenticated(bed.store.db, iotId, bed.clock.now, 'offline')).toBe(first);
+    detail = (await tenant.call('QueryDeviceDetail', { IotId: iotId })).Data;
+    expect(detail).toMatchObject({ Status: 'OFFLINE', UtcActive: new Date(first).toISOString(), UtcOnline: new Date(bed.clock.now).toISOString() });
+    expect(await recordDeviceAuthenticated(bed.store.db, 'Z'.repeat(26), bed.clock.now, 'online')).toBeUndefined();
+  });
+
+  it('a new secret replaces only an unactivated device\'s; ResetThing makes it replaceable again', async () => {
+    const { productKey, iotId } = await device('replaced-device');
+    const ref = { accountId: tenant.accountId, iotId };
+    expect(await replaceSecretBeforeActivation(bed.store.db, bed.secrets, ref, 'first-new-secret', bed.clock.now)).toBe(true);
+    const secretOf = async () => openDeviceSecret(bed.secrets, (await findDeviceByName(bed.store.db, tenant.accountId, productKey, 'replaced-device'))!);
+    expect(await secretOf()).toBe('first-new-secret');
+    await recordDeviceAuthenticated(bed.store.db, iotId, bed.clock.now, 'offline');
+    expect(await replaceSecretBeforeActivation(bed.store.db, bed.secrets, ref, 'refused-secret', bed.clock.now)).toBe(false);
+    expect(await secretOf()).toBe('first-new-secret');
+    // Another account cannot reach the device, even with its IotId.
+    expect(await replaceSecretBeforeActivation(bed.store.db, bed.secrets, { ...ref, accountId: 'someone-else' }, 'x', bed.clock.now)).toBe(false);
+    expect(await resetDeviceRegistration(bed.store.db, 'someone-else', iotId, bed.clock.now)).toBe(false);
+
+    expect(await resetDeviceRegistration(bed.store.db, tenant.accountId, iotId, bed.clock.now)).toBe(true);
+    const detail = (await tenant.call('QueryDeviceDetail', { IotId: iotId })).Data;
+    expect(detail.Status).toBe('UNACTIVE');
+    expect(detail.GmtActive).toBeUndefined();
+    expect(detail.GmtOnline).toBeUndefined();
+    expect(await replaceSecretBeforeActivation(bed.store.db, bed.secrets, ref, 'after-reset', bed.clock.now)).toBe(true);
+    expect(await secretOf()).toBe('after-reset');
+  });
+});
