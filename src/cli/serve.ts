@@ -1,8 +1,11 @@
 import { ConfigError, type Config } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
+import type { AppContext } from '../core/app-context.ts';
 import { buildServer } from '../server.ts';
 import { trackInFlight } from '../graceful-shutdown.ts';
-import { BACKGROUND_WORKERS } from '../services/registry.ts';
+import { BACKGROUND_WORKERS, SEED_SECTIONS } from '../services/registry.ts';
+import { applyFixture, readFixture, type Fixture } from '../emulator/seed/fixture.ts';
+import { SeedRefused } from '../emulator/seed/seed-section.ts';
 
 /** `serve --help` lists the settings that have no flag after the options. */
 export const SERVE_ENVIRONMENT_HELP = `
@@ -16,6 +19,8 @@ Settings read only from the environment:
   FLEETGATE_TENCENT_SECRET_KEY         start only (set both or neither)
   FLEETGATE_ALIBABA_ACCESS_KEY_ID      the default account's Alibaba key pair, applied on the first
   FLEETGATE_ALIBABA_ACCESS_KEY_SECRET  start only (set both or neither)
+  FLEETGATE_SEED_FILE                  same as --seed
+  FLEETGATE_LENIENT_SIGNATURES         1 for --lenient-signatures
   FLEETGATE_SHUTDOWN_GRACE_SECONDS     on SIGTERM, how long /readyz reports draining before the
                                        listener closes (default 5; SIGINT skips it)
 `;
@@ -30,8 +35,9 @@ const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
  * process at once.
  */
 export async function serve(config: Config): Promise<void> {
-  const runtime = await openRuntime(config, { serving: true });
+  const runtime = await openRuntime(config, { serving: true, seed: seedAtStart(config) });
   announceFirstStart(runtime);
+  if (config.lenientSignatures) warnLenient(runtime);
   const app = await buildServer(runtime, { isDraining: () => inFlight.draining });
   const inFlight = trackInFlight(app);
   let address: string;
@@ -67,6 +73,30 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
+}
+
+/** `--seed FILE`: read and checked before the database is touched, applied before the default account would be created. */
+function seedAtStart(config: Config): ((app: AppContext) => Promise<unknown>) | undefined {
+  const file = config.seedFile;
+  if (file === undefined) return undefined;
+  let fixture: Fixture;
+  try {
+    fixture = readFixture(file, SEED_SECTIONS);
+  } catch (error) {
+    throw fixtureError(error);
+  }
+  return (app) => applyFixture(app, fixture, SEED_SECTIONS).catch((error: unknown) => Promise.reject(fixtureError(error)));
+}
+
+/** A fixture the server cannot apply stops it like any other unusable setting: one line, exit code 1. */
+function fixtureError(error: unknown): unknown {
+  return error instanceof SeedRefused ? new ConfigError(`the fixture ${error.message}`, 'InvalidFixture') : error;
+}
+
+/** Lenient mode turns authentication into a formality: say so where nobody can miss it. */
+function warnLenient(runtime: Runtime): void {
+  runtime.logger.warn('LENIENT SIGNATURES ON: any signature from a known key is accepted (emulator only; never in production)');
+  process.stderr.write('WARNING: lenient signatures are on: requests are accepted with any signature from a known key. Never expose this server.\n');
 }
 
 /** Credentials and the admin token appear once, on stderr, never in the JSON log. */

@@ -17,6 +17,7 @@ import { DeleteDevice } from './DeleteDevice.ts';
 
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
+export { iotSeed } from './seed.ts';
 export { iotDeviceEndpoints } from './device-endpoints.ts';
 export { startImportJobRunner, type ImportJobRunner, type ImportJobRunnerOptions } from './import-runner.ts';
 
