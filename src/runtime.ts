@@ -15,6 +15,9 @@ import { Metrics } from './core/metrics.ts';
 import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
 import { FaultTable } from './emulator/fault-table.ts';
 import { EmulatorClock } from './emulator/clock.ts';
+import { applyFixture, readFixture, type Fixture } from './emulator/seed/fixture.ts';
+import { SeedRefused } from './emulator/seed/seed-section.ts';
+import { SEED_SECTIONS } from './services/registry.ts';
 
 /** Everything one running Fleetgate process holds: the app context plus the gateway's shared parts. */
 export interface Runtime extends AppContext {
@@ -46,12 +49,12 @@ export interface RuntimeOptions {
    * file. CLI commands skip them, so credentials are created only where they are printed.
    */
   readonly serving?: boolean;
-  /** Run on the migrated store before the default account is bootstrapped (`serve --seed`): a fixture's accounts make that unnecessary. */
-  readonly seed?: (app: AppContext) => Promise<unknown>;
 }
 
 /** Opens storage (migrated), secrets, limits and metrics for a server or a CLI command. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  // A server's fixture is read and checked before the database is touched.
+  const fixture = options.serving && config.seedFile !== undefined ? readStartupFixture(config.seedFile) : undefined;
   ensureDataDir(config.dataDir);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'fleetgate' } });
   // Business time may be moved by the emulator clock; the service's own guards keep to real time.
@@ -65,7 +68,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     await migrateToLatest(store);
     await checkMasterKey(store.db, secrets, now());
     if (redis) await connectRedis(redis, config.redisUrl!, logger);
-    if (options.seed) await options.seed({ store, secrets, logger, now });
+    // Before the default account would be created: a fixture's accounts make it unnecessary.
+    if (fixture) await applyFixture({ store, secrets, logger, now }, fixture, SEED_SECTIONS).catch((error: unknown) => {
+      throw fixtureError(error);
+    });
     const bootstrap = options.serving ? await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now()) : undefined;
     if (options.serving && !bootstrap) warnPinnedKeysIgnored(config, logger);
     const { token: adminToken, created: adminTokenCreated } = options.serving
@@ -131,6 +137,19 @@ async function connectRedis(redis: Redis, url: string, logger: Logger): Promise<
     connected = true;
   } catch (error) {
     throw new ConfigError(`cannot reach Redis at ${redactUrl(url)}: ${(lastError ?? (error as Error)).message}`, 'RedisUnreachable');
+  }
+}
+
+/** A fixture the server cannot apply stops it like any other unusable setting: one line, exit code 1. */
+function fixtureError(error: unknown): unknown {
+  return error instanceof SeedRefused ? new ConfigError(`the fixture ${error.message}`, 'InvalidFixture') : error;
+}
+
+function readStartupFixture(file: string): Fixture {
+  try {
+    return readFixture(file, SEED_SECTIONS);
+  } catch (error) {
+    throw fixtureError(error);
   }
 }
 

@@ -1,11 +1,8 @@
 import { ConfigError, type Config } from '../config.ts';
 import { openRuntime, type Runtime } from '../runtime.ts';
-import type { AppContext } from '../core/app-context.ts';
 import { buildServer } from '../server.ts';
 import { trackInFlight } from '../graceful-shutdown.ts';
-import { BACKGROUND_WORKERS, SEED_SECTIONS } from '../services/registry.ts';
-import { applyFixture, readFixture, type Fixture } from '../emulator/seed/fixture.ts';
-import { SeedRefused } from '../emulator/seed/seed-section.ts';
+import { BACKGROUND_WORKERS } from '../services/registry.ts';
 
 /** `serve --help` lists the settings that have no flag after the options. */
 export const SERVE_ENVIRONMENT_HELP = `
@@ -35,7 +32,7 @@ const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
  * process at once.
  */
 export async function serve(config: Config): Promise<void> {
-  const runtime = await openRuntime(config, { serving: true, seed: seedAtStart(config) });
+  const runtime = await openRuntime(config, { serving: true });
   announceFirstStart(runtime);
   if (config.lenientSignatures) warnLenient(runtime);
   const app = await buildServer(runtime, { isDraining: () => inFlight.draining });
@@ -73,24 +70,6 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
-}
-
-/** `--seed FILE`: read and checked before the database is touched, applied before the default account would be created. */
-function seedAtStart(config: Config): ((app: AppContext) => Promise<unknown>) | undefined {
-  const file = config.seedFile;
-  if (file === undefined) return undefined;
-  let fixture: Fixture;
-  try {
-    fixture = readFixture(file, SEED_SECTIONS);
-  } catch (error) {
-    throw fixtureError(error);
-  }
-  return (app) => applyFixture(app, fixture, SEED_SECTIONS).catch((error: unknown) => Promise.reject(fixtureError(error)));
-}
-
-/** A fixture the server cannot apply stops it like any other unusable setting: one line, exit code 1. */
-function fixtureError(error: unknown): unknown {
-  return error instanceof SeedRefused ? new ConfigError(`the fixture ${error.message}`, 'InvalidFixture') : error;
 }
 
 /** Lenient mode turns authentication into a formality: say so where nobody can miss it. */

@@ -34,19 +34,24 @@ export function fixtureSchemaAdminModule(sections: readonly SeedSection[]): Admi
 
 /** Reads a fixture file: YAML (.yaml, .yml) or JSON (anything else), checked against the schema. */
 export function readFixture(file: string, sections: readonly SeedSection[]): Fixture {
+  return checkFixture(parseFixtureFile(file), sections, file);
+}
+
+/** A fixture file's content, parsed but not checked (the CLI leaves that to the server). */
+export function parseFixtureFile(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     throw new SeedRefused(file, `cannot read the fixture: ${(error as Error).message}`);
   }
-  let value: unknown;
+  const yaml = ['.yaml', '.yml'].includes(extname(file).toLowerCase());
   try {
-    value = ['.yaml', '.yml'].includes(extname(file).toLowerCase()) ? parseYaml(text) : JSON.parse(text);
+    // An empty YAML document is an empty fixture.
+    return (yaml ? parseYaml(text) : JSON.parse(text)) ?? {};
   } catch (error) {
-    throw new SeedRefused(file, `not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
+    throw new SeedRefused(file, `not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`);
   }
-  return checkFixture(value ?? {}, sections, file);
 }
 
 /** Checks a parsed fixture as the admin API checks a JSON body: no coercion, no unknown field, no NUL. */
