@@ -35,6 +35,13 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
     expect(await dumpState(server)).toEqual(before);
   });
 
+  it('the fixture schema, each section under its key, is published in the admin OpenAPI document', async () => {
+    const document = await fetch(`${server.url}/admin/v1/openapi.json`, { headers: { authorization: `Bearer ${server.adminToken}` } }).then((r) => r.json() as Promise<any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const schema = document.components.schemas.SeedFixture;
+    expect(Object.keys(schema.properties)).toEqual(['version', 'accounts', 'billing', 'mna', 'iot']);
+    expect(schema.additionalProperties).toBe(false);
+  });
+
   it('a fixture its schema refuses is 400 InvalidParameter; one the actions refuse is 400 InvalidFixture naming the entry', async () => {
     expect((await control('POST', '/seed', { acounts: [] })).body.error).toEqual({ code: 'InvalidParameter', message: 'acounts is not an accepted field' });
     const refused = await control('POST', '/seed', { mna: { devices: [{ account: 'default', name: 'x-1', hardware: { vendor: 'acme', sn: 'NOPE' } }] } });
