@@ -35,6 +35,10 @@ export interface Config {
   readonly rateLimits: Readonly<Record<string, number>>;
   /** How long a stopping server reports draining on /readyz before it closes its listener. */
   readonly shutdownGraceMs: number;
+  /** Emulator lenient mode: any signature from a known key is accepted. Off unless asked. */
+  readonly lenientSignatures: boolean;
+  /** A fixture file `serve` applies at start-up and after every reset. */
+  readonly seedFile: string | undefined;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -51,6 +55,8 @@ export interface ConfigOverrides {
   readonly databaseUrl?: string;
   readonly redisUrl?: string;
   readonly logLevel?: string;
+  readonly lenientSignatures?: boolean;
+  readonly seed?: string;
 }
 
 /** Long enough for load balancers polling /readyz every few seconds to stop sending. */
@@ -83,6 +89,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     defaultRateLimit,
     rateLimits: Object.freeze(parseRateLimits(env.FLEETGATE_RATE_LIMITS ?? '')),
     shutdownGraceMs: shutdownGraceSeconds * 1000,
+    lenientSignatures: overrides.lenientSignatures ?? flag(env, 'FLEETGATE_LENIENT_SIGNATURES'),
+    seedFile: optionalPath(overrides.seed ?? env.FLEETGATE_SEED_FILE),
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
 }
@@ -182,6 +190,22 @@ export function parseRateLimits(text: string): Record<string, number> {
     limits[match[1]!] = Number(match[2]);
   }
   return limits;
+}
+
+const FLAG_VALUES: Readonly<Record<string, boolean>> = { '1': true, true: true, yes: true, on: true, '0': false, false: false, no: false, off: false };
+
+/** An on/off environment variable: unset or empty is off; anything but the usual spellings is refused. */
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const value = nonEmpty(env[name]);
+  if (value === undefined) return false;
+  const parsed = FLAG_VALUES[value.toLowerCase()];
+  if (parsed === undefined) throw new ConfigError(`${name} must be 1, true, yes, on or 0, false, no, off, not "${value}"`);
+  return parsed;
+}
+
+function optionalPath(value: string | undefined): string | undefined {
+  const path = nonEmpty(value);
+  return path === undefined ? undefined : resolve(path);
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -14,6 +14,10 @@ import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './core/re
 import { Metrics } from './core/metrics.ts';
 import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
 import { FaultTable } from './emulator/fault-table.ts';
+import { EmulatorClock } from './emulator/clock.ts';
+import { applyFixture, readFixture, type Fixture } from './emulator/seed/fixture.ts';
+import { SeedRefused } from './emulator/seed/seed-section.ts';
+import { SEED_SECTIONS } from './services/registry.ts';
 
 /** Everything one running Fleetgate process holds: the app context plus the gateway's shared parts. */
 export interface Runtime extends AppContext {
@@ -26,6 +30,8 @@ export interface Runtime extends AppContext {
   readonly redis: Redis | undefined;
   /** Faults injected through the emulator controls (this process only). */
   readonly faults: FaultTable;
+  /** Business time (`now`) and the real time the service's own guards keep to (this process only). */
+  readonly clock: EmulatorClock;
   /** Empty unless `serving`: an empty token never matches, so no admin request passes. */
   readonly adminToken: string;
   /** Set when this start created the admin token file: print it once. */
@@ -47,9 +53,13 @@ export interface RuntimeOptions {
 
 /** Opens storage (migrated), secrets, limits and metrics for a server or a CLI command. */
 export async function openRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  // A server's fixture is read and checked before the database is touched.
+  const fixture = options.serving && config.seedFile !== undefined ? readStartupFixture(config.seedFile) : undefined;
   ensureDataDir(config.dataDir);
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'fleetgate' } });
-  const now = options.now ?? Date.now;
+  // Business time may be moved by the emulator clock; the service's own guards keep to real time.
+  const clock = new EmulatorClock(options.now ?? Date.now);
+  const { now, realNow } = clock;
   const secrets = new SecretBox(loadMasterKey(config.masterKey, config.dataDir));
   const store = openConfiguredStore(config, logger);
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 }) : undefined;
@@ -58,6 +68,10 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
     await migrateToLatest(store);
     await checkMasterKey(store.db, secrets, now());
     if (redis) await connectRedis(redis, config.redisUrl!, logger);
+    // Before the default account would be created: a fixture's accounts make it unnecessary.
+    if (fixture) await applyFixture({ store, secrets, logger, now }, fixture, SEED_SECTIONS).catch((error: unknown) => {
+      throw fixtureError(error);
+    });
     const bootstrap = options.serving ? await bootstrapDefaultAccount(store.db, secrets, config.bootstrap, now()) : undefined;
     if (options.serving && !bootstrap) warnPinnedKeysIgnored(config, logger);
     const { token: adminToken, created: adminTokenCreated } = options.serving
@@ -69,12 +83,13 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       secrets,
       logger,
       now,
-      keyRing: new KeyRing(store.db, secrets, 5_000, now),
+      keyRing: new KeyRing(store.db, secrets, 5_000, realNow),
       rateLimits: new RateLimits(rateLimitTable(config.rateLimits), redis),
-      replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(now),
+      replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(realNow),
       metrics: new Metrics(),
       redis,
-      faults: new FaultTable(now),
+      faults: new FaultTable(realNow),
+      clock,
       adminToken,
       adminTokenCreated,
       bootstrap,
@@ -122,6 +137,19 @@ async function connectRedis(redis: Redis, url: string, logger: Logger): Promise<
     connected = true;
   } catch (error) {
     throw new ConfigError(`cannot reach Redis at ${redactUrl(url)}: ${(lastError ?? (error as Error)).message}`, 'RedisUnreachable');
+  }
+}
+
+/** A fixture the server cannot apply stops it like any other unusable setting: one line, exit code 1. */
+function fixtureError(error: unknown): unknown {
+  return error instanceof SeedRefused ? new ConfigError(`the fixture ${error.message}`, 'InvalidFixture') : error;
+}
+
+function readStartupFixture(file: string): Fixture {
+  try {
+    return readFixture(file, SEED_SECTIONS);
+  } catch (error) {
+    throw fixtureError(error);
   }
 }
 

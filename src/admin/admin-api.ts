@@ -18,6 +18,8 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
+    // Shared schemas (the emulator's SeedFixture) appear under their own $id, not def-0.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   guardWithAdminToken(app, runtime);
   for (const module of ADMIN_MODULES) module(app, runtime);

@@ -1,2 +1,3 @@
 export { billingAdminModule } from './admin-routes.ts';
 export { billingCliModule } from './cli.ts';
+export { billingSeed } from './seed.ts';

@@ -45,8 +45,10 @@ program
   .description('run the API server (migrates the database first)')
   .option('--host <host>', 'listen address; env FLEETGATE_HOST (default 127.0.0.1)')
   .option('--port <port>', 'listen port; env FLEETGATE_PORT (default 8080)')
+  .option('--seed <file>', 'emulator fixture (YAML or JSON) applied at start-up and after every reset; env FLEETGATE_SEED_FILE')
+  .option('--lenient-signatures', 'emulator: accept any signature from a known key (never in production); env FLEETGATE_LENIENT_SIGNATURES=1')
   .addHelpText('after', SERVE_ENVIRONMENT_HELP)
-  .action(async (options: { host?: string; port?: string }) => {
+  .action(async (options: { host?: string; port?: string; seed?: string; lenientSignatures?: boolean }) => {
     await serve(loadConfig({ ...globals(), ...options }));
   });
 

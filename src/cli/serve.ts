@@ -16,6 +16,8 @@ Settings read only from the environment:
   FLEETGATE_TENCENT_SECRET_KEY         start only (set both or neither)
   FLEETGATE_ALIBABA_ACCESS_KEY_ID      the default account's Alibaba key pair, applied on the first
   FLEETGATE_ALIBABA_ACCESS_KEY_SECRET  start only (set both or neither)
+  FLEETGATE_SEED_FILE                  same as --seed
+  FLEETGATE_LENIENT_SIGNATURES         1 for --lenient-signatures
   FLEETGATE_SHUTDOWN_GRACE_SECONDS     on SIGTERM, how long /readyz reports draining before the
                                        listener closes (default 5; SIGINT skips it)
 `;
@@ -32,6 +34,7 @@ const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
 export async function serve(config: Config): Promise<void> {
   const runtime = await openRuntime(config, { serving: true });
   announceFirstStart(runtime);
+  if (config.lenientSignatures) warnLenient(runtime);
   const app = await buildServer(runtime, { isDraining: () => inFlight.draining });
   const inFlight = trackInFlight(app);
   let address: string;
@@ -67,6 +70,12 @@ export async function serve(config: Config): Promise<void> {
   };
   process.on('SIGTERM', (signal) => void stop(signal));
   process.on('SIGINT', (signal) => void stop(signal));
+}
+
+/** Lenient mode turns authentication into a formality: say so where nobody can miss it. */
+function warnLenient(runtime: Runtime): void {
+  runtime.logger.warn('LENIENT SIGNATURES ON: any signature from a known key is accepted (emulator only; never in production)');
+  process.stderr.write('WARNING: lenient signatures are on: requests are accepted with any signature from a known key. Never expose this server.\n');
 }
 
 /** Credentials and the admin token appear once, on stderr, never in the JSON log. */

@@ -77,6 +77,12 @@ export async function listKeys(db: Kysely<Database>, accountId: string): Promise
   return rows.map(toInfo);
 }
 
+/** A key pair as stored, secret opened, whatever its status: to compare a pinned pair with (fixtures). */
+export async function findKeyPair(db: Kysely<Database>, secrets: SecretBox, keyId: string): Promise<(KeyInfo & { readonly secret: string }) | undefined> {
+  const row = await db.selectFrom('credentials').selectAll().where('key_id', '=', keyId).executeTakeFirst();
+  return row && { ...toInfo(row), secret: secrets.open(row.secret_sealed, sealingContext(row.key_id)) };
+}
+
 /** Disables one of the account's keys; false if the account has no such key. */
 export async function disableKey(db: Kysely<Database>, accountId: string, keyId: string): Promise<boolean> {
   const result = await db

@@ -6,6 +6,8 @@ import { CliError, print } from '../cli/output.ts';
 import { loadConfig, type ConfigOverrides } from '../config.ts';
 import { EMULATOR_PREFIX } from './prefix.ts';
 import type { FaultRequest } from './fault-rules.ts';
+import { parseFixtureFile } from './seed/fixture.ts';
+import { SeedRefused } from './seed/seed-section.ts';
 
 const DEFAULT_URL = 'http://127.0.0.1:8080';
 
@@ -17,9 +19,12 @@ interface Connection {
 
 type Body = Record<string, unknown>;
 
-/** `emulator health` and `emulator faults add|list|remove|clear`: clients of a running server's /_fleetgate API. */
+/**
+ * `emulator health`, `faults add|list|remove|clear`, `seed`, `reset`, `snapshot save|restore|list`
+ * and `clock show|set|reset`: clients of a running server's /_fleetgate API.
+ */
 export const emulatorCliModule: CliModule = (program: Command) => {
-  const emulator = program.command('emulator').description('emulator controls of a running server (health, fault injection), over HTTP');
+  const emulator = program.command('emulator').description('emulator controls of a running server (health, faults, fixtures, reset, snapshots, clock), over HTTP');
   const connected = (command: Command) =>
     command
       .option('--url <url>', `the server's base URL (default ${DEFAULT_URL})`)
@@ -72,7 +77,69 @@ export const emulatorCliModule: CliModule = (program: Command) => {
     const cleared = await call(options, 'DELETE', '/faults');
     print(!!options.json, cleared, [{ removed: cleared.removed }]);
   });
+
+  connected(emulator.command('seed <file>').description('apply a fixture (YAML or JSON): what it lists is created unless it exists')).action(async (file: string, options: Connection) => {
+    let fixture: unknown;
+    try {
+      fixture = parseFixtureFile(file);
+    } catch (error) {
+      if (error instanceof SeedRefused) throw new CliError(error.message, 'InvalidFixture');
+      throw error;
+    }
+    const seeded = await call(options, 'POST', '/seed', fixture as Body);
+    print(!!options.json, seeded, Object.entries(seeded.created as Body).map(([section, created]) => ({ section, created })));
+  });
+
+  connected(emulator.command('reset').description("drop all state (or one account's), then apply the server's --seed fixture again"))
+    .option('--account <id>', "drop only this account's state (the account and its keys stay)")
+    .action(async (options: Connection & { account?: string }) => {
+      const reset = await call(options, 'POST', '/reset', options.account === undefined ? {} : { account: options.account });
+      print(!!options.json, reset, [{ reset: reset.reset, reseeded: reset.seeded ? Object.entries(reset.seeded as Body).map(([k, v]) => `${k} ${String(v)}`).join(', ') : 'no fixture' }]);
+    });
+
+  const snapshot = emulator.command('snapshot').description("save and restore the whole state (files in the server's data dir)");
+  connected(snapshot.command('save <name>').description('save the state under a name (replacing a snapshot of that name)')).action(async (name: string, options: Connection) => {
+    const saved = await call(options, 'POST', '/snapshots', { name });
+    print(!!options.json, saved, [saved.snapshot as Body]);
+  });
+  connected(snapshot.command('restore <name>').description('replace the whole state with a snapshot')).action(async (name: string, options: Connection) => {
+    const restored = await call(options, 'POST', `/snapshots/${encodeURIComponent(name)}/restore`);
+    print(!!options.json, restored, [{ ...(restored.restored as Body), ms: restored.ms }]);
+  });
+  connected(snapshot.command('list').description('the saved snapshots')).action(async (options: Connection) => {
+    const listed = await call(options, 'GET', '/snapshots');
+    print(!!options.json, listed, listed.snapshots as Body[]);
+  });
+
+  const clock = emulator.command('clock').description('business time (what handlers see), apart from the real time signatures are checked against');
+  connected(clock.command('show').description("the server's business and real time")).action(async (options: Connection) => {
+    const shown = await call(options, 'GET', '/clock');
+    print(!!options.json, shown, [shown]);
+  });
+  connected(clock.command('set').description('set or move business time'))
+    .option('--offset <duration>', 'business time this far from real time, e.g. 30d, -2h, 90000 (ms)', duration)
+    .option('--advance <duration>', 'move business time by this much, e.g. 30d, -90m', duration)
+    .option('--at <instant>', 'business time at this ISO 8601 instant')
+    .option('--signatures', 'judge request timestamps by business time too')
+    .option('--no-signatures', 'judge request timestamps by real time (the default)')
+    .action(async (options: Connection & { offset?: number; advance?: number; at?: string; signatures?: boolean }) => {
+      const set = await call(options, 'POST', '/clock', { offsetMs: options.offset, advanceMs: options.advance, at: options.at, signatures: options.signatures });
+      print(!!options.json, set, [set]);
+    });
+  connected(clock.command('reset').description('business time back to real time')).action(async (options: Connection) => {
+    const reset = await call(options, 'DELETE', '/clock');
+    print(!!options.json, reset, [reset]);
+  });
 };
+
+const UNIT_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds from `90000`, `45s`, `30m`, `2h`, `-7d`. */
+function duration(value: string): number {
+  const match = /^(-?\d+)(ms|s|m|h|d)?$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError('not a duration: a whole number of ms, or with a unit ms, s, m, h or d (e.g. 30d, -2h)');
+  return Number(match[1]) * UNIT_MS[match[2] ?? 'ms']!;
+}
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('not a whole number');

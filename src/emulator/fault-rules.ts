@@ -19,7 +19,7 @@ export interface FaultRequest {
 }
 
 /** An instant with its offset, as `expiresAt` takes it: 2030-01-01T00:00:00Z, 2030-01-01T08:00:00.5+08:00. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+export const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** A fault that could never apply, or would answer something the cloud never does. */
 export class FaultRefused extends Error {}

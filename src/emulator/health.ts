@@ -43,6 +43,8 @@ export async function healthReport(runtime: Runtime, surface: EmulatedSurface) {
       state: redisReachable === undefined ? 'disabled' : redisReachable ? 'running' : 'error',
     },
     faults: faults.length,
+    clock: runtime.clock.state(),
+    lenientSignatures: runtime.config.lenientSignatures,
   };
 }
 

@@ -3,12 +3,15 @@ import type { AdminModule } from '../admin/admin-module.ts';
 import type { CliModule } from '../cli/cli-module.ts';
 import type { DeviceEndpoint } from '../device/device-endpoint.ts';
 import type { AppContext } from '../core/app-context.ts';
-import { mnaProduct, mnaAdminModule, mnaCliModule } from './tencent/mna/index.ts';
+import type { SeedSection } from '../emulator/seed/seed-section.ts';
+import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed } from './tencent/mna/index.ts';
 import { iotcloudProduct, iotcloudDeviceEndpoints } from './tencent/iotcloud/index.ts';
-import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, startImportJobRunner } from './alibaba/iot/index.ts';
+import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, iotSeed, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
-import { billingAdminModule, billingCliModule } from '../billing/index.ts';
+import { billingAdminModule, billingCliModule, billingSeed } from '../billing/index.ts';
 import { emulatorCliModule } from '../emulator/cli.ts';
+import { accountsSeed } from '../emulator/seed/accounts-seed.ts';
+import { fixtureSchemaAdminModule } from '../emulator/seed/fixture.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
 export const TENCENT_PRODUCTS: readonly TencentProduct[] = [mnaProduct, iotcloudProduct];
@@ -18,7 +21,13 @@ export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
 /** Device-side endpoints (no API signature), served by path beside the two API gateways. */
 export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEndpoints, ...iotDeviceEndpoints];
 
-export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule];
+/**
+ * The sections of an emulator fixture, applied in this order: accounts first, since the others
+ * name them. A module with state a fixture should be able to create adds its section here.
+ */
+export const SEED_SECTIONS: readonly SeedSection[] = [accountsSeed, billingSeed, mnaSeed, iotSeed];
+
+export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule, fixtureSchemaAdminModule(SEED_SECTIONS)];
 
 export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule, emulatorCliModule];
 

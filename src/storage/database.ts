@@ -16,6 +16,8 @@ export interface Store {
   readonly dialect: Dialect;
   /** Runs the statements in one transaction: all of them, or none when one fails or misses its expected change count. */
   writeAtomically(statements: readonly GuardedStatement[]): Promise<void>;
+  /** SQLite only: copies the live database to a file with SQLite's online backup (see snapshot.ts). */
+  readonly backup?: (file: string) => Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
     // An in-memory database lives on one connection only: it stays on the event loop.
     connection.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
-    return { db, dialect: 'sqlite', writeAtomically: (statements) => writeInTransaction(db, statements), close: () => db.destroy() };
+    return { db, dialect: 'sqlite', writeAtomically: (statements) => writeInTransaction(db, statements), backup: backupOf(connection), close: () => db.destroy() };
   }
   // Reads only: writes go through the writer thread's connection.
   connection.pragma('query_only = ON');
@@ -68,10 +70,18 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
     db,
     dialect: 'sqlite',
     writeAtomically: (statements) => dialect.writeAtomically(statements),
+    // The reader connection sees the last commit; the backup restarts itself if a write lands meanwhile.
+    backup: backupOf(connection),
     close: async () => {
       await db.destroy();
       await checkpointer.stop();
     },
+  };
+}
+
+function backupOf(connection: SQLite.Database): (file: string) => Promise<void> {
+  return async (file) => {
+    await connection.backup(file);
   };
 }
 

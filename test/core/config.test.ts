@@ -47,6 +47,20 @@ describe('configuration', () => {
     expect(() => loadConfig({}, { FLEETGATE_SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow(/FLEETGATE_SHUTDOWN_GRACE_SECONDS/);
   });
 
+  it('lenient signatures are off unless FLEETGATE_LENIENT_SIGNATURES or the flag says on; an unreadable value is refused', () => {
+    expect(loadConfig({}, {}).lenientSignatures).toBe(false);
+    expect(loadConfig({}, { FLEETGATE_LENIENT_SIGNATURES: '1' }).lenientSignatures).toBe(true);
+    expect(loadConfig({}, { FLEETGATE_LENIENT_SIGNATURES: 'off' }).lenientSignatures).toBe(false);
+    expect(loadConfig({ lenientSignatures: true }, { FLEETGATE_LENIENT_SIGNATURES: '0' }).lenientSignatures).toBe(true);
+    expect(() => loadConfig({}, { FLEETGATE_LENIENT_SIGNATURES: 'maybe' })).toThrow(/FLEETGATE_LENIENT_SIGNATURES must be 1, true, yes, on or 0, false, no, off, not "maybe"/);
+  });
+
+  it('the seed file comes from --seed, else FLEETGATE_SEED_FILE, resolved from the working directory', () => {
+    expect(loadConfig({}, {}).seedFile).toBeUndefined();
+    expect(loadConfig({}, { FLEETGATE_SEED_FILE: 'examples/seed.yaml' }).seedFile).toBe(resolve('examples/seed.yaml'));
+    expect(loadConfig({ seed: '/a.json' }, { FLEETGATE_SEED_FILE: '/b.json' }).seedFile).toBe('/a.json');
+  });
+
   describe('database URL', () => {
     const location = (url: string) => loadConfig({ dataDir: '/srv/fleetgate' }, { FLEETGATE_DATABASE_URL: url }).databaseLocation;
 

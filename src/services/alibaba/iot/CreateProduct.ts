@@ -32,7 +32,7 @@ function invalidParameter(): AlibabaError {
 }
 
 /** Validates CreateProduct's parameters into a stored product's fields; the first rule broken wins. */
-function productFields(params: CreateProductParams, region: string | undefined): ProductFields {
+export function productFields(params: CreateProductParams, region: string | undefined): ProductFields {
   if (params.ProductName === '') throw new AlibabaError('iot.prod.NullProductName');
   if (!isProductName(params.ProductName)) throw new AlibabaError('iot.prod.InvalidFormattedProductName');
   if (!NODE_TYPES.includes(params.NodeType)) throw new AlibabaError('iot.prod.InvalidNodeType');

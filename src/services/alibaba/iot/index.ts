@@ -24,6 +24,7 @@ import { ResetThing } from './ResetThing.ts';
 
 export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
+export { iotSeed } from './seed.ts';
 export { iotDeviceEndpoints } from './device-endpoints.ts';
 export { startImportJobRunner, type ImportJobRunner, type ImportJobRunnerOptions } from './import-runner.ts';
 

@@ -22,6 +22,7 @@ import { CreateEncryptedKey, GetPublicKey } from './Keys.ts';
 
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
+export { mnaSeed } from './seed.ts';
 
 /** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups and keys. */
 export const mnaProduct: TencentProduct = {

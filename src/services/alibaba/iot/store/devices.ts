@@ -32,7 +32,7 @@ export async function registerDevice(
   secrets: SecretBox,
   accountId: string,
   productKey: string,
-  device: { readonly deviceName: string; readonly secret: string; readonly nickname: string | null },
+  device: { readonly deviceName: string; readonly secret: string; readonly nickname: string | null; readonly sn?: string },
   now: number,
 ): Promise<DeviceRow> {
   for (;;) {
@@ -43,7 +43,7 @@ export async function registerDevice(
       product_key: productKey,
       device_name: device.deviceName,
       secret_sealed: secrets.seal(device.secret, deviceSealingContext(iotId)),
-      sn: null,
+      sn: device.sn ?? null,
       nickname: device.nickname,
       status: 'UNACTIVE',
       created_at: now,

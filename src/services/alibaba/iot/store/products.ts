@@ -26,7 +26,7 @@ export const openProductSecret = (secrets: SecretBox, row: Pick<ProductRow, 'pro
   secrets.open(row.secret_sealed, productSealingContext(row.product_key));
 
 /** Why CreateProduct's write was refused: the instance is full, or has a product of that name. */
-export type ProductRefusal = StoreRefusal<'quota' | 'name-taken'>;
+export type ProductRefusal = StoreRefusal<'quota' | 'name-taken' | 'key-taken'>;
 
 /**
  * Creates a product in an instance whose row exists. The instance's product counter is raised
@@ -40,10 +40,11 @@ export async function createProduct(
   instanceId: string,
   fields: ProductFields,
   now: number,
+  pinned: { readonly productKey?: string; readonly secret?: string } = {},
 ): Promise<{ row: ProductRow; secret: string }> {
   for (;;) {
-    const productKey = newProductKey();
-    const secret = newProductSecret();
+    const productKey = pinned.productKey ?? newProductKey();
+    const secret = pinned.secret ?? newProductSecret();
     const row: ProductRow = {
       ...fields,
       product_key: productKey,
@@ -70,20 +71,25 @@ export async function createProduct(
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (await isProductNameTaken(db, accountId, instanceId, fields.name)) throw new StoreRefusal('name-taken');
+      if (pinned.productKey !== undefined) throw new StoreRefusal('key-taken');
       // Otherwise the random ProductKey collided: draw another.
     }
   }
 }
 
 async function isProductNameTaken(db: Kysely<Database>, accountId: string, instanceId: string, name: string): Promise<boolean> {
-  const row = await db
+  return (await findProductByName(db, accountId, instanceId, name)) !== undefined;
+}
+
+/** The instance's product of that name (names are unique per instance). */
+export async function findProductByName(db: Kysely<Database>, accountId: string, instanceId: string, name: string): Promise<Pick<ProductRow, 'product_key'> | undefined> {
+  return db
     .selectFrom('iot_products')
     .select('product_key')
     .where('account_id', '=', accountId)
     .where('instance_id', '=', instanceId)
     .where('name', '=', name)
     .executeTakeFirst();
-  return row !== undefined;
 }
 
 /** The account's product of that key in that instance. */

@@ -43,6 +43,11 @@ export async function insertGroup(db: Kysely<Database>, accountId: string, row: 
     .execute();
 }
 
+/** The account's group of that name (names are unique per account). */
+export async function findGroupByName(db: Kysely<Database>, accountId: string, name: string): Promise<{ group_id: string } | undefined> {
+  return db.selectFrom('mna_groups').select('group_id').where('account_id', '=', accountId).where('group_name', '=', name).executeTakeFirst();
+}
+
 export async function findGroup(db: Kysely<Database>, accountId: string, groupId: string): Promise<GroupView | undefined> {
   const row = await withDeviceNum(matchingGroups(db, accountId).where('g.group_id', '=', groupId)).executeTakeFirst();
   return row && withCount(row);

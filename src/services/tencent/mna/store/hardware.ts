@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { Database } from '../../../../storage/schema.ts';
@@ -211,4 +211,21 @@ export async function releaseHardware(db: Kysely<Database>, ownerAccountId: stri
     .where('owner_account_id', '=', ownerAccountId)
     .where('hardware_id', '=', hardwareId)
     .execute();
+}
+
+/**
+ * Before an account's rows are dropped (emulator reset of one account): hardware it activated
+ * returns to be activated, and other accounts' devices made from its own hardware keep existing
+ * as devices of their own (as if added with AddDevice).
+ */
+export function detachAccountHardware(db: Kysely<Database>, accountId: string): CompiledQuery[] {
+  return [
+    db.updateTable('mna_hardware').set({ status: 1, activated_at: null, owner_account_id: null, device_id: null }).where('owner_account_id', '=', accountId).compile(),
+    db
+      .updateTable('mna_devices')
+      .set({ hardware_id: null })
+      .where('account_id', '<>', accountId)
+      .where('hardware_id', 'in', db.selectFrom('mna_hardware').select('hardware_id').where('account_id', '=', accountId))
+      .compile(),
+  ];
 }
