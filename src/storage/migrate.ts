@@ -8,6 +8,7 @@ import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
+import * as iotcloud from './migrations/0011_iotcloud.ts';
 import * as iotRegister from './migrations/0013_iot_register.ts';
 import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registration.ts';
 
@@ -21,6 +22,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_core_settings': coreSettings,
   '0007_sqlite_planner_stats': sqlitePlannerStats,
   '0008_billing': billing,
+  '0011_iotcloud': iotcloud,
   '0013_iot_register': iotRegister,
   '0014_iot_dynamic_registration': iotDynamicRegistration,
 };
