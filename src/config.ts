@@ -35,6 +35,11 @@ export interface Config {
   readonly rateLimits: Readonly<Record<string, number>>;
   /** How long a stopping server reports draining on /readyz before it closes its listener. */
   readonly shutdownGraceMs: number;
+  /**
+   * IoT Hub dynamic registration: how far X-TC-Timestamp (or the legacy timestamp) may be from
+   * the clock, in seconds; 0 (the default) checks no clock, as the current C SDK signs a fixed time.
+   */
+  readonly iothubRegisterWindowSeconds: number;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -70,6 +75,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!(shutdownGraceSeconds >= 0 && shutdownGraceSeconds <= 600)) {
     throw new ConfigError(`FLEETGATE_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 600, not "${env.FLEETGATE_SHUTDOWN_GRACE_SECONDS}"`);
   }
+  const registerWindow = nonEmpty(env.FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS) ?? '0';
+  if (!/^\d{1,7}$/.test(registerWindow)) {
+    throw new ConfigError(`FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS must be a whole number of seconds (0 = no clock check), not "${registerWindow}"`);
+  }
   return Object.freeze({
     host: overrides.host ?? env.FLEETGATE_HOST ?? '127.0.0.1',
     port,
@@ -83,6 +92,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     defaultRateLimit,
     rateLimits: Object.freeze(parseRateLimits(env.FLEETGATE_RATE_LIMITS ?? '')),
     shutdownGraceMs: shutdownGraceSeconds * 1000,
+    iothubRegisterWindowSeconds: Number(registerWindow),
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
 }

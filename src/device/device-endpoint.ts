@@ -45,7 +45,18 @@ export interface DeviceCall {
    * once the request is known to be genuine, so forgeries cannot use up nonces.
    */
   claimOnce(key: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Says the request is signed for `subject` (its product): charges the endpoint's
+   * `afterSignature` budget for it (the envelope's rate-limit refusal when spent) and names it
+   * in the log line.
+   */
+  authenticated(subject: string): Promise<void>;
 }
+
+/** When and on what an endpoint's per-subject budget is charged (see DeviceEndpoint.rateLimit). */
+export type DeviceRateLimit =
+  | { readonly perSecond: number; subject(params: Readonly<Record<string, unknown>>): string | undefined }
+  | { readonly perSecond: number; readonly afterSignature: true };
 
 /**
  * A device-side endpoint: served on its exact path by POST, without an API signature (each
@@ -64,9 +75,11 @@ export interface DeviceEndpoint {
   readonly maxBodyBytes?: number;
   /**
    * Requests per second per subject (for instance per product) unless FLEETGATE_RATE_LIMITS
-   * overrides `<surface>:<name>`. The subject comes from the parsed body; '-' when it has none.
+   * overrides `<surface>:<name>`. `subject` charges on arrival, keyed on a body field ('-' when
+   * it has none); `afterSignature` charges only when the endpoint calls `call.authenticated`, so
+   * forged requests naming a product cannot spend that product's budget.
    */
-  readonly rateLimit: { readonly perSecond: number; subject(params: Readonly<Record<string, unknown>>): string | undefined };
+  readonly rateLimit: DeviceRateLimit;
   /** Answers the envelope's success data, or throws a DeviceRefusal. */
   handle(call: DeviceCall): Promise<Readonly<Record<string, unknown>>>;
 }

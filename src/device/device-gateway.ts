@@ -62,9 +62,15 @@ async function serve(runtime: Runtime, endpoint: DeviceEndpoint, request: Fastif
     const raw = toRawRequest(request);
     const params = parseBody(endpoint.bodyFormat, raw.body);
     if (!params) throw envelope.fault('malformedBody');
-    subject = boundedSubject(endpoint.rateLimit.subject(params));
-    const rate = await runtime.rateLimits.consume(subject ?? '-', `${envelope.surface}.${endpoint.product}`, endpoint.name, endpoint.rateLimit.perSecond);
-    if (!rate.allowed) throw envelope.fault('rateLimited', rate);
+    const { rateLimit } = endpoint;
+    const charge = async (chargedSubject: string | undefined) => {
+      const rate = await runtime.rateLimits.consume(chargedSubject ?? '-', `${envelope.surface}.${endpoint.product}`, endpoint.name, rateLimit.perSecond);
+      if (!rate.allowed) throw envelope.fault('rateLimited', rate);
+    };
+    if ('subject' in rateLimit) {
+      subject = boundedSubject(rateLimit.subject(params));
+      await charge(subject);
+    }
     const call: DeviceCall = {
       requestId,
       raw,
@@ -72,6 +78,10 @@ async function serve(runtime: Runtime, endpoint: DeviceEndpoint, request: Fastif
       runtime,
       claimOnce: async (key, ttlSeconds) => {
         if (!(await runtime.replayGuard.claim(`${envelope.surface}:${endpoint.path}:${key}`, ttlSeconds))) throw envelope.fault('replayed');
+      },
+      authenticated: async (signedSubject) => {
+        subject = boundedSubject(signedSubject);
+        if ('afterSignature' in rateLimit) await charge(subject);
       },
     };
     answer = envelope.success(requestId, await endpoint.handle(call));
