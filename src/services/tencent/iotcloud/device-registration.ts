@@ -59,10 +59,7 @@ const DEVICE_NAME = /^[a-zA-Z0-9:_-]{1,48}$/;
 const MIN_NONCE_TTL_SECONDS = 600;
 
 /** The encrypted answer: Payload and Len (the protocol names the fields). */
-export interface RegisterAnswer {
-  readonly Payload: string;
-  readonly Len: number;
-}
+export type RegisterAnswer = Readonly<{ Payload: string; Len: number }>;
 
 export async function registerDevice(call: DeviceCall, request: RegisterRequest): Promise<RegisterAnswer> {
   const { runtime } = call;

@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import tencentcloud from 'tencentcloud-sdk-nodejs';
 import { REDIS_URL, startCluster, startTestServer, type TestServer } from '../../../support/server.ts';
 import { sendRaw } from '../../../support/http.ts';
 import { C_SDK_TIMESTAMP, registerRequest, type RegisterOptions } from '../../../support/tencent-device-client.ts';
+import { iotcloudClient } from './support.ts';
 
 /** A dynamic-registration product of a fresh account on `server`, made with the official SDK. */
 async function product(server: TestServer, registerType: number, registerLimit: number): Promise<{ productId: string; productSecret: string }> {
   const account = await server.createAccount();
-  const client = new tencentcloud.iotcloud.v20210408.Client({
-    credential: { secretId: account.tencent.secretId, secretKey: account.tencent.secretKey },
-    region: 'ap-guangzhou',
-    profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } },
-  });
+  const client = iotcloudClient(server, account);
   const created = await client.CreateProduct({ ProductName: 'p', ProductProperties: { EncryptionType: '2' } });
   const updated = await client.UpdateProductDynamicRegister({ ProductId: created.ProductId!, RegisterType: registerType, RegisterLimit: registerLimit });
   return { productId: created.ProductId!, productSecret: updated.ProductSecret! };

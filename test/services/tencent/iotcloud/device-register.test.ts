@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { X509Certificate } from 'node:crypto';
-import tencentcloud from 'tencentcloud-sdk-nodejs';
+import { createPrivateKey, X509Certificate as NodeX509 } from 'node:crypto';
 import { DIALECTS, startTestServer, type TestAccount, type TestServer } from '../../../support/server.ts';
+import { iotcloudClient as iotcloud, unique, type IotcloudClient } from './support.ts';
 import { sendRaw } from '../../../support/http.ts';
 import { expectTencentError } from '../../../support/tencent-harness.ts';
 import {
@@ -15,15 +15,6 @@ import {
   type RegisterOptions,
 } from '../../../support/tencent-device-client.ts';
 
-type IotcloudClient = InstanceType<typeof tencentcloud.iotcloud.v20210408.Client>;
-
-const iotcloud = (server: TestServer, account: TestAccount): IotcloudClient =>
-  new tencentcloud.iotcloud.v20210408.Client({
-    credential: { secretId: account.tencent.secretId, secretKey: account.tencent.secretKey },
-    region: 'ap-guangzhou',
-    profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint } },
-  });
-
 interface Product {
   readonly productId: string;
   readonly productSecret: string;
@@ -31,7 +22,7 @@ interface Product {
 
 /** CreateProduct then UpdateProductDynamicRegister, through the official SDK. */
 async function dynamicProduct(client: IotcloudClient, name: string, registerType: number, registerLimit: number, encryptionType = '2'): Promise<Product> {
-  const created = await client.CreateProduct({ ProductName: name, ProductProperties: { EncryptionType: encryptionType, ProductType: 0 } });
+  const created = await client.CreateProduct({ ProductName: unique(name), ProductProperties: { EncryptionType: encryptionType, ProductType: 0 } });
   const updated = await client.UpdateProductDynamicRegister({ ProductId: created.ProductId!, RegisterType: registerType, RegisterLimit: registerLimit });
   expect(updated).toMatchObject({ RegisterType: registerType, RegisterLimit: registerLimit, ProductSecret: expect.stringMatching(/^.{16,}$/) });
   return { productId: created.ProductId!, productSecret: updated.ProductSecret! };
@@ -111,11 +102,11 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
     const certProduct = await dynamicProduct(client, 'certs', 2, 10, '1');
     const credential = opened(await register(server, { ...certProduct, deviceName: 'cert-1' }), certProduct.productSecret);
     expect(credential).toEqual({ encryptionType: 1, clientCert: expect.stringContaining('BEGIN CERTIFICATE'), clientKey: expect.stringContaining('PRIVATE KEY') });
-    const cert = new X509Certificate(credential.clientCert);
+    const cert = new NodeX509(credential.clientCert);
     const ca = await client.DescribeProductCA({ ProductId: certProduct.productId });
-    const caCert = new X509Certificate(ca.CAs![0]!.CACertificate!);
+    const caCert = new NodeX509(ca.CAs![0]!.CertText);
     expect(cert.checkIssued(caCert) && cert.verify(caCert.publicKey)).toBe(true);
-    expect(cert.checkPrivateKey((await import('node:crypto')).createPrivateKey(credential.clientKey))).toBe(true);
+    expect(cert.checkPrivateKey(createPrivateKey(credential.clientKey))).toBe(true);
     const verdict = await mqttAuth(server, { clientid: `${certProduct.productId}cert-1`, username: mqttUsername(certProduct.productId, 'cert-1', inAnHour()), password: 'x;hmacsha256' });
     expect(verdict.status).toBe(403);
   });
@@ -157,7 +148,7 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
 
     it('a disabled device: UnauthorizedOperation.DeviceIsNotEnabled, and the MQTT check denies it', async () => {
       const psk = opened(await register(server, { ...keyProduct, deviceName: 'to-disable' }), keyProduct.productSecret).psk;
-      await client.UpdateDevicesEnableState({ DevicesItems: [{ ProductId: keyProduct.productId, DeviceName: 'to-disable' }], Status: 0 });
+      await client.UpdateDevicesEnableState({ ProductId: keyProduct.productId, DeviceNames: ['to-disable'], Status: 0 });
       refusedWith(await register(server, { ...keyProduct, deviceName: 'to-disable' }), 'UnauthorizedOperation.DeviceIsNotEnabled');
       const username = mqttUsername(keyProduct.productId, 'to-disable', inAnHour());
       const verdict = await mqttAuth(server, { clientid: `${keyProduct.productId}to-disable`, username, password: mqttPassword(psk, username) });
