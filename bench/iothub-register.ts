@@ -62,4 +62,4 @@ async function compare(database: 'SQLite' | 'PostgreSQL'): Promise<void> {
 }
 
 await compare('SQLite');
-await compare('PostgreSQL');
+if (!process.env.BENCH_SQLITE_ONLY) await compare('PostgreSQL');

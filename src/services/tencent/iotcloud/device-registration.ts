@@ -3,7 +3,7 @@ import { certPlaintext, encryptRegisterPayload, pskPlaintext } from '../../../pr
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import type { CertificateContext } from './certificates.ts';
 import { issueCredentials, type IssuedCredentials } from './credentials.ts';
-import { createDevice, findDevice, openDevicePsk, updateDevice, type DeviceRefusal as DeviceStoreRefusal, type DeviceRow } from './store/devices.ts';
+import { createDevice, findDevice, type AtomicWriter, openDevicePsk, updateDevice, type DeviceRefusal as DeviceStoreRefusal, type DeviceRow } from './store/devices.ts';
 import { findProductForDevice, openProductSecret, type ProductRow } from './store/products.ts';
 
 /**
@@ -82,13 +82,16 @@ export async function registerDevice(call: DeviceCall, request: RegisterRequest)
   if (!DEVICE_NAME.test(request.deviceName)) {
     throw new RegisterRefused('badField', 'DeviceName must be 1 to 48 letters, digits or the characters : _ -.');
   }
-  const ctx: CertificateContext = { db: runtime.store.db, secrets: runtime.secrets, now: runtime.now };
+  const ctx: RegistrationContext = { db: runtime.store.db, secrets: runtime.secrets, now: runtime.now, writeAtomically: runtime.store.writeAtomically };
   const plaintext = await credentials(ctx, product, request.deviceName);
   return encryptRegisterPayload(secret, plaintext);
 }
 
 /** The device's credential as the payload's plaintext, creating the device under RegisterType 2. */
-async function credentials(ctx: CertificateContext, product: ProductRow, deviceName: string): Promise<string> {
+/** The store, keys and clock registration works with: certificates', plus the store's one-round-trip atomic write. */
+type RegistrationContext = CertificateContext & { readonly writeAtomically: AtomicWriter };
+
+async function credentials(ctx: RegistrationContext, product: ProductRow, deviceName: string): Promise<string> {
   const existing = await findDevice(ctx.db, product.account_id, product.product_id, deviceName);
   if (existing) return credentialsOf(ctx, product, existing);
   if (product.register_type !== 2) {
@@ -97,7 +100,7 @@ async function credentials(ctx: CertificateContext, product: ProductRow, deviceN
   const issued = await issueCredentials(ctx, product, deviceName);
   const credential = 'psk' in issued ? { psk: issued.psk } : { cert: issued.cert };
   try {
-    await createDevice(ctx.db, ctx.secrets, product.account_id, { productId: product.product_id, deviceName, ...credential, dynamic: true }, ctx.now());
+    await createDevice(ctx.db, ctx.secrets, product.account_id, { productId: product.product_id, deviceName, ...credential, dynamic: true }, ctx.now(), ctx.writeAtomically);
   } catch (error) {
     if (!(error instanceof StoreRefusal)) throw error;
     const reason = (error as DeviceStoreRefusal).reason;
