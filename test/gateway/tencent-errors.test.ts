@@ -73,7 +73,7 @@ describe('Tencent gateway: documented errors for hand-built requests', () => {
     const mna = tc3(server, account, { action: 'DeleteDevice', params: { DeviceId: 'mna-0000000000' } });
     expectError(await sendRaw(server.url, mna), 'InvalidParameterValue');
     const iotcloud = tc3(server, account, { action: 'DeleteDevice', version: '2021-04-08', region: 'ap-guangzhou', params: { ProductId: 'ABCDE12345', DeviceName: 'd' } });
-    expectError(await sendRaw(server.url, iotcloud), 'UnsupportedOperation');
+    expectError(await sendRaw(server.url, iotcloud), 'ResourceNotFound.ProductNotExist');
   });
 
   it('routes by the product a request names: the TC3 credential scope, else a Host like mna.tencentcloudapi.com', async () => {

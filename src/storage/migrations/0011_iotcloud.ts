@@ -3,12 +3,13 @@ import type { Kysely } from 'kysely';
 // IoT Hub (iotcloud 2021-04-08). Constraint names are matched by
 // src/services/tencent/iotcloud/store/constraints.ts to tell which rule a write broke.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  // One row per account that uses IoT Hub: the product counter behind the 2,000-product quota and
-  // the account's platform CA (generated on first need; its key sealed).
+  // One row per account that uses IoT Hub: the counters behind the product and private CA quotas
+  // and the account's platform CA (generated on first need; its key sealed).
   await db.schema
     .createTable('iotcloud_accounts')
     .addColumn('account_id', 'text', (c) => c.primaryKey().references('accounts.id'))
     .addColumn('product_count', 'integer', (c) => c.notNull())
+    .addColumn('private_ca_count', 'integer', (c) => c.notNull())
     .addColumn('ca_cert', 'text')
     .addColumn('ca_key_sealed', 'text')
     .addColumn('created_at', 'bigint', (c) => c.notNull())

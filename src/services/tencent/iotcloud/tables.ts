@@ -18,6 +18,8 @@ export interface IotcloudAccountRow {
   account_id: string;
   /** Kept by the transaction that creates or deletes a product: the 2,000-product quota. */
   product_count: number;
+  /** Kept by the transaction that creates or deletes a private CA: the CA quota. */
+  private_ca_count: number;
   /** The account's platform CA (PEM), which issues certificate products' device certificates; null until first needed. */
   ca_cert: string | null;
   ca_key_sealed: string | null;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from '../../../support/server.ts';
 import { expectTencentError } from '../../../support/tencent-harness.ts';
-import { openWorld, unique, type World } from './support.ts';
+import { fillCounter, iotcloudClient, openWorld, unique, type World } from './support.ts';
 
 describe.each(DIALECTS)('IoT Hub products through the official SDKs (%s)', (dialect) => {
   let world: World;
@@ -9,6 +9,9 @@ describe.each(DIALECTS)('IoT Hub products through the official SDKs (%s)', (dial
     world = await openWorld(dialect);
   });
   afterAll(() => world?.close());
+
+  const newProduct = async (properties: Record<string, unknown> = {}) =>
+    (await world.owner.client.CreateProduct({ ProductName: unique('p'), ProductProperties: properties })).ProductId!;
 
   it('CreateProduct answers a 10-character uppercase ProductId, the name and the properties with a generated ProductSecret', async () => {
     const name = unique('fruit');
@@ -19,34 +22,89 @@ describe.each(DIALECTS)('IoT Hub products through the official SDKs (%s)', (dial
     expect(created.ProductProperties!.ProductSecret).toMatch(/^[A-Za-z0-9]{24}$/);
   });
 
-  it('CreateProduct defaults to a certificate product and refuses a name the account already has', async () => {
+  it('CreateProduct defaults to a certificate product and refuses a name the account already has (names are per account)', async () => {
     const name = unique('dup');
     const created = await world.owner.client.CreateProduct({ ProductName: name });
     expect(created.ProductProperties!.EncryptionType).toBe('1');
     await expectTencentError(world.owner.client.CreateProduct({ ProductName: name }), 'InvalidParameterValue.ProductAlreadyExist');
-    // Names are unique per account, not platform-wide.
     expect((await world.stranger.client.CreateProduct({ ProductName: name })).ProductName).toBe(name);
+  });
+
+  it('CreateProduct refuses bad names and properties (InvalidParameterValue), LoRa types (ProductTypeNotSupport) and the 2,001st product', async () => {
+    const client = world.owner.client;
+    await expectTencentError(client.CreateProduct({ ProductName: 'bad name!' }), 'InvalidParameterValue');
+    await expectTencentError(client.CreateProduct({ ProductName: unique('e'), ProductProperties: { EncryptionType: '3' } }), 'InvalidParameterValue');
+    await expectTencentError(client.CreateProduct({ ProductName: unique('e'), ProductProperties: { ProductSecret: 'mine' } }), 'InvalidParameterValue');
+    await expectTencentError(client.CreateProduct({ ProductName: unique('e'), ProductProperties: { RegisterType: 2, RegisterLimit: 1_000_001 } }), 'InvalidParameterValue');
+    await expectTencentError(client.CreateProduct({ ProductName: unique('e'), ProductProperties: { ProductType: 4 } }), 'InvalidParameterValue.ProductTypeNotSupport');
+    const party = await world.server.createAccount();
+    const full = iotcloudClient(world.server, party);
+    await full.CreateProduct({ ProductName: unique('first') });
+    await fillCounter(world.server, { account: party.id }, 'product_count', 2_000);
+    await expectTencentError(full.CreateProduct({ ProductName: unique('over') }), 'LimitExceeded.ProductExceedLimit');
+  });
+
+  it('DescribeProduct and DescribeProducts answer ProductInfo; DescribeProducts pages with Limit 10–250', async () => {
+    const party = await world.server.createAccount();
+    const client = iotcloudClient(world.server, party);
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) ids.push((await client.CreateProduct({ ProductName: `listed_${i}`, ProductProperties: { EncryptionType: '2' } })).ProductId!);
+    const one = await client.DescribeProduct({ ProductId: ids[0]! });
+    expect(one).toMatchObject({ ProductId: ids[0], ProductName: 'listed_0', ProductMetadata: { CreationDate: expect.any(Number) }, ProductProperties: { EncryptionType: '2' } });
+    expect(Math.abs(one.ProductMetadata!.CreationDate! - Date.now() / 1000)).toBeLessThan(60);
+    const first = await client.DescribeProducts({ Offset: 0, Limit: 10 });
+    const second = await client.DescribeProducts({ Offset: 10, Limit: 10 });
+    expect(first.TotalCount).toBe(11);
+    expect([...first.Products!, ...second.Products!].map((p) => p.ProductId)).toEqual(ids);
+    await expectTencentError(client.DescribeProducts({ Offset: 0, Limit: 9 }), 'InvalidParameterValue');
+    await expectTencentError(client.DescribeProducts({ Offset: 0, Limit: 251 }), 'InvalidParameterValue');
+    await expectTencentError(client.DescribeProduct({ ProductId: 'NOSUCHPROD' }), 'ResourceNotFound.ProductNotExist');
+  });
+
+  it('DeleteProduct is refused while the product has devices, then deletes it', async () => {
+    const productId = await newProduct({ EncryptionType: '2' });
+    await world.owner.client.CreateDevice({ ProductId: productId, DeviceName: 'dev1' });
+    await expectTencentError(world.owner.client.DeleteProduct({ ProductId: productId }), 'UnauthorizedOperation.DevicesExistUnderProduct');
+    await world.owner.client.DeleteDevice({ ProductId: productId, DeviceName: 'dev1' });
+    await world.owner.client.DeleteProduct({ ProductId: productId });
+    await expectTencentError(world.owner.client.DeleteProduct({ ProductId: productId }), 'ResourceNotFound.ProductNotExist');
+  });
+
+  it('SetProductsForbiddenStatus forbids all listed products or none; a forbidden product refuses device actions and registration settings', async () => {
+    const [a, b] = [await newProduct({ EncryptionType: '2' }), await newProduct({ EncryptionType: '2' })];
+    await expectTencentError(world.owner.client.SetProductsForbiddenStatus({ ProductId: [a, 'NOSUCHPROD'], Status: 1 }), 'ResourceNotFound.ProductNotExist');
+    expect((await world.owner.client.DescribeProduct({ ProductId: a })).ProductProperties!.ForbiddenStatus).toBe(0);
+    await expectTencentError(world.owner.client.SetProductsForbiddenStatus({ ProductId: [a], Status: 2 }), 'InvalidParameterValue');
+    await expectTencentError(world.owner.client.SetProductsForbiddenStatus({ ProductId: [a], Status: 'x' as unknown as number }), 'InvalidParameter');
+    await world.owner.client.SetProductsForbiddenStatus({ ProductId: [a, b], Status: 1 });
+    expect((await world.owner.client.DescribeProduct({ ProductId: b })).ProductProperties!.ForbiddenStatus).toBe(1);
+    await expectTencentError(world.owner.client.CreateDevice({ ProductId: a, DeviceName: 'd' }), 'UnauthorizedOperation.ProductIsForbidden');
+    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: a, RegisterType: 2, RegisterLimit: 5 }), 'UnauthorizedOperation.ProductIsForbidden');
+    await expectTencentError(world.owner.client.UpdateDevicesEnableState({ ProductId: a, DeviceNames: ['d'], Status: 0 }), 'UnauthorizedOperation.ProductIsForbidden');
+    await world.owner.client.SetProductsForbiddenStatus({ ProductId: [a], Status: 0 });
+    expect((await world.owner.client.CreateDevice({ ProductId: a, DeviceName: 'd' })).DeviceName).toBe('d');
   });
 
   it('UpdateProductDynamicRegister (seed) answers RegisterType, the ProductSecret and RegisterLimit, over TC3 and the intl-en SDK', async () => {
     const { ProductId, ProductProperties } = await world.owner.client.CreateProduct({ ProductName: unique('dyn'), ProductProperties: { EncryptionType: '2' } });
     const answer = await world.owner.client.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 2, RegisterLimit: 10 });
     expect(answer).toEqual({ RegisterType: 2, ProductSecret: ProductProperties!.ProductSecret, RegisterLimit: 10, RequestId: expect.any(String) });
+    expect((await world.owner.client.DescribeProduct({ ProductId: ProductId! })).ProductProperties).toMatchObject({ RegisterType: 2, RegisterLimit: 10 });
     const intlAnswer = await world.owner.intl('UpdateProductDynamicRegister', { ProductId, RegisterType: 0, RegisterLimit: 10 });
     expect(intlAnswer).toMatchObject({ RegisterType: 0, ProductSecret: ProductProperties!.ProductSecret, RegisterLimit: 10 });
   });
 
   it('UpdateProductDynamicRegister refuses unknown and foreign products, values out of range and wrong types', async () => {
-    const { ProductId } = await world.owner.client.CreateProduct({ ProductName: unique('dynerr') });
-    await expectTencentError(world.stranger.client.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 1, RegisterLimit: 1 }), 'ResourceNotFound.ProductNotExist');
+    const productId = await newProduct();
+    await expectTencentError(world.stranger.client.UpdateProductDynamicRegister({ ProductId: productId, RegisterType: 1, RegisterLimit: 1 }), 'ResourceNotFound.ProductNotExist');
     await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: 'NOSUCHPROD', RegisterType: 1, RegisterLimit: 1 }), 'ResourceNotFound.ProductNotExist');
-    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 3, RegisterLimit: 1 }), 'InvalidParameterValue');
-    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 1, RegisterLimit: -1 }), 'InvalidParameterValue');
-    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 'x' as unknown as number, RegisterLimit: 1 }), 'InvalidParameter');
+    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: productId, RegisterType: 3, RegisterLimit: 1 }), 'InvalidParameterValue');
+    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: productId, RegisterType: 1, RegisterLimit: -1 }), 'InvalidParameterValue');
+    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: productId, RegisterType: 'x' as unknown as number, RegisterLimit: 1 }), 'InvalidParameter');
   });
 
   it('UpdateProductDynamicRegister refuses NB-IoT products (InvalidParameterValue.ProductTypeNotSupport)', async () => {
-    const { ProductId } = await world.owner.client.CreateProduct({ ProductName: unique('nb'), ProductProperties: { ProductType: 2 } });
-    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 1, RegisterLimit: 1 }), 'InvalidParameterValue.ProductTypeNotSupport');
+    const productId = await newProduct({ ProductType: 2 });
+    await expectTencentError(world.owner.client.UpdateProductDynamicRegister({ ProductId: productId, RegisterType: 1, RegisterLimit: 1 }), 'InvalidParameterValue.ProductTypeNotSupport');
   });
 });

@@ -63,3 +63,10 @@ export async function openWorld(dialect: Dialect): Promise<World> {
   };
   return { server, owner: await party(), stranger: await party(), close: () => server.close() };
 }
+
+/** Sets a product's or an account's counter directly, so a quota test need not create 2,000 products or 1,000,000 devices. */
+export async function fillCounter(server: TestServer, target: { product: string } | { account: string }, column: 'device_count' | 'product_count' | 'private_ca_count', value: number): Promise<void> {
+  const { db } = server.app.store;
+  if ('product' in target) await db.updateTable('iotcloud_products').set({ [column]: value }).where('product_id', '=', target.product).execute();
+  else await db.updateTable('iotcloud_accounts').set({ [column]: value }).where('account_id', '=', target.account).execute();
+}

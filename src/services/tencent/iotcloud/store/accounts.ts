@@ -8,7 +8,7 @@ export type AccountRow = Selectable<IotcloudAccountRow>;
 export async function ensureAccount(db: Kysely<Database>, accountId: string, now: number): Promise<void> {
   await db
     .insertInto('iotcloud_accounts')
-    .values({ account_id: accountId, product_count: 0, ca_cert: null, ca_key_sealed: null, created_at: now })
+    .values({ account_id: accountId, product_count: 0, private_ca_count: 0, ca_cert: null, ca_key_sealed: null, created_at: now })
     .onConflict((oc) => oc.column('account_id').doNothing())
     .execute();
 }
