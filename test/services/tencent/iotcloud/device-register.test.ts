@@ -119,6 +119,8 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
       refusedWith(unsigned.json(), 'AuthFailure.SignatureFailure');
       refusedWith(await register(server, { ...keyProduct, productId: 'NOSUCHPROD', deviceName: 'x' }), 'ResourceNotFound.ProductNotExist');
       refusedWith(await register(server, { ...keyProduct, deviceName: 'bad/name' }), 'InvalidParameterValue');
+      refusedWith((await sendRaw(server.url, { ...raw, body: Buffer.from(JSON.stringify({ ProductId: keyProduct.productId })) })).json(), 'MissingParameter');
+      refusedWith((await sendRaw(server.url, { ...raw, body: Buffer.from(JSON.stringify({ ProductId: keyProduct.productId, DeviceName: 7 })) })).json(), 'InvalidParameterValue');
       const listed = await client.DescribeDevices({ ProductId: keyProduct.productId, Offset: 0, Limit: 250, DeviceName: 'forged' });
       expect(listed.TotalCount).toBe(0);
     });
@@ -136,6 +138,20 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
       refusedWith(await register(server, { ...preset, deviceName: 'unknown' }), 'ResourceNotFound.DeviceNotExist');
       const created = await client.CreateDevice({ ProductId: preset.productId, DeviceName: 'known' });
       expect(opened(await register(server, { ...preset, deviceName: 'known' }), preset.productSecret).psk).toBe(created.DevicePsk);
+    });
+
+    it('a certificate product bound to a private CA: UnauthorizedOperation.PermissionDenied (Fleetgate cannot issue its certificates)', async () => {
+      const bound = await dynamicProduct(client, 'bound', 2, 10, '1');
+      // The CA row and binding are written directly: what matters here is only that the product has one.
+      const db = server.app.store.db;
+      await db
+        .insertInto('iotcloud_private_cas')
+        .values({ account_id: account.id, cert_name: 'ca1', cert_text: '-', fingerprint: 'f', cert_sn: '1', issuer_name: 'CN=ca1', subject: 'CN=ca1', effective_at: 0, expire_at: 0, created_at: 0 })
+        .execute();
+      await db.updateTable('iotcloud_products').set({ private_ca_name: 'ca1' }).where('product_id', '=', bound.productId).execute();
+      const answer = await register(server, { ...bound, deviceName: 'd' });
+      refusedWith(answer, 'UnauthorizedOperation.PermissionDenied');
+      expect(answer.Response.Error.Message).toMatch(/private CA/);
     });
 
     it('RegisterLimit reached: LimitExceeded.DeviceExceedLimit; pre-created devices do not count', async () => {
@@ -169,6 +185,9 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
     it('legacy refusals are {code, message}: bad signature 401, unknown product 404, unknown device 404', async () => {
       expect(await legacy(server, { ...keyProduct, productSecret: 'wrong-secret-0000000', deviceName: 'x' })).toEqual({ code: 401, message: expect.any(String) });
       expect(await legacy(server, { ...keyProduct, productId: 'NOSUCHPROD', deviceName: 'x' })).toEqual({ code: 404, message: expect.stringContaining('does not exist') });
+      const noNonce = legacyRegisterRequest(server.endpoint, { ...keyProduct, deviceName: 'x' });
+      const body = { ...JSON.parse(noNonce.body.toString()), nonce: 'soon' };
+      expect((await sendRaw(server.url, { ...noNonce, body: Buffer.from(JSON.stringify(body)) })).json()).toEqual({ code: 400, message: 'The nonce field must be a non-negative integer.' });
       const preset = await dynamicProduct(client, 'legacy-preset', 1, 0);
       expect(await legacy(server, { ...preset, deviceName: 'nobody' })).toEqual({ code: 404, message: expect.stringContaining('does not exist') });
     });
