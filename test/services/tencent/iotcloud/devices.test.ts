@@ -122,3 +122,18 @@ describe.each(DIALECTS)('IoT Hub devices through the official SDKs (%s)', (diale
     await expectTencentError(world.stranger.client.DeleteDeviceShadow({ ProductId: keyProduct, DeviceName: 'shadowed' }), 'ResourceNotFound.DeviceShadowNotExist');
   });
 });
+
+describe.each(DIALECTS)('IoT Hub unexpected failures (%s)', (dialect) => {
+  let world: World;
+  beforeAll(async () => {
+    world = await openWorld(dialect);
+  });
+  afterAll(() => world?.close());
+
+  it('answers InternalError, without internals, when storage fails under an action', async () => {
+    const { ProductId } = await world.owner.client.CreateProduct({ ProductName: unique('broken'), ProductProperties: { EncryptionType: '2' } });
+    await world.server.app.store.db.schema.dropTable('iotcloud_devices').execute();
+    const error = await expectTencentError(world.owner.client.DescribeDevice({ ProductId: ProductId!, DeviceName: 'd' }), 'InternalError');
+    expect(error.message).not.toMatch(/iotcloud_devices|SQL|relation|table/i);
+  });
+});
