@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrivateKey, X509Certificate as NodeX509 } from 'node:crypto';
 import { DIALECTS, startTestServer, type TestAccount, type TestServer } from '../../../support/server.ts';
 import { iotcloudClient as iotcloud, unique, type IotcloudClient } from './support.ts';
+import { selfSigned } from './ca-fixtures.ts';
 import { sendRaw } from '../../../support/http.ts';
 import { expectTencentError } from '../../../support/tencent-harness.ts';
 import {
@@ -141,15 +142,12 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
     });
 
     it('a certificate product bound to a private CA: UnauthorizedOperation.PermissionDenied (Fleetgate cannot issue its certificates)', async () => {
-      const bound = await dynamicProduct(client, 'bound', 2, 10, '1');
-      // The CA row and binding are written directly: what matters here is only that the product has one.
-      const db = server.app.store.db;
-      await db
-        .insertInto('iotcloud_private_cas')
-        .values({ account_id: account.id, cert_name: 'ca1', cert_text: '-', fingerprint: 'f', cert_sn: '1', issuer_name: 'CN=ca1', subject: 'CN=ca1', effective_at: 0, expire_at: 0, created_at: 0 })
-        .execute();
-      await db.updateTable('iotcloud_products').set({ private_ca_name: 'ca1' }).where('product_id', '=', bound.productId).execute();
-      const answer = await register(server, { ...bound, deviceName: 'd' });
+      const authority = await selfSigned('customer-ca');
+      const CertName = unique('ca');
+      await client.CreatePrivateCA({ CertName, CertText: authority.certText, VerifyCertText: await authority.issue('verification') });
+      const created = await client.CreateProduct({ ProductName: unique('bound'), ProductProperties: { EncryptionType: '1', PrivateCAName: CertName } });
+      const updated = await client.UpdateProductDynamicRegister({ ProductId: created.ProductId!, RegisterType: 2, RegisterLimit: 10 });
+      const answer = await register(server, { productId: created.ProductId!, productSecret: updated.ProductSecret!, deviceName: 'd' });
       refusedWith(answer, 'UnauthorizedOperation.PermissionDenied');
       expect(answer.Response.Error.Message).toMatch(/private CA/);
     });
