@@ -61,6 +61,7 @@ const MIN_NONCE_TTL_SECONDS = 600;
 /** The encrypted answer: Payload and Len (the protocol names the fields). */
 export type RegisterAnswer = Readonly<{ Payload: string; Len: number }>;
 
+/** Registers the device a protocol read, or throws RegisterRefused; the answer is the encrypted credential. */
 export async function registerDevice(call: DeviceCall, request: RegisterRequest): Promise<RegisterAnswer> {
   const { runtime } = call;
   const window = runtime.config.iothubRegisterWindowSeconds;
@@ -87,10 +88,10 @@ export async function registerDevice(call: DeviceCall, request: RegisterRequest)
   return encryptRegisterPayload(secret, plaintext);
 }
 
-/** The device's credential as the payload's plaintext, creating the device under RegisterType 2. */
 /** The store, keys and clock registration works with: certificates', plus the store's one-round-trip atomic write. */
 type RegistrationContext = CertificateContext & { readonly writeAtomically: AtomicWriter };
 
+/** The device's credential as the payload's plaintext, creating the device under RegisterType 2. */
 async function credentials(ctx: RegistrationContext, product: ProductRow, deviceName: string): Promise<string> {
   const existing = await findDevice(ctx.db, product.account_id, product.product_id, deviceName);
   if (existing) return credentialsOf(ctx, product, existing);
