@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import RPCClient from '@alicloud/pop-core';
 import { startTestServer } from '../support/server.ts';
 import { mnaClient } from '../support/tencent-harness.ts';
+import { iotcloudClient } from '../services/tencent/iotcloud/support.ts';
 
 /** Every byte of the SQLite database: main file, WAL and shared memory. */
 function databaseBytes(dataDir: string): Buffer {
@@ -15,7 +16,7 @@ function databaseBytes(dataDir: string): Buffer {
 }
 
 describe('secrets at rest', () => {
-  it('the SQLite files hold no plaintext secret key, data key, product secret or device secret', async () => {
+  it('the SQLite files hold no plaintext secret key, data key, product secret, device secret or PSK, CA key or device private key', async () => {
     const server = await startTestServer({ dialect: 'sqlite' });
     const account = await server.createAccount();
     const secrets: string[] = [account.tencent.secretKey, account.alibaba.accessKeySecret];
@@ -30,6 +31,17 @@ describe('secrets at rest', () => {
       secrets.push(registered.Data.DeviceSecret);
       const detail = (await pop.request('QueryProduct', { ProductKey: product.Data.ProductKey }, { method: 'POST' })) as { Data: { ProductSecret: string } };
       secrets.push(detail.Data.ProductSecret);
+
+      const iot = iotcloudClient(server, account);
+      const keyProduct = await iot.CreateProduct({ ProductName: 'at_rest_key', ProductProperties: { EncryptionType: '2' } });
+      const psk = await iot.CreateDevice({ ProductId: keyProduct.ProductId!, DeviceName: 'at-rest' });
+      const certProduct = await iot.CreateProduct({ ProductName: 'at_rest_cert' });
+      const certDevice = await iot.CreateDevice({ ProductId: certProduct.ProductId!, DeviceName: 'at-rest' });
+      const iotAccount = await server.app.store.db.selectFrom('iotcloud_accounts').selectAll().where('account_id', '=', account.id).executeTakeFirstOrThrow();
+      const caKey = server.app.secrets.open(iotAccount.ca_key_sealed!, `iotcloud.ca:${account.id}`);
+      // Each base64 line of a PEM private key: a stored PEM would hold them between line breaks.
+      const pemLines = (pem: string) => pem.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----'));
+      secrets.push(keyProduct.ProductProperties!.ProductSecret!, certProduct.ProductProperties!.ProductSecret!, psk.DevicePsk!, ...pemLines(caKey), ...pemLines(certDevice.DevicePrivateKey!));
 
       expect(secrets.every((secret) => typeof secret === 'string' && secret.length >= 16)).toBe(true);
       const bytes = databaseBytes(server.app.config.dataDir);

@@ -13,7 +13,7 @@ import type { EncryptionType, RegisterType } from './tables.ts';
 type Properties = Static<typeof iotcloudSpec.structs.ProductProperties>;
 
 /** Product types Fleetgate serves: 0 general, 2 NB-IoT, 5 general gateway. LoRa (3, 4) needs an operator network: ProductTypeNotSupport. */
-export const SUPPORTED_PRODUCT_TYPES = [0, 2, 5];
+const SUPPORTED_PRODUCT_TYPES = [0, 2, 5];
 const LORA_PRODUCT_TYPES = [3, 4];
 const MAX_DESCRIPTION = 200;
 

@@ -44,6 +44,16 @@ describe.each(DIALECTS)('IoT Hub products through the official SDKs (%s)', (dial
     await expectTencentError(full.CreateProduct({ ProductName: unique('over') }), 'LimitExceeded.ProductExceedLimit');
   });
 
+  it('concurrent CreateProduct calls at 1,999 products create exactly one more', async () => {
+    const party = await world.server.createAccount();
+    const client = iotcloudClient(world.server, party);
+    await client.CreateProduct({ ProductName: unique('seed') });
+    await fillCounter(world.server, { account: party.id }, 'product_count', 1_999);
+    const results = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => client.CreateProduct({ ProductName: `race_${i}` })));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(5).fill('LimitExceeded.ProductExceedLimit'));
+  });
+
   it('DescribeProduct and DescribeProducts answer ProductInfo; DescribeProducts pages with Limit 10–250', async () => {
     const party = await world.server.createAccount();
     const client = iotcloudClient(world.server, party);
