@@ -9,7 +9,7 @@ import { createCipheriv } from 'node:crypto';
 const IV = Buffer.from('0'.repeat(16), 'latin1');
 
 /** The shortest ProductSecret the device SDKs accept (the C SDK refuses shorter: its AES key is its first 16 characters). */
-export const MIN_PRODUCT_SECRET_LENGTH = 16;
+const MIN_PRODUCT_SECRET_LENGTH = 16;
 
 export function encryptRegisterPayload(productSecret: string, plaintext: string): { readonly Payload: string; readonly Len: number } {
   const key = Buffer.from(productSecret.slice(0, MIN_PRODUCT_SECRET_LENGTH), 'utf8');

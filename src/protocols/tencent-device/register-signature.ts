@@ -68,7 +68,7 @@ export function candidateHosts(hostHeader: string | undefined): string[] {
 }
 
 /** `POST \n host \n uri \n "" \n algorithm \n timestamp \n nonce \n hex(hash(body))`. */
-export function registerStringToSign(h: RegisterSignatureHeaders, host: string, uri: string, body: Buffer): string {
+function registerStringToSign(h: RegisterSignatureHeaders, host: string, uri: string, body: Buffer): string {
   const bodyHash = createHash(h.hash).update(body).digest('hex');
   return `POST\n${host}\n${uri}\n\n${h.algorithm}\n${h.timestamp}\n${h.nonce}\n${bodyHash}`;
 }
