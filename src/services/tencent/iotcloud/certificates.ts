@@ -22,6 +22,7 @@ export interface CertificateContext {
 }
 
 const caKeyAad = (accountId: string): string => `iotcloud.ca:${accountId}`;
+/** 128 random bits with the top bit clear, so the serial is a positive DER INTEGER (RFC 5280 4.1.2.2). */
 const serialNumber = (): string => secureRandomBytes(16).toString('hex').replace(/^[89a-f]/, '7');
 
 const toPem = (label: string, der: ArrayBuffer): string => x509.PemConverter.encode(der, label);

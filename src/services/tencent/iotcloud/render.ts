@@ -29,12 +29,15 @@ export function productProperties(secrets: SecretBox, row: ProductRow): Record<s
   };
 }
 
+/** An account id is shaped like a UIN (a 12-digit numeric string): the number the *UserId fields carry. */
+const uin = (accountId: string): number => Number(accountId);
+
 /** ProductInfo (DescribeProduct's fields and DescribeProducts' entries); CreationDate in seconds like the device times. */
 export function productInfo(secrets: SecretBox, row: ProductRow): Record<string, unknown> {
   return {
     ProductId: row.product_id,
     ProductName: row.product_name,
-    ProductMetadata: { CreationDate: seconds(Number(row.created_at)) },
+    ProductMetadata: { CreationDate: seconds(Number(row.created_at)), CreateUserId: uin(row.account_id), UserId: uin(row.account_id) },
     ProductProperties: productProperties(secrets, row),
   };
 }
@@ -73,7 +76,7 @@ export function deviceInfo(secrets: SecretBox, row: DeviceRow): Record<string, u
     Labels: [],
     ClientIP: row.client_ip,
     FirmwareUpdateTime: null,
-    CreateUserId: null,
+    CreateUserId: uin(row.account_id),
     NBIoTDeviceID: '',
   };
 }

@@ -23,6 +23,7 @@ describe.each(DIALECTS)('IoT Hub devices through the official SDKs (%s)', (diale
     const described = await world.owner.client.DescribeDevice({ ProductId: keyProduct, DeviceName: 'dev-001' });
     expect(described).toMatchObject({ DeviceName: 'dev-001', DevicePsk: created.DevicePsk, DeviceCert: '', EnableState: 1, LogLevel: 0, Online: 0, CertState: 0, Tags: [{ Tag: 'note', Type: 2, Value: 'hello', Name: 'note' }] });
     expect(Math.abs(described.CreateTime! - Date.now() / 1000)).toBeLessThan(60);
+    expect(described.CreateUserId).toBe(Number(world.owner.account.id));
     const defined = await world.owner.client.CreateDevice({ ProductId: keyProduct, DeviceName: 'dev-002', DefinedPsk: 'lDZ6Uqt+I9E0wW7rvDUs7Q==' });
     expect(defined.DevicePsk).toBe('lDZ6Uqt+I9E0wW7rvDUs7Q==');
   });

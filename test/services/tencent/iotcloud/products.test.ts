@@ -60,7 +60,7 @@ describe.each(DIALECTS)('IoT Hub products through the official SDKs (%s)', (dial
     const ids: string[] = [];
     for (let i = 0; i < 11; i++) ids.push((await client.CreateProduct({ ProductName: `listed_${i}`, ProductProperties: { EncryptionType: '2' } })).ProductId!);
     const one = await client.DescribeProduct({ ProductId: ids[0]! });
-    expect(one).toMatchObject({ ProductId: ids[0], ProductName: 'listed_0', ProductMetadata: { CreationDate: expect.any(Number) }, ProductProperties: { EncryptionType: '2' } });
+    expect(one).toMatchObject({ ProductId: ids[0], ProductName: 'listed_0', ProductMetadata: { CreationDate: expect.any(Number), CreateUserId: Number(party.id), UserId: Number(party.id) }, ProductProperties: { EncryptionType: '2' } });
     expect(Math.abs(one.ProductMetadata!.CreationDate! - Date.now() / 1000)).toBeLessThan(60);
     const first = await client.DescribeProducts({ Offset: 0, Limit: 10 });
     const second = await client.DescribeProducts({ Offset: 10, Limit: 10 });
