@@ -54,7 +54,13 @@ export const COPIED_FILES: Readonly<Record<string, Keep>> = {
   'tencent/errors/common-errors.json': TENCENT_ERRORS,
   'tencent/errors/mna-v20210119.errors.json': TENCENT_ERRORS,
   'tencent/errors/iotcloud-v20210408.errors.json': TENCENT_ERRORS,
-  'tencent/test-vectors.json': { tc3: VECTORS, v1: VECTORS },
+  'tencent/test-vectors.json': {
+    tc3: VECTORS,
+    v1: VECTORS,
+    iotcloud_dynreg_payload: VECTORS,
+    iotcloud_device_http_signature: VECTORS,
+    iotcloud_mqtt_password: VECTORS,
+  },
   'alibaba/api-summary.json': {
     actions: {
       '*': {

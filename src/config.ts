@@ -39,6 +39,11 @@ export interface Config {
   readonly lenientSignatures: boolean;
   /** A fixture file `serve` applies at start-up and after every reset. */
   readonly seedFile: string | undefined;
+  /**
+   * IoT Hub dynamic registration: how far X-TC-Timestamp (or the legacy timestamp) may be from
+   * the clock, in seconds; 0 (the default) checks no clock, as the current C SDK signs a fixed time.
+   */
+  readonly iothubRegisterWindowSeconds: number;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -76,6 +81,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!(shutdownGraceSeconds >= 0 && shutdownGraceSeconds <= 600)) {
     throw new ConfigError(`FLEETGATE_SHUTDOWN_GRACE_SECONDS must be a number of seconds from 0 to 600, not "${env.FLEETGATE_SHUTDOWN_GRACE_SECONDS}"`);
   }
+  const registerWindow = nonEmpty(env.FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS) ?? '0';
+  if (!/^\d{1,7}$/.test(registerWindow)) {
+    throw new ConfigError(`FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS must be a whole number of seconds (0 = no clock check), not "${registerWindow}"`);
+  }
   return Object.freeze({
     host: overrides.host ?? env.FLEETGATE_HOST ?? '127.0.0.1',
     port,
@@ -91,6 +100,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     shutdownGraceMs: shutdownGraceSeconds * 1000,
     lenientSignatures: overrides.lenientSignatures ?? flag(env, 'FLEETGATE_LENIENT_SIGNATURES'),
     seedFile: optionalPath(overrides.seed ?? env.FLEETGATE_SEED_FILE),
+    iothubRegisterWindowSeconds: Number(registerWindow),
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
 }

@@ -23,18 +23,25 @@ export async function compareWithReference(options: {
   readonly dataDir: string;
   readonly env: Record<string, string>;
   readonly reference: { readonly script: string; readonly spec: Record<string, unknown> };
+  /** A PostgreSQL URL both servers use instead of the SQLite file (`spec.database` is then this URL). */
+  readonly databaseUrl?: string;
+  /** The ratio Fleetgate/reference the issue asks for; 0.75 unless given. */
+  readonly target?: number;
   readonly prepare: (servers: { readonly fleetgate: ServerProcess; readonly reference: ServerProcess }) => Promise<Drive>;
 }): Promise<void> {
   const { dataDir } = options;
-  const fleetgate = await startFleetgate(dataDir, options.env);
-  const reference = await startReference(options.reference.script, { database: join(dataDir, 'fleetgate.db'), ...options.reference.spec }, join(dataDir, 'reference.log'));
+  const { databaseUrl } = options;
+  const fleetgate = await startFleetgate(dataDir, databaseUrl ? { ...options.env, FLEETGATE_DATABASE_URL: databaseUrl } : options.env);
+  const database = databaseUrl ?? join(dataDir, 'fleetgate.db');
+  const reference = await startReference(options.reference.script, { database, ...options.reference.spec }, join(dataDir, 'reference.log'));
   try {
     const drive = await options.prepare({ fleetgate, reference });
     await alternate(
-      `${options.title}, ${CONNECTIONS} connections, ${SECONDS} s per round, SQLite; each server in its own process`,
+      `${options.title}, ${CONNECTIONS} connections, ${SECONDS} s per round, ${databaseUrl ? 'PostgreSQL' : 'SQLite'}; each server in its own process`,
       { name: 'bare reference', server: reference },
       { name: 'Fleetgate serve', server: fleetgate },
       drive,
+      options.target ?? 0.75,
     );
   } finally {
     await reference.stop();
@@ -65,7 +72,7 @@ const median = (values: readonly number[]): number => {
  * a noisy machine hits both alike; prints every round and the medians: req/s, the ratio, p50/p99
  * and each server process's resident memory after its rounds (the largest seen).
  */
-async function alternate(title: string, reference: Contender, fleetgate: Contender, drive: Drive): Promise<void> {
+async function alternate(title: string, reference: Contender, fleetgate: Contender, drive: Drive, target: number): Promise<void> {
   await drive(reference.server, WARMUP_SECONDS);
   await drive(fleetgate.server, WARMUP_SECONDS);
   const rounds: Round[] = [];
@@ -103,6 +110,6 @@ async function alternate(title: string, reference: Contender, fleetgate: Contend
     { target: reference.name, 'req/s': fmt(ref.rate), 'p50 ms': fmt(ref.p50, 1), 'p99 ms': fmt(ref.p99, 1), 'RSS MiB': fmt(ref.rss) },
     { target: fleetgate.name, 'req/s': fmt(fg.rate), 'p50 ms': fmt(fg.p50, 1), 'p99 ms': fmt(fg.p99, 1), 'RSS MiB': fmt(fg.rss) },
   ]);
-  console.log(`ratio Fleetgate/reference = ${(fg.rate / ref.rate).toFixed(2)} (target ≥ 0.75)`);
+  console.log(`ratio Fleetgate/reference = ${(fg.rate / ref.rate).toFixed(2)} (target ≥ ${target})`);
   if (ref.errors + fg.errors > 0) throw new Error(`${ref.errors + fg.errors} requests failed: the comparison is void`);
 }

@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { alibabaV1Target, type AlibabaV1Signing } from './alibaba-v1-client.ts';
 import { alibabaDynregBody, type AlibabaDynregSigning } from './alibaba-dynreg-client.ts';
+import { registerRequest } from '../../test/support/tencent-device-client.ts';
 
 export interface LoadSpec {
   readonly url: string;
@@ -16,10 +17,22 @@ export interface LoadSpec {
   readonly alibabaV1?: AlibabaV1Signing;
   /** Each request a device registration of its own (a body with a fresh random), instead of `body`. */
   readonly alibabaDynreg?: AlibabaDynregSigning;
+  /** IoT Hub dynamic registrations: each request a new DeviceName (`<prefix><n>`) with its own nonce. */
+  readonly tencentDeviceRegister?: TencentRegisterSigning;
+}
+
+export interface TencentRegisterSigning {
+  readonly productId: string;
+  readonly productSecret: string;
+  /** The Host header sent (and signed without its port). */
+  readonly host: string;
+  readonly prefix: string;
 }
 
 /** More than any server here answers in a second. */
 const PRESIGNED_PER_SECOND = 20_000;
+/** Registrations insert a row each: far fewer per second than point reads. */
+const REGISTRATIONS_PER_SECOND = 5_000;
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
@@ -37,24 +50,40 @@ const presigned = signing ? Array.from({ length: Math.ceil(spec.seconds * PRESIG
 const dynreg = spec.alibabaDynreg;
 const presignedBodies = dynreg ? Array.from({ length: Math.ceil(spec.seconds * PRESIGNED_PER_SECOND) }, () => alibabaDynregBody(dynreg)) : [];
 let sent = 0;
-const requests: autocannon.Request[] | undefined = signing
-  ? [{ setupRequest: (request) => ({ ...request, path: presigned[sent++] ?? alibabaV1Target(signing) }) }]
-  : dynreg
-    ? [{ setupRequest: (request) => ({ ...request, body: presignedBodies[sent++] ?? alibabaDynregBody(dynreg) }) }]
-    : undefined;
+const registering = spec.tencentDeviceRegister;
+let registered = 0;
+const nextRegistration = (r: TencentRegisterSigning) => {
+  const raw = registerRequest(r.host, { productId: r.productId, productSecret: r.productSecret, deviceName: `${r.prefix}${registered++}`, sentHost: r.host });
+  return { headers: raw.headers as Record<string, string>, body: raw.body.toString() };
+};
+const registrations = registering ? Array.from({ length: Math.ceil(spec.seconds * REGISTRATIONS_PER_SECOND) }, () => nextRegistration(registering)) : [];
+const setupRequest = signing
+  ? (request: autocannon.Request) => ({ ...request, path: presigned[sent++] ?? alibabaV1Target(signing) })
+  : registering
+    ? (request: autocannon.Request) => ({ ...request, ...(registrations[sent++] ?? nextRegistration(registering)) })
+    : dynreg
+      ? (request: autocannon.Request) => ({ ...request, body: presignedBodies[sent++] ?? alibabaDynregBody(dynreg) })
+      : undefined;
+// Registration refusals are HTTP 200 API 3.0 errors: a body without a Payload is counted as a failure.
+let refused = 0;
+const onResponse = registering
+  ? (_status: number, body: string) => {
+      if (!body.includes('"Payload"')) refused++;
+    }
+  : undefined;
 const result = await autocannon({
   url: spec.url,
   connections: spec.connections,
   duration: spec.seconds,
   method: spec.method,
   headers: spec.headers,
-  ...(requests ? { requests } : { body: spec.body }),
+  ...(setupRequest ? { requests: [{ setupRequest, onResponse }] } : { body: spec.body }),
 });
 const summary: LoadResult = {
   requestsPerSecond: result.requests.average,
   p50Ms: result.latency.p50,
   p99Ms: result.latency.p99,
   errors: result.errors + result.timeouts,
-  non2xx: result.non2xx,
+  non2xx: result.non2xx + refused,
 };
 process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -40,19 +40,19 @@ export interface DeviceCall {
   readonly params: Readonly<Record<string, unknown>>;
   readonly runtime: Runtime;
   /**
-   * Charges the request to the rate budget of its subject (the endpoint's `rateLimit.subject`),
-   * refusing with the envelope's rate-limit fault once the budget is spent. Call it as soon as the
-   * signature has been checked with that subject's secret, before any write: the subject is an
-   * unauthenticated body field until then, and charging forgeries to it would let anyone spend
-   * another product's budget. A request that never gets this far is not charged.
-   */
-  authenticated(): Promise<void>;
-  /**
    * Claims `key` (a nonce, or a device's random) for `ttlSeconds`, across nodes when Redis is
    * configured; a key claimed before is refused with the envelope's replay refusal. Call it only
    * once the request is known to be genuine, so forgeries cannot use up nonces.
    */
   claimOnce(key: string, ttlSeconds: number): Promise<void>;
+  /**
+   * Says the request is signed for `subject` (its product): charges the endpoint's budget for it
+   * (the envelope's rate-limit refusal when spent) and names it in the log line. Call it as soon
+   * as the signature has checked out with that subject's secret, before any write: until then the
+   * subject is an unauthenticated body field, and charging forgeries to it would let anyone spend
+   * another product's budget. A request that never gets this far is not charged.
+   */
+  authenticated(subject: string): Promise<void>;
 }
 
 /**
@@ -71,11 +71,10 @@ export interface DeviceEndpoint {
   /** Defaults to DEVICE_BODY_LIMIT_BYTES. */
   readonly maxBodyBytes?: number;
   /**
-   * Requests per second per subject (for instance per product) unless FLEETGATE_RATE_LIMITS
-   * overrides `<surface>:<name>`. The subject comes from the parsed body; '-' when it has none.
-   * Requests are charged when the endpoint calls `DeviceCall.authenticated()`.
+   * Requests per second per signed subject (its product) unless FLEETGATE_RATE_LIMITS overrides
+   * `<surface>:<name>`, charged when the endpoint calls `call.authenticated`.
    */
-  readonly rateLimit: { readonly perSecond: number; subject(params: Readonly<Record<string, unknown>>): string | undefined };
+  readonly rateLimit: { readonly perSecond: number };
   /** Answers the envelope's success data, or throws a DeviceRefusal. */
   handle(call: DeviceCall): Promise<Readonly<Record<string, unknown>>>;
 }
@@ -86,6 +85,6 @@ export const DEVICE_BODY_LIMIT_BYTES = 16 * 1024;
 /** Neither cloud documents a rate for its device endpoints: per product and endpoint, overridable. */
 export const DEFAULT_DEVICE_RATE_LIMIT = 100;
 
-/** A body field when it is a string: the usual rate-limit subject (a ProductId or productKey). */
+/** A body field when it is a string. */
 export const stringField = (params: Readonly<Record<string, unknown>>, name: string): string | undefined =>
   typeof params[name] === 'string' ? params[name] : undefined;

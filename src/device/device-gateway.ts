@@ -17,8 +17,8 @@ export function deviceEndpointsByPath(endpoints: readonly DeviceEndpoint[]): Rea
 
 /**
  * The device-side pipeline, beside the two API gateways: each endpoint on its exact path; the body
- * read as its devices send it, within a small limit; a rate limit per endpoint and subject and a
- * replay guard, both used by the endpoint once it has checked the signature; one log line and one metric
+ * read as its devices send it, within a small limit; a rate limit per endpoint and subject; a
+ * replay guard the endpoint calls once it has checked the signature; one log line and one metric
  * observation per call; every answer in the endpoint's own envelope. Register it in a Fastify
  * plugin of its own: it replaces the body parsers and the error handler of its scope.
  */
@@ -62,19 +62,18 @@ async function serve(runtime: Runtime, endpoint: DeviceEndpoint, request: Fastif
     const raw = toRawRequest(request);
     const params = parseBody(endpoint.bodyFormat, raw.body);
     if (!params) throw envelope.fault('malformedBody');
-    subject = boundedSubject(endpoint.rateLimit.subject(params));
-    const budget = subject ?? '-';
     const call: DeviceCall = {
       requestId,
       raw,
       params,
       runtime,
-      authenticated: async () => {
-        const rate = await runtime.rateLimits.consume(budget, `${envelope.surface}.${endpoint.product}`, endpoint.name, endpoint.rateLimit.perSecond);
-        if (!rate.allowed) throw envelope.fault('rateLimited', rate);
-      },
       claimOnce: async (key, ttlSeconds) => {
         if (!(await runtime.replayGuard.claim(`${envelope.surface}:${endpoint.path}:${key}`, ttlSeconds))) throw envelope.fault('replayed');
+      },
+      authenticated: async (signedSubject) => {
+        subject = boundedSubject(signedSubject);
+        const rate = await runtime.rateLimits.consume(subject ?? '-', `${envelope.surface}.${endpoint.product}`, endpoint.name, endpoint.rateLimit.perSecond);
+        if (!rate.allowed) throw envelope.fault('rateLimited', rate);
       },
     };
     answer = envelope.success(requestId, await endpoint.handle(call));

@@ -41,6 +41,7 @@ export const tencentDeviceEnvelope: DeviceEnvelope = {
 export const LEGACY_CODES = {
   badRequest: 400,
   unauthorized: 401,
+  forbidden: 403,
   notFound: 404,
   methodNotAllowed: 405,
   tooLarge: 413,

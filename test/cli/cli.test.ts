@@ -113,6 +113,7 @@ describe('fleetgate CLI', () => {
       'FLEETGATE_TENCENT_SECRET_KEY',
       'FLEETGATE_ALIBABA_ACCESS_KEY_ID',
       'FLEETGATE_ALIBABA_ACCESS_KEY_SECRET',
+      'FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS',
     ]) {
       expect(stdout).toContain(variable);
     }

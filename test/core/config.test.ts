@@ -61,6 +61,14 @@ describe('configuration', () => {
     expect(loadConfig({ seed: '/a.json' }, { FLEETGATE_SEED_FILE: '/b.json' }).seedFile).toBe('/a.json');
   });
 
+  it('checks no clock on IoT Hub dynamic registration by default, or allows FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS of drift', () => {
+    expect(loadConfig({}, {}).iothubRegisterWindowSeconds).toBe(0);
+    expect(loadConfig({}, { FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS: '300' }).iothubRegisterWindowSeconds).toBe(300);
+    for (const bad of ['-1', '5m', '1.5']) {
+      expect(() => loadConfig({}, { FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS: bad })).toThrow(/FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS must be a whole number of seconds/);
+    }
+  });
+
   describe('database URL', () => {
     const location = (url: string) => loadConfig({ dataDir: '/srv/fleetgate' }, { FLEETGATE_DATABASE_URL: url }).databaseLocation;
 

@@ -8,18 +8,34 @@ import { DeviceRefusal, type DeviceEndpoint } from '../../src/device/device-endp
 import { tencentDeviceEnvelope } from '../../src/device/tencent-envelopes.ts';
 import { alibabaDeviceEnvelope, alibabaDeviceRefusal } from '../../src/device/alibaba-envelope.ts';
 
-/** A JSON endpoint that claims the body's Nonce, then echoes the fields it was given. */
+/** A JSON endpoint that takes the body's ProductId as signed, claims its Nonce, then echoes the fields it was given. */
 const echo: DeviceEndpoint = {
   path: '/test/echo',
   name: 'Echo',
   product: 'testproduct',
   envelope: tencentDeviceEnvelope,
   bodyFormat: 'json',
-  rateLimit: { perSecond: 1000, subject: (params) => (typeof params.ProductId === 'string' ? params.ProductId : undefined) },
+  rateLimit: { perSecond: 1000 },
   handle: async (call) => {
     if (call.params.Fail === 'crash') throw new Error('handler bug');
+    if (typeof call.params.ProductId === 'string') await call.authenticated(call.params.ProductId);
     await call.claimOnce(String(call.params.Nonce), 60);
     return { Echo: call.params, Bytes: call.raw.body.length };
+  },
+};
+
+/** A JSON endpoint whose budget (2/s) is charged only once it has checked the request's `Sig`. */
+const signed: DeviceEndpoint = {
+  path: '/test/signed',
+  name: 'Signed',
+  product: 'testproduct',
+  envelope: tencentDeviceEnvelope,
+  bodyFormat: 'json',
+  rateLimit: { perSecond: 2 },
+  handle: async (call) => {
+    if (call.params.Sig !== 'good') throw new DeviceRefusal('AuthFailure.SignatureFailure', 'bad signature');
+    await call.authenticated(String(call.params.ProductId));
+    return {};
   },
 };
 
@@ -34,10 +50,10 @@ const form: DeviceEndpoint = {
   envelope: alibabaDeviceEnvelope,
   bodyFormat: 'form',
   maxBodyBytes: 64,
-  rateLimit: { perSecond: 2, subject: (params) => (typeof params.productKey === 'string' ? params.productKey : undefined) },
+  rateLimit: { perSecond: 2 },
   handle: async (call) => {
     if (call.params.sign !== 'ok') throw alibabaDeviceRefusal(401);
-    await call.authenticated();
+    await call.authenticated(String(call.params.productKey));
     if (call.params.deviceName === 'nobody') throw alibabaDeviceRefusal(6100);
     return { productKey: call.params.productKey };
   },
@@ -52,7 +68,7 @@ describe('device pipeline', () => {
     const logger = pino({ level: 'info' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
     server = await startTestServer({ dialect: 'sqlite', logger });
     app = Fastify();
-    await app.register(async (scope) => registerDeviceGateway(scope, server.app, [echo, form]));
+    await app.register(async (scope) => registerDeviceGateway(scope, server.app, [echo, form, signed]));
     url = await app.listen({ host: '127.0.0.1', port: 0 });
   });
   afterAll(async () => {
@@ -116,6 +132,18 @@ describe('device pipeline', () => {
     expect((await form('productKey=victim&sign=ok')).code).toBe(200);
   });
 
+  it('a budget is charged only for requests the endpoint authenticated: forgeries naming a product do not spend it', async () => {
+    const call = (sig: string) => json(post('/test/signed', JSON.stringify({ ProductId: 'Victim', Sig: sig })));
+    const forged = await Promise.all(Array.from({ length: 10 }, () => call('forged')));
+    expect(forged.map((a) => a.Response.Error.Code)).toEqual(Array(10).fill('AuthFailure.SignatureFailure'));
+    expect((await call('good')).Response.Error).toBeUndefined();
+    const genuine = await Promise.all(Array.from({ length: 10 }, () => call('good')));
+    expect(genuine.filter((a) => a.Response.Error?.Code === 'RequestLimitExceeded').length).toBeGreaterThanOrEqual(6);
+    const logged = callLines().filter((l) => l.endpoint === 'Signed');
+    expect(logged.filter((l) => l.subject === 'Victim')).toHaveLength(11);
+    expect(logged.filter((l) => l.subject === undefined)).toHaveLength(10);
+  });
+
   it('keys and logs only a subject shaped like a product id: a 16 KB one is neither kept nor logged', async () => {
     const long = 'p'.repeat(10_000);
     await json(post('/test/echo', JSON.stringify({ ProductId: long })));
@@ -160,7 +188,7 @@ describe('device pipeline', () => {
   });
 });
 
-describe('documented device paths before issues 14 and 15', () => {
+describe('documented device paths: IoT Hub registration implemented, Alibaba before issue 15', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ dialect: 'sqlite' });
@@ -173,7 +201,7 @@ describe('documented device paths before issues 14 and 15', () => {
     return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
   };
 
-  it('POST /device/register answers ResourceNotFound.ProductNotExist in the API 3.0 envelope, saying registration is not implemented', async () => {
+  it('POST /device/register answers ResourceNotFound.ProductNotExist in the API 3.0 envelope for a product nobody created', async () => {
     const result = await answer('/device/register', '{"ProductId":"ASJ1234GX","DeviceName":"xyz"}', {
       'content-type': 'application/json; charset=utf-8',
       'x-tc-algorithm': 'hmacsha256',
@@ -184,7 +212,7 @@ describe('documented device paths before issues 14 and 15', () => {
     expect(result).toEqual({
       status: 200,
       type: 'application/json',
-      body: { Response: { Error: { Code: 'ResourceNotFound.ProductNotExist', Message: expect.stringContaining('not implement') }, RequestId: expect.any(String) } },
+      body: { Response: { Error: { Code: 'ResourceNotFound.ProductNotExist', Message: 'The product ASJ1234GX does not exist.' }, RequestId: expect.any(String) } },
     });
   });
 
@@ -192,7 +220,7 @@ describe('documented device paths before issues 14 and 15', () => {
     const body = '{"deviceName":"device_1234","nonce":1439928322,"productId":"S3EUVBRJLB","timestamp":1568692235,"signature":"x"}';
     const result = await answer('/register/dev', body, { 'content-type': 'application/x-www-form-urlencoded' });
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ code: 404, message: expect.stringMatching(/^product not found: .*not implement/) });
+    expect(result.body).toEqual({ code: 404, message: 'The product S3EUVBRJLB does not exist.' });
   });
 
   it('POST /auth/register/device answers {code: 6250, message: "product not found"} for a product no account has', async () => {

@@ -55,7 +55,7 @@ async function register(call: DeviceCall): Promise<Readonly<Record<string, unkno
   const target = await findRegistrationTarget(store.db, request.productKey, request.deviceName);
   if (!target) throw alibabaDeviceRefusal(6250);
   if (!verifyRegistrationSign(request, openProductSecret(secrets, target))) throw alibabaDeviceRefusal(401, 'sign does not match');
-  await call.authenticated();
+  await call.authenticated(request.productKey);
   await call.claimOnce(`${request.productKey}:${request.deviceName}:${request.random}`, DYNREG_REPLAY_WINDOW_SECONDS);
   if (target.dynamic_registration !== 1) throw alibabaDeviceRefusal(401, 'dynamic registration is off for this product');
   if (target.iot_id === null) throw alibabaDeviceRefusal(6100);
@@ -78,7 +78,7 @@ export const registerDeviceEndpoint: DeviceEndpoint = {
   product: 'iot',
   envelope: alibabaDeviceEnvelope,
   bodyFormat: 'form',
-  rateLimit: { perSecond: DEFAULT_DEVICE_RATE_LIMIT, subject: (params) => stringField(params, 'productKey') },
+  rateLimit: { perSecond: DEFAULT_DEVICE_RATE_LIMIT },
   handle: register,
 };
 

@@ -3,6 +3,7 @@ import type { Database } from '../../../../storage/schema.ts';
 import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotcloudDeviceRow } from '../tables.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
+import { isUnmetExpectation, writeInTransaction, type GuardedStatement } from '../../../../storage/atomic-write.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import { brokenUniqueRule } from './constraints.ts';
 
@@ -46,14 +47,26 @@ export interface NewDevice {
  */
 export type DeviceRefusal = StoreRefusal<'quota' | 'register-limit' | 'name-taken' | 'product-gone'>;
 
+/** Runs guarded statements all or none: `writeInTransaction` on any Kysely, or a Store's `writeAtomically`. */
+export type AtomicWriter = (statements: readonly GuardedStatement[]) => Promise<void>;
+
 /**
  * Adds one device to one of the account's products. The product's counters are raised by a
- * conditional UPDATE in the same transaction (device_count below the quota and, for a dynamic
- * registration, dynamic_device_count below register_limit), so concurrent creations never pass
- * either limit, on one node or several sharing PostgreSQL; the (product, name) primary key lets
- * exactly one of two equal names win. Throws a DeviceRefusal.
+ * conditional UPDATE in the same atomic write as the INSERT (device_count below the quota and, for
+ * a dynamic registration, dynamic_device_count below register_limit), so concurrent creations
+ * never pass either limit, on one node or several sharing PostgreSQL; the (product, name) primary
+ * key lets exactly one of two equal names win. `write` defaults to a transaction on `db`; a
+ * Store's `writeAtomically` does the same in one round trip to SQLite's writer thread (dynamic
+ * registration's hot path). Throws a DeviceRefusal.
  */
-export async function createDevice(db: Kysely<Database>, secrets: SecretBox, accountId: string, device: NewDevice, now: number): Promise<DeviceRow> {
+export async function createDevice(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  accountId: string,
+  device: NewDevice,
+  now: number,
+  write: AtomicWriter = (statements) => writeInTransaction(db, statements),
+): Promise<DeviceRow> {
   const dynamic = device.dynamic === true;
   const row: DeviceRow = {
     product_id: device.productId,
@@ -78,32 +91,31 @@ export async function createDevice(db: Kysely<Database>, secrets: SecretBox, acc
     created_at: now,
     updated_at: now,
   };
+  const counted = db
+    .updateTable('iotcloud_products')
+    .set((eb) => ({ device_count: eb('device_count', '+', 1), dynamic_device_count: eb('dynamic_device_count', '+', dynamic ? 1 : 0) }))
+    .where('product_id', '=', device.productId)
+    .where('account_id', '=', accountId)
+    .where('device_count', '<', MAX_DEVICES_PER_PRODUCT)
+    .$if(dynamic, (q) => q.whereRef('dynamic_device_count', '<', 'register_limit'));
   try {
-    return await db.transaction().execute(async (tx) => {
-      const counted = await tx
-        .updateTable('iotcloud_products')
-        .set((eb) => ({ device_count: eb('device_count', '+', 1), dynamic_device_count: eb('dynamic_device_count', '+', dynamic ? 1 : 0) }))
-        .where('product_id', '=', device.productId)
-        .where('account_id', '=', accountId)
-        .where('device_count', '<', MAX_DEVICES_PER_PRODUCT)
-        .$if(dynamic, (q) => q.whereRef('dynamic_device_count', '<', 'register_limit'))
-        .executeTakeFirst();
-      if (counted.numUpdatedRows === 0n) {
-        const product = await tx
-          .selectFrom('iotcloud_products')
-          .select(['device_count', 'dynamic_device_count', 'register_limit'])
-          .where('product_id', '=', device.productId)
-          .where('account_id', '=', accountId)
-          .executeTakeFirst();
-        if (!product) throw new StoreRefusal('product-gone');
-        throw new StoreRefusal(product.device_count >= MAX_DEVICES_PER_PRODUCT ? 'quota' : 'register-limit');
-      }
-      await tx.insertInto('iotcloud_devices').values(row).execute();
-      return row;
-    });
+    await write([
+      { query: counted.compile(), expectedChanges: 1 },
+      { query: db.insertInto('iotcloud_devices').values(row).compile() },
+    ]);
+    return row;
   } catch (error) {
     if (brokenUniqueRule(error) === 'iotcloud_devices_pk') throw new StoreRefusal('name-taken');
-    throw error;
+    if (!isUnmetExpectation(error)) throw error;
+    // Nothing was written: the product is gone or full (a fresh read says which).
+    const product = await db
+      .selectFrom('iotcloud_products')
+      .select(['device_count'])
+      .where('product_id', '=', device.productId)
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!product) throw new StoreRefusal('product-gone');
+    throw new StoreRefusal(product.device_count >= MAX_DEVICES_PER_PRODUCT ? 'quota' : 'register-limit');
   }
 }
 
