@@ -124,6 +124,16 @@ describe.each(STORE_KINDS)('payAtomically on %s', (kind) => {
     await expectBalanced(accountId);
   });
 
+  it('two orders racing for one voucher: one draws on it, the other is retried and pays from the balance', async () => {
+    const accountId = await newAccount(1000);
+    const v = await cashVoucher(accountId, 300);
+    const payments = await Promise.all([1, 2].map((n) => payAtomically(store, order(accountId, { voucher: { id: v.id }, resource: `res-${n}` }), () => [])));
+    expect(payments.map((p) => p.voucherId).sort()).toEqual([null, v.id].sort());
+    expect(await balance(store.db, accountId)).toBe(700);
+    expect((await listVouchers(store.db, accountId))[0]!.remaining).toBe(0);
+    await expectBalanced(accountId);
+  });
+
   it('refuses NotAllowedToPay for a sub-user without canPay, and lets one with it pay', async () => {
     const accountId = await newAccount(1000);
     const denied = await createSubUser(store.db, secrets, { accountId, name: 'no-pay', canPay: false, now: NOW });
