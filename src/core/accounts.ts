@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { AccountRow } from './tables.ts';
 
@@ -8,6 +8,10 @@ export interface Account {
   readonly name: string;
   readonly status: AccountRow['status'];
   readonly createdAt: number;
+  /** Paying actions answer OperationDenied.UnauthorizedUser while this is false. */
+  readonly identityVerified: boolean;
+  /** MNA's paying actions answer UnauthorizedOperation.NoPermission while this is false. */
+  readonly mnaAuthorized: boolean;
 }
 
 export class AccountNameTaken extends Error {
@@ -22,12 +26,27 @@ export class AccountIdTaken extends Error {
   }
 }
 
-const toAccount = (row: AccountRow): Account => ({ id: row.id, name: row.name, status: row.status, createdAt: row.created_at });
+const toAccount = (row: Selectable<AccountRow>): Account => ({
+  id: row.id,
+  name: row.name,
+  status: row.status,
+  createdAt: row.created_at,
+  identityVerified: row.identity_verified === 1,
+  mnaAuthorized: row.mna_authorized === 1,
+});
 
 /** Creates an account with a fresh 12-digit id shaped like a cloud account UIN, or the one pinned (fixtures). */
 export async function createAccount(db: Kysely<Database>, name: string, now: number, pinnedId?: string): Promise<Account> {
   for (;;) {
-    const row: AccountRow = { id: pinnedId ?? String(randomInt(100_000_000_000, 999_999_999_999)), name, status: 'active', created_at: now };
+    // New accounts are verified and authorised, so the quick start can pay at once.
+    const row: Selectable<AccountRow> = {
+      id: pinnedId ?? String(randomInt(100_000_000_000, 999_999_999_999)),
+      name,
+      status: 'active',
+      created_at: now,
+      identity_verified: 1,
+      mna_authorized: 1,
+    };
     // ON CONFLICT keeps a PostgreSQL transaction usable, so we can ask which constraint was hit.
     const inserted = await db.insertInto('accounts').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
     if (inserted) return toAccount(row);
@@ -55,6 +74,17 @@ export async function findAccount(db: Kysely<Database>, accountId: string): Prom
 
 export async function setAccountStatus(db: Kysely<Database>, accountId: string, status: AccountRow['status']): Promise<boolean> {
   const result = await db.updateTable('accounts').set({ status }).where('id', '=', accountId).executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Turns the account's identity-verification and MNA-authorisation flags on or off; false if there is no such account. */
+export async function setAccountFlags(db: Kysely<Database>, accountId: string, flags: { readonly identityVerified?: boolean; readonly mnaAuthorized?: boolean }): Promise<boolean> {
+  const bit = (flag: boolean | undefined) => (flag === undefined ? undefined : flag ? 1 : 0);
+  const result = await db
+    .updateTable('accounts')
+    .set({ identity_verified: bit(flags.identityVerified), mna_authorized: bit(flags.mnaAuthorized) })
+    .where('id', '=', accountId)
+    .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
 

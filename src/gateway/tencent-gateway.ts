@@ -71,7 +71,7 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
       // Codes were checked against the catalog when the fault was added.
       await injectFault(runtime.faults, { cloud: 'tencent', product: service, action: request.action, account: key.accountId }, (code) => new TencentError(code as TencentErrorCode));
     }
-    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.region }), params);
+    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, userId: key.userId, requestId, region: request.region }), params);
     return successBody(requestId, fields);
   }
 

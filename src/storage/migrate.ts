@@ -8,9 +8,11 @@ import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
+import * as billingLicensing from './migrations/0009_billing_licensing.ts';
 import * as iotcloud from './migrations/0011_iotcloud.ts';
 import * as iotRegister from './migrations/0013_iot_register.ts';
 import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registration.ts';
+import * as mnaLicenses from './migrations/0017_mna_licenses.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -22,9 +24,11 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_core_settings': coreSettings,
   '0007_sqlite_planner_stats': sqlitePlannerStats,
   '0008_billing': billing,
+  '0009_billing_licensing': billingLicensing,
   '0011_iotcloud': iotcloud,
   '0013_iot_register': iotRegister,
   '0014_iot_dynamic_registration': iotDynamicRegistration,
+  '0017_mna_licenses': mnaLicenses,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

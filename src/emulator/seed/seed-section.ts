@@ -68,7 +68,7 @@ export function seedContext(app: AppContext, accounts: Map<string, string>): See
       return row.id;
     },
     async call(path, accountId, action, params) {
-      const ctx: ActionContext = actionContext(app, { accountId, requestId: `seed-${++seedCalls}`, region: undefined });
+      const ctx: ActionContext = actionContext(app, { accountId, userId: null, requestId: `seed-${++seedCalls}`, region: undefined });
       try {
         return await action.handle(ctx, params);
       } catch (error) {

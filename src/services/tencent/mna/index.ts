@@ -19,12 +19,13 @@ import { GroupAddDevice, GroupDeleteDevice } from './GroupMembership.ts';
 import { UpdateGroup } from './UpdateGroup.ts';
 import { DeleteGroup } from './DeleteGroup.ts';
 import { CreateEncryptedKey, GetPublicKey } from './Keys.ts';
+import { OrderPerLicense } from './OrderPerLicense.ts';
 
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
 export { mnaSeed } from './seed.ts';
 
-/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups and keys. */
+/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups, keys and licenses. */
 export const mnaProduct: TencentProduct = {
   spec: mnaSpec,
   actions: [
@@ -49,5 +50,6 @@ export const mnaProduct: TencentProduct = {
     DeleteGroup,
     CreateEncryptedKey,
     GetPublicKey,
+    OrderPerLicense,
   ],
 };
