@@ -2,8 +2,9 @@ import type { AlibabaProduct, TencentProduct } from './cloud-action.ts';
 import type { AdminModule } from '../admin/admin-module.ts';
 import type { CliModule } from '../cli/cli-module.ts';
 import type { DeviceEndpoint } from '../device/device-endpoint.ts';
+import type { DownloadRoute } from './download-route.ts';
 import type { AppContext } from '../core/app-context.ts';
-import { mnaProduct, mnaAdminModule, mnaCliModule } from './tencent/mna/index.ts';
+import { mnaProduct, mnaAdminModule, mnaCliModule, mnaDownloadRoutes } from './tencent/mna/index.ts';
 import { iotcloudProduct, iotcloudDeviceEndpoints } from './tencent/iotcloud/index.ts';
 import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
@@ -17,6 +18,9 @@ export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
 
 /** Device-side endpoints (no API signature), served by path beside the two API gateways. */
 export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEndpoints, ...iotDeviceEndpoints];
+
+/** Files cloud actions hand out as links (GET by path, a sealed token instead of an API signature). */
+export const DOWNLOAD_ROUTES: readonly DownloadRoute[] = [...mnaDownloadRoutes];
 
 export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule];
 

@@ -19,11 +19,17 @@ import { GroupAddDevice, GroupDeleteDevice } from './GroupMembership.ts';
 import { UpdateGroup } from './UpdateGroup.ts';
 import { DeleteGroup } from './DeleteGroup.ts';
 import { CreateEncryptedKey, GetPublicKey } from './Keys.ts';
+import { GetActiveDeviceCount } from './GetActiveDeviceCount.ts';
+import { DownloadActiveDeviceCount } from './DownloadActiveDeviceCount.ts';
+import { activeDeviceReportRoute } from './active-device-report.ts';
 
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
 
-/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups and keys. */
+/** DownloadActiveDeviceCount's CSV files. */
+export const mnaDownloadRoutes = [activeDeviceReportRoute];
+
+/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups, keys, active-device statistics and traffic packages. */
 export const mnaProduct: TencentProduct = {
   spec: mnaSpec,
   actions: [
@@ -48,5 +54,7 @@ export const mnaProduct: TencentProduct = {
     DeleteGroup,
     CreateEncryptedKey,
     GetPublicKey,
+    GetActiveDeviceCount,
+    DownloadActiveDeviceCount,
   ],
 };

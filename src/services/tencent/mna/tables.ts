@@ -100,3 +100,81 @@ export interface MnaAccountKeyRow {
   preset_key_sealed: string | null;
   created_at: number;
 }
+
+/**
+ * Tables of traffic packages and license history (migration 0010_mna_packages). Money is in
+ * fen; times are epoch milliseconds.
+ */
+declare module '../../../storage/schema.ts' {
+  interface Database {
+    mna_flow_packages: MnaFlowPackageRow;
+    mna_flow_package_devices: MnaFlowPackageDeviceRow;
+    mna_flow_package_claims: MnaFlowPackageClaimRow;
+    mna_device_records: MnaDeviceRecordRow;
+  }
+}
+
+/** A traffic package (OrderFlowPackage): one month of a tier's capacity for its devices, in one region. */
+export interface MnaFlowPackageRow {
+  /** A UUID and `-0`, the shape of the spec's example. */
+  resource_id: string;
+  account_id: string;
+  /** DEVICE_1_FLOW_20G, DEVICE_2_FLOW_50G, DEVICE_3_FLOW_100G or DEVICE_5_FLOW_500G. */
+  package_type: string;
+  /** 0 Chinese mainland, 1 outside it. */
+  region: number;
+  capacity_mb: number;
+  /** 0/1: auto-renewal (ModifyPackageRenewFlag changes it). */
+  renew_flag: number;
+  /** 0/1: traffic truncation; never on together with renew_flag. */
+  trunc_flag: number;
+  /** What the order cost before any voucher, in fen. */
+  price: number;
+  created_at: number;
+  active_at: number;
+  expire_at: number;
+}
+
+/** A device a package is bound to; kept after the package expires (GetFlowPackages shows it). */
+export interface MnaFlowPackageDeviceRow {
+  resource_id: string;
+  account_id: string;
+  device_id: string;
+  /** The device's place in the order's DeviceList. */
+  position: number;
+}
+
+/**
+ * A device's hold on one region while a package is valid: the primary key (account, device,
+ * region) lets only one order bind a device at a time, whatever the concurrency. A hold whose
+ * package has expired is removed by the next order that needs it.
+ */
+export interface MnaFlowPackageClaimRow {
+  account_id: string;
+  device_id: string;
+  region: number;
+  resource_id: string;
+  expire_at: number;
+}
+
+/**
+ * What the device rows alone cannot tell later: a device's license changing (`license`) and a
+ * device being deleted (`deleted`). With the devices' activation times they give every device's
+ * license type over time (GetActiveDeviceCount).
+ */
+export interface MnaDeviceRecordRow {
+  /** `dr-` + 16 lowercase alphanumerics. */
+  record_id: string;
+  account_id: string;
+  device_id: string;
+  kind: 'license' | 'deleted';
+  at: number;
+  /** 1 tenant monthly, 2 vendor monthly, 3 permanent: the new type, or the type the device had when deleted. */
+  license_type: number;
+  /** `license`: the type before the change. */
+  previous_license_type: number | null;
+  /** `deleted`: when the device was activated or added. */
+  activated_at: number | null;
+  /** `deleted`: the group the device was in. */
+  group_id: string | null;
+}
