@@ -23,6 +23,9 @@ export interface LedgerEntry {
   readonly note: string | null;
   readonly resource: string | null;
   readonly createdAt: number;
+  readonly action: string | null;
+  readonly deviceId: string | null;
+  readonly voucherId: string | null;
 }
 
 /** One movement of an account's money, as a product's paying action or an operator records it. */
@@ -35,6 +38,10 @@ export interface Movement {
   readonly requestId?: string;
   readonly note?: string;
   readonly resource?: string;
+  /** The cloud action that moved the money, the device it was for, the voucher a `voucher` entry drew on. */
+  readonly action?: string;
+  readonly deviceId?: string;
+  readonly voucherId?: string;
 }
 
 /** A movement refused before it touched the database: not an amount, or a note that cannot be kept. */
@@ -109,7 +116,7 @@ export function movementStatements(db: Kysely<Database>, movement: Movement, ent
   const text = (value: string | undefined) => sql<string | null>`cast(${value ?? null} as text)`;
   const append = db
     .insertInto('billing_ledger')
-    .columns(['id', 'account_id', 'seq', 'kind', 'amount', 'balance_after', 'request_id', 'note', 'resource', 'created_at'])
+    .columns(['id', 'account_id', 'seq', 'kind', 'amount', 'balance_after', 'request_id', 'note', 'resource', 'created_at', 'action', 'device_id', 'voucher_id'])
     .expression(
       db
         .selectFrom('billing_balances')
@@ -124,6 +131,9 @@ export function movementStatements(db: Kysely<Database>, movement: Movement, ent
           text(movement.note).as('note'),
           text(movement.resource).as('resource'),
           bigint(now).as('created_at'),
+          text(movement.action).as('action'),
+          text(movement.deviceId).as('device_id'),
+          text(movement.voucherId).as('voucher_id'),
         ])
         .where('account_id', '=', accountId),
     );
@@ -191,4 +201,7 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
   note: row.note,
   resource: row.resource,
   createdAt: row.created_at,
+  action: row.action,
+  deviceId: row.device_id,
+  voucherId: row.voucher_id,
 });

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { AccountRow } from './tables.ts';
 
@@ -8,6 +8,10 @@ export interface Account {
   readonly name: string;
   readonly status: AccountRow['status'];
   readonly createdAt: number;
+  /** Paying actions answer OperationDenied.UnauthorizedUser while this is false. */
+  readonly identityVerified: boolean;
+  /** MNA's paying actions answer UnauthorizedOperation.NoPermission while this is false. */
+  readonly mnaAuthorized: boolean;
 }
 
 export class AccountNameTaken extends Error {
@@ -16,12 +20,20 @@ export class AccountNameTaken extends Error {
   }
 }
 
-const toAccount = (row: AccountRow): Account => ({ id: row.id, name: row.name, status: row.status, createdAt: row.created_at });
+const toAccount = (row: Selectable<AccountRow>): Account => ({
+  id: row.id,
+  name: row.name,
+  status: row.status,
+  createdAt: row.created_at,
+  identityVerified: row.identity_verified === 1,
+  mnaAuthorized: row.mna_authorized === 1,
+});
 
 /** Creates an account with a fresh 12-digit id shaped like a cloud account UIN. */
 export async function createAccount(db: Kysely<Database>, name: string, now: number): Promise<Account> {
   for (;;) {
-    const row: AccountRow = { id: String(randomInt(100_000_000_000, 999_999_999_999)), name, status: 'active', created_at: now };
+    // New accounts are verified and authorised, so the quick start can pay at once.
+    const row: Selectable<AccountRow> = { id: String(randomInt(100_000_000_000, 999_999_999_999)), name, status: 'active', created_at: now, identity_verified: 1, mna_authorized: 1 };
     // ON CONFLICT keeps a PostgreSQL transaction usable, so we can ask which constraint was hit.
     const inserted = await db.insertInto('accounts').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
     if (inserted) return toAccount(row);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Cloud, CredentialRow } from './tables.ts';
 import type { SecretBox } from './secret-box.ts';
@@ -12,6 +12,8 @@ export interface KeyInfo {
   readonly cloud: Cloud;
   readonly status: CredentialRow['status'];
   readonly createdAt: number;
+  /** The sub-user the key belongs to; null for the account's own keys. */
+  readonly userId: string | null;
 }
 
 export interface NewKey extends KeyInfo {
@@ -33,29 +35,31 @@ export const KEY_FORMATS: Readonly<Record<Cloud, { readonly keyId: () => string;
 
 const sealingContext = (keyId: string): string => `credential:${keyId}`;
 
-const toInfo = (row: Omit<CredentialRow, 'secret_sealed'>): KeyInfo => ({
+const toInfo = (row: Omit<Selectable<CredentialRow>, 'secret_sealed'>): KeyInfo => ({
   keyId: row.key_id,
   accountId: row.account_id,
   cloud: row.cloud,
   status: row.status,
   createdAt: row.created_at,
+  userId: row.user_id,
 });
 
 /** Creates a key pair for an account; a given id/secret pair (pinned CI keys) is stored as is. */
 export async function createKey(
   db: Kysely<Database>,
   secrets: SecretBox,
-  input: { accountId: string; cloud: Cloud; keyId?: string; secret?: string; now: number },
+  input: { accountId: string; cloud: Cloud; keyId?: string; secret?: string; userId?: string; now: number },
 ): Promise<NewKey> {
   const keyId = input.keyId ?? KEY_FORMATS[input.cloud].keyId();
   const secret = input.secret ?? KEY_FORMATS[input.cloud].secret();
-  const row: CredentialRow = {
+  const row: Selectable<CredentialRow> = {
     key_id: keyId,
     account_id: input.accountId,
     cloud: input.cloud,
     secret_sealed: secrets.seal(secret, sealingContext(keyId)),
     status: 'active',
     created_at: input.now,
+    user_id: input.userId ?? null,
   };
   try {
     await db.insertInto('credentials').values(row).execute();
@@ -69,7 +73,7 @@ export async function createKey(
 export async function listKeys(db: Kysely<Database>, accountId: string): Promise<KeyInfo[]> {
   const rows = await db
     .selectFrom('credentials')
-    .select(['key_id', 'account_id', 'cloud', 'status', 'created_at'])
+    .select(['key_id', 'account_id', 'cloud', 'status', 'created_at', 'user_id'])
     .where('account_id', '=', accountId)
     .orderBy('created_at')
     .orderBy('key_id')

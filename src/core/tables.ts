@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /** Tables of the shared core: tenants and their API credentials. Times are epoch milliseconds. */
 export interface CoreTables {
   accounts: AccountRow;
@@ -11,6 +13,10 @@ export interface AccountRow {
   name: string;
   status: 'active' | 'disabled';
   created_at: number;
+  /** 1 when the account's identity is verified (paying actions need it), else 0. */
+  identity_verified: Generated<number>;
+  /** 1 when the account may use MNA's paid service (its paying actions need it), else 0. */
+  mna_authorized: Generated<number>;
 }
 
 export type Cloud = 'tencent' | 'alibaba';
@@ -24,6 +30,8 @@ export interface CredentialRow {
   secret_sealed: string;
   status: 'active' | 'disabled';
   created_at: number;
+  /** The sub-user (billing_users.id) the key belongs to; null for the account's own keys. */
+  user_id: Generated<string | null>;
 }
 
 /** A fact every node of one database shares, such as the master key check. */

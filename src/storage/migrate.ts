@@ -8,6 +8,7 @@ import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
+import * as billingLicensing from './migrations/0009_billing_licensing.ts';
 import * as mnaPackages from './migrations/0010_mna_packages.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_core_settings': coreSettings,
   '0007_sqlite_planner_stats': sqlitePlannerStats,
   '0008_billing': billing,
+  '0009_billing_licensing': billingLicensing,
   '0010_mna_packages': mnaPackages,
 };
 

@@ -21,7 +21,7 @@ interface WriterReply {
   readonly rows?: unknown[];
   readonly changes?: number;
   readonly lastInsertRowid?: number | bigint;
-  readonly error?: { readonly name: string; readonly message: string; readonly code?: string };
+  readonly error?: { readonly name: string; readonly message: string; readonly code?: string; readonly statement?: number };
 }
 
 type WriterRequest =
@@ -114,11 +114,14 @@ class WriterThread {
 /** An error from the writer thread, with the code callers match on (`SQLITE_CONSTRAINT_UNIQUE`, …). */
 class WriterError extends Error {
   readonly code: string | undefined;
+  /** Which statement of an atomic write missed its expected change count (see atomic-write.ts). */
+  readonly statement: number | undefined;
 
   constructor(error: NonNullable<WriterReply['error']>) {
     super(error.message);
     this.name = error.name;
     this.code = error.code;
+    this.statement = error.statement;
   }
 }
 

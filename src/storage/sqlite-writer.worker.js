@@ -44,6 +44,7 @@ const transact = db.transaction((statements) => {
     if (expectedChanges !== undefined && changes !== expectedChanges) {
       throw Object.assign(new Error(`statement ${index} of an atomic write changed ${changes} rows where ${expectedChanges} were expected`), {
         code: 'FLEETGATE_UNMET_EXPECTATION',
+        statement: index,
       });
     }
   });
@@ -68,6 +69,6 @@ parentPort.on('message', (message) => {
     parentPort.postMessage({ id: message.id, ...reply });
   } catch (error) {
     // Errors do not keep their own properties across threads: send what callers inspect.
-    parentPort.postMessage({ id: message.id, error: { name: error.name, message: error.message, code: error.code } });
+    parentPort.postMessage({ id: message.id, error: { name: error.name, message: error.message, code: error.code, statement: error.statement } });
   }
 });

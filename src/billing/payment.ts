@@ -1,0 +1,182 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../storage/schema.ts';
+import type { Store } from '../storage/database.ts';
+import { unmetStatement, type GuardedStatement } from '../storage/atomic-write.ts';
+import { isTransientConflict } from '../storage/constraints.ts';
+import { StoreRefusal } from '../storage/store-refusal.ts';
+import { balance, checkAmount, movementStatements, newEntryId } from './ledger.ts';
+import type { VoucherRow } from './tables.ts';
+
+/** Who pays: the account itself (one of its own keys) or one of its sub-users. */
+export interface Payer {
+  readonly accountId: string;
+  /** The sub-user whose key signed the request; null for the account's own keys. */
+  readonly userId: string | null;
+}
+
+/** Which voucher an order may draw on: the best by the priority rule, the one designated, or none. */
+export type VoucherChoice = { readonly auto: true } | { readonly id: string } | undefined;
+
+/** One order a paying action takes money for. */
+export interface Order {
+  readonly payer: Payer;
+  /** The order's price in fen (see prices.ts), positive. */
+  readonly amount: number;
+  readonly voucher: VoucherChoice;
+  readonly requestId: string;
+  /** The cloud action, e.g. `OrderPerLicense`; recorded on the ledger entries. */
+  readonly action: string;
+  /** The id of what the order buys (its ResourceId). */
+  readonly resource: string;
+  readonly deviceId?: string;
+  /** ctx.now(), read once for the whole order. */
+  readonly now: number;
+}
+
+/** How an order is paid: at most one voucher, the rest from the balance. */
+export interface Payment {
+  readonly voucherId: string | null;
+  /** What the voucher pays, in fen (0 without one). */
+  readonly voucherAmount: number;
+  /** What the balance pays: amount less voucherAmount. */
+  readonly balanceAmount: number;
+  /** The guarded statements that move the money (see payAtomically for their place in a write). */
+  readonly statements: readonly GuardedStatement[];
+  /** Index of the balance debit within statements: its guard failing means the balance was too low. */
+  readonly debitStatement: number;
+  /** Index of the voucher deduction within statements (-1 without a voucher): its guard failing means another order spent or the clock expired the voucher meanwhile. */
+  readonly voucherStatement: number;
+}
+
+/**
+ * Why an order was not paid; nothing was charged and no voucher drawn on. Products map each
+ * reason to their error code (MNA: OperationDenied.UnauthorizedUser, OperationDenied.NotAllowedToPay,
+ * OperationDenied.InsufficientBalance, FailedOperation.TransactionException).
+ */
+export type PaymentRefusal = 'UnauthorizedUser' | 'NotAllowedToPay' | 'InsufficientBalance' | 'TransactionFailed';
+
+/** How many times payAtomically writes before it gives up with TransactionFailed. */
+export const PAYMENT_ATTEMPTS = 5;
+
+/**
+ * The voucher an order draws on automatically, by the seed's priority rule (OrderPerLicense,
+ * AutoVoucher): "voucher that can offset the total amount of the Payment Order, voucher with the
+ * earliest Expiration, voucher with the maximum deductible amount, voucher with the minimum
+ * balance, cash voucher. Only one voucher can be deducted at most." The id breaks remaining ties
+ * so the choice is the same on every node.
+ */
+export function pickVoucher(vouchers: readonly VoucherRow[], amount: number, now: number): VoucherRow | undefined {
+  const usable = vouchers.filter((voucher) => isUsable(voucher, amount, now));
+  const rank = (voucher: VoucherRow): number[] => {
+    const deductible = deductibleAmount(voucher, amount);
+    return [deductible === amount ? 0 : 1, voucher.expires_at, -deductible, voucher.remaining, voucher.kind === 'cash' ? 0 : 1];
+  };
+  usable.sort((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    const differs = ra.findIndex((value, i) => value !== rb[i]);
+    if (differs >= 0) return ra[differs]! - rb[differs]!;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  return usable[0];
+}
+
+/** A voucher meets an order's conditions while it is unexpired, not spent, and (deduction vouchers) the order reaches its minimum amount. */
+export function isUsable(voucher: VoucherRow, amount: number, now: number): boolean {
+  return voucher.expires_at > now && voucher.remaining > 0 && (voucher.kind === 'cash' || amount >= voucher.min_order_amount);
+}
+
+/** What a voucher can pay of an order: all of it, or what is left on the voucher. */
+export const deductibleAmount = (voucher: VoucherRow, amount: number): number => Math.min(voucher.remaining, amount);
+
+/**
+ * Checks that the payer may pay (identity verified; a sub-user needs canPay), picks the voucher and
+ * returns the statements that pay the order. Throws StoreRefusal<PaymentRefusal> (UnauthorizedUser,
+ * NotAllowedToPay) having read only. A designated voucher that is unknown, another account's, or
+ * does not meet the order's conditions is ignored: the balance pays it all.
+ */
+export async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payment> {
+  checkAmount(order.amount);
+  await checkPayer(db, order.payer);
+  const voucher = await chooseVoucher(db, order);
+  const voucherAmount = voucher ? deductibleAmount(voucher, order.amount) : 0;
+  const statements: GuardedStatement[] = [];
+  let voucherStatement = -1;
+  const common = { accountId: order.payer.accountId, now: order.now, requestId: order.requestId, action: order.action, resource: order.resource, deviceId: order.deviceId };
+  if (voucher) {
+    voucherStatement = statements.length;
+    statements.push(voucherDeduction(db, voucher.id, order.payer.accountId, voucherAmount, order.now));
+    // The voucher's part enters the balance just before the charge, so the ledger still sums to the balance.
+    statements.push(...movementStatements(db, { ...common, kind: 'voucher', amount: voucherAmount, voucherId: voucher.id }, newEntryId()));
+  }
+  const charge = movementStatements(db, { ...common, kind: 'order', amount: -order.amount }, newEntryId());
+  // movementStatements: make sure the row exists, move the balance (guarded), append the entry.
+  const debitStatement = statements.length + 1;
+  statements.push(...charge);
+  return { voucherId: voucher?.id ?? null, voucherAmount, balanceAmount: order.amount - voucherAmount, statements, debitStatement, voucherStatement };
+}
+
+/**
+ * Pays an order inside one atomic write with the caller's own statements: `own(payment)` comes
+ * first (the rows the order changes, guarded: e.g. "the device holds no permanent license yet"),
+ * then the payment's. All of it commits, or nothing. Lock order is the caller's rows, then the
+ * voucher, then the balance, the same for every paying action, so concurrent orders never
+ * deadlock on each other (a caller changing several rows of its own changes them in id order).
+ *
+ * Throws, having written nothing:
+ * - StoreRefusal<PaymentRefusal>: UnauthorizedUser, NotAllowedToPay, InsufficientBalance, or
+ *   TransactionFailed after PAYMENT_ATTEMPTS writes lost to concurrent vouchers spending or to
+ *   database conflicts;
+ * - the atomic write's own error when one of the caller's statements missed its expected change
+ *   count: `unmetStatement(error)` is that statement's index within `own(payment)`.
+ */
+export async function payAtomically(store: Store, order: Order, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Payment> {
+  for (let attempt = 1; ; attempt++) {
+    const payment = await preparePayment(store.db, order);
+    const ownStatements = own(payment);
+    try {
+      await store.writeAtomically([...ownStatements, ...payment.statements]);
+      return payment;
+    } catch (error) {
+      const failed = unmetStatement(error);
+      if (failed === ownStatements.length + payment.debitStatement) {
+        const current = await balance(store.db, order.payer.accountId);
+        throw new StoreRefusal<PaymentRefusal>('InsufficientBalance', `account ${order.payer.accountId} has a balance of ${current} fen, too little for ${payment.balanceAmount} fen`);
+      }
+      const voucherGone = payment.voucherStatement >= 0 && failed === ownStatements.length + payment.voucherStatement;
+      const retry = voucherGone || isTransientConflict(error) || isBusy(error);
+      if (!retry) throw error;
+      if (attempt === PAYMENT_ATTEMPTS) throw new StoreRefusal<PaymentRefusal>('TransactionFailed', `the order could not be committed after ${PAYMENT_ATTEMPTS} attempts`);
+    }
+  }
+}
+
+/** SQLite gave up waiting for another process's write lock (busy timeout). */
+const isBusy = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === 'SQLITE_BUSY';
+
+async function checkPayer(db: Kysely<Database>, payer: Payer): Promise<void> {
+  const account = await db.selectFrom('accounts').select('identity_verified').where('id', '=', payer.accountId).executeTakeFirst();
+  if (account?.identity_verified !== 1) throw new StoreRefusal<PaymentRefusal>('UnauthorizedUser', `account ${payer.accountId} has not verified its identity`);
+  if (payer.userId === null) return;
+  const user = await db.selectFrom('billing_users').select('can_pay').where('id', '=', payer.userId).where('account_id', '=', payer.accountId).executeTakeFirst();
+  if (user?.can_pay !== 1) throw new StoreRefusal<PaymentRefusal>('NotAllowedToPay', `sub-user ${payer.userId} has no payment permission`);
+}
+
+async function chooseVoucher(db: Kysely<Database>, order: Order): Promise<VoucherRow | undefined> {
+  const choice = order.voucher;
+  if (choice === undefined) return undefined;
+  let query = db.selectFrom('billing_vouchers').selectAll().where('account_id', '=', order.payer.accountId).where('expires_at', '>', order.now).where('remaining', '>', 0);
+  if ('id' in choice) query = query.where('id', '=', choice.id);
+  return pickVoucher(await query.execute(), order.amount, order.now);
+}
+
+/** Draws `amount` from the voucher if it still has it and has not expired: exactly one row, or the write is refused. */
+function voucherDeduction(db: Kysely<Database>, voucherId: string, accountId: string, amount: number, now: number): GuardedStatement {
+  const query = db
+    .updateTable('billing_vouchers')
+    .set((eb) => ({ remaining: eb('remaining', '-', amount) }))
+    .where('id', '=', voucherId)
+    .where('account_id', '=', accountId)
+    .where('remaining', '>=', amount)
+    .where('expires_at', '>', now);
+  return { query: query.compile(), expectedChanges: 1 };
+}
