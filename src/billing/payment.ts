@@ -153,7 +153,12 @@ export async function payAtomically(store: Store, order: Order, own: (payment: P
 /** SQLite gave up waiting for another process's write lock (busy timeout). */
 const isBusy = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === 'SQLITE_BUSY';
 
-async function checkPayer(db: Kysely<Database>, payer: Payer): Promise<void> {
+/**
+ * Throws StoreRefusal<PaymentRefusal> UnauthorizedUser when the account has not verified its
+ * identity, NotAllowedToPay when the payer is a sub-user without payment permission (or not the
+ * account's). preparePayment checks it too; an action calls it first to refuse before its own checks.
+ */
+export async function checkPayer(db: Kysely<Database>, payer: Payer): Promise<void> {
   const account = await db.selectFrom('accounts').select('identity_verified').where('id', '=', payer.accountId).executeTakeFirst();
   if (account?.identity_verified !== 1) throw new StoreRefusal<PaymentRefusal>('UnauthorizedUser', `account ${payer.accountId} has not verified its identity`);
   if (payer.userId === null) return;

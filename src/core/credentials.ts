@@ -98,6 +98,8 @@ export interface SigningKey {
   readonly accountId: string;
   readonly cloud: Cloud;
   readonly secret: string;
+  /** The sub-user the key belongs to (it acts within accountId); null for the account's own keys. */
+  readonly userId: string | null;
 }
 
 /**
@@ -121,7 +123,7 @@ export class KeyRing {
     const row = await this.db
       .selectFrom('credentials')
       .innerJoin('accounts', 'accounts.id', 'credentials.account_id')
-      .select(['credentials.key_id', 'credentials.account_id', 'credentials.cloud', 'credentials.secret_sealed'])
+      .select(['credentials.key_id', 'credentials.account_id', 'credentials.cloud', 'credentials.secret_sealed', 'credentials.user_id'])
       .where('credentials.key_id', '=', keyId)
       .where('credentials.status', '=', 'active')
       .where('accounts.status', '=', 'active')
@@ -131,6 +133,7 @@ export class KeyRing {
       accountId: row.account_id,
       cloud: row.cloud,
       secret: this.secrets.open(row.secret_sealed, sealingContext(row.key_id)),
+      userId: row.user_id,
     };
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(keyId, { key, expires: this.now() + this.ttlMs });

@@ -77,7 +77,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     if (runtime.faults.armed) {
       await injectFault(runtime.faults, { cloud: 'alibaba', product: product.toLowerCase(), action: request.action, account: key.accountId }, (code) => new AlibabaError(code));
     }
-    return implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.regionId }), params);
+    return implementation.handle(actionContext(runtime, { accountId: key.accountId, userId: key.userId, requestId, region: request.regionId }), params);
   }
 
   async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {

@@ -72,7 +72,7 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
     }
     // TC3 signs the Host header, so links built on it point where the caller meant to go.
     const origin = runtime.config.publicUrl ?? `http://${raw.headers.host ?? ''}`;
-    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, requestId, region: request.region, origin }), params);
+    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, userId: key.userId, requestId, region: request.region, origin }), params);
     return successBody(requestId, fields);
   }
 

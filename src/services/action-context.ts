@@ -9,6 +9,8 @@ import type { AppContext } from '../core/app-context.ts';
 export interface ActionContext {
   /** The authenticated caller; every store call a handler makes is scoped to it. */
   readonly accountId: string;
+  /** The sub-user whose key signed the call (it acts within accountId); null or absent for the account's own keys. */
+  readonly userId?: string | null;
   readonly requestId: string;
   /** Region as sent (Tencent X-TC-Region / Region, Alibaba RegionId), if any. */
   readonly region: string | undefined;
@@ -24,7 +26,7 @@ export interface ActionContext {
 }
 
 /** The context of one authenticated call, built from the process's long-lived parts. */
-export function actionContext(app: AppContext, call: { accountId: string; requestId: string; region: string | undefined; origin?: string }): ActionContext {
+export function actionContext(app: AppContext, call: { accountId: string; userId: string | null; requestId: string; region: string | undefined; origin?: string }): ActionContext {
   // Spelled out: on Node 20, V8 adds each property that follows a spread on a slow path, about 1 µs each.
-  return { accountId: call.accountId, requestId: call.requestId, region: call.region, origin: call.origin, store: app.store, secrets: app.secrets, now: app.now };
+  return { accountId: call.accountId, userId: call.userId, requestId: call.requestId, region: call.region, origin: call.origin, store: app.store, secrets: app.secrets, now: app.now };
 }

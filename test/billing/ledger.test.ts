@@ -74,6 +74,9 @@ describe.each(STORES)('billing ledger on %s', (kind) => {
       note: 'top-up',
       resource: null,
       createdAt: 1_000,
+      action: null,
+      deviceId: null,
+      voucherId: null,
     });
     const second = await credit(store, account, -2_500, undefined, 2_000);
     expect(second).toMatchObject({ seq: 2, kind: 'debit', amount: -2_500, balanceAfter: 7_500, note: null });

@@ -1,0 +1,61 @@
+import { TencentError } from '../../../protocols/tencent/errors.ts';
+import { StoreRefusal } from '../../../storage/store-refusal.ts';
+import { checkPayer, payAtomically, type Order, type Payer, type Payment, type PaymentRefusal, type VoucherChoice } from '../../../billing/payment.ts';
+import type { GuardedStatement } from '../../../storage/atomic-write.ts';
+import type { ActionContext } from '../../action-context.ts';
+
+/** The error code of each payment refusal, as MNA's paying actions list them. */
+const REFUSAL_CODES = {
+  UnauthorizedUser: 'OperationDenied.UnauthorizedUser',
+  NotAllowedToPay: 'OperationDenied.NotAllowedToPay',
+  InsufficientBalance: 'OperationDenied.InsufficientBalance',
+  TransactionFailed: 'FailedOperation.TransactionException',
+} as const satisfies Record<PaymentRefusal, string>;
+
+/** The caller as payer: its account, and the sub-user whose key signed the request if any. */
+export const payerOf = (ctx: ActionContext): Payer => ({ accountId: ctx.accountId, userId: ctx.userId ?? null });
+
+/**
+ * AutoVoucher / VoucherIds as the paying actions document them: AutoVoucher picks by the
+ * priority rule and makes VoucherIds "invalid"; otherwise the one designated voucher. More than
+ * one is InvalidParameter ("Only one voucher can be input").
+ */
+export function voucherChoice(autoVoucher: boolean | undefined, voucherIds: readonly string[] | undefined): VoucherChoice {
+  if (autoVoucher === true) return { auto: true };
+  if (voucherIds === undefined || voucherIds.length === 0) return undefined;
+  if (voucherIds.length > 1) throw new TencentError('InvalidParameter', { name: 'VoucherIds', detail: 'VoucherIds: only one voucher can be input.' });
+  return { id: voucherIds[0]! };
+}
+
+/**
+ * Refuses a caller who may not order at all, before the action's own checks: the account's MNA
+ * service not authorised (UnauthorizedOperation.NoPermission), identity not verified
+ * (OperationDenied.UnauthorizedUser), a sub-user without payment permission
+ * (OperationDenied.NotAllowedToPay).
+ */
+export async function checkMayOrder(ctx: ActionContext): Promise<void> {
+  const account = await ctx.store.db.selectFrom('accounts').select('mna_authorized').where('id', '=', ctx.accountId).executeTakeFirst();
+  if (account?.mna_authorized !== 1) throw new TencentError('UnauthorizedOperation.NoPermission');
+  await mapRefusal(() => checkPayer(ctx.store.db, payerOf(ctx)));
+}
+
+/**
+ * Pays an MNA order with the action's own guarded statements in one atomic write (see
+ * billing/payment.ts payAtomically), answering the payment refusals with MNA's codes. An unmet
+ * guard of the action's own statements is passed through for the action to explain
+ * (`unmetStatement(error)` is its index in `own(payment)`).
+ */
+export function payOrder(ctx: ActionContext, order: Omit<Order, 'payer' | 'requestId'>, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Payment> {
+  return mapRefusal(() => payAtomically(ctx.store, { ...order, payer: payerOf(ctx), requestId: ctx.requestId }, own));
+}
+
+async function mapRefusal<T>(pay: () => Promise<T>): Promise<T> {
+  try {
+    return await pay();
+  } catch (error) {
+    if (error instanceof StoreRefusal && Object.hasOwn(REFUSAL_CODES, error.reason)) {
+      throw new TencentError(REFUSAL_CODES[error.reason as PaymentRefusal], { detail: error.message });
+    }
+    throw error;
+  }
+}
