@@ -48,7 +48,8 @@ export async function activeDeviceQuery(db: Kysely<Database>, accountId: string,
   const to = params.EndTime === undefined ? now : params.EndTime * 1000;
   const from = params.StartTime === undefined ? Math.max(0, to - DEFAULT_SPAN_MS) : params.StartTime * 1000;
   assertValid(from <= to ? undefined : invalidValue('StartTime', 'it must not be later than EndTime'));
-  assertValid(periodStarts(period, from, Math.min(to, from + (MAX_PERIODS + 1) * 31 * 86_400_000)).length <= MAX_PERIODS ? undefined : invalidValue('EndTime', `the window must span at most ${MAX_PERIODS} periods`));
+  const tooLong = periodStarts(period, from, to, MAX_PERIODS + 1).length > MAX_PERIODS;
+  assertValid(tooLong ? invalidValue('EndTime', `the window must span at most ${MAX_PERIODS} periods`) : undefined);
   let groupId: string | undefined;
   if (params.DevGroup !== undefined && params.DevGroup !== '') {
     const group = await db

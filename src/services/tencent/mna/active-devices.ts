@@ -43,10 +43,10 @@ export function beijingDate(t: number): string {
   return new Date(t + BEIJING_OFFSET_MS).toISOString().slice(0, 10);
 }
 
-/** The start of every period that [from, to] touches, in order. */
-export function periodStarts(period: Period, from: number, to: number): number[] {
+/** The start of every period that [from, to] touches, in order; at most `limit` of them. */
+export function periodStarts(period: Period, from: number, to: number, limit = Infinity): number[] {
   const starts: number[] = [];
-  for (let start = periodStart(period, from); start <= to; start = nextPeriodStart(period, start)) starts.push(start);
+  for (let start = periodStart(period, from); start <= to && starts.length < limit; start = nextPeriodStart(period, start)) starts.push(start);
   return starts;
 }
 

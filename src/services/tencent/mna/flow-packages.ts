@@ -4,6 +4,8 @@
  */
 
 export interface PackageTier {
+  /** The traffic, as the spec's PayModeDesc example names it (`50G流量包`). */
+  readonly traffic: string;
   /** How many devices one package binds at most. */
   readonly devices: number;
   /** CapacitySize in MB (the spec's example shows 50000 for DEVICE_2_FLOW_50G). */
@@ -12,10 +14,10 @@ export interface PackageTier {
 
 /** The four PackageType values of OrderFlowPackage: "20G: Bind up to 1 device … 500G: Bind up to 5 devices". */
 export const PACKAGE_TIERS: Readonly<Record<string, PackageTier>> = {
-  DEVICE_1_FLOW_20G: { devices: 1, capacityMb: 20_000 },
-  DEVICE_2_FLOW_50G: { devices: 2, capacityMb: 50_000 },
-  DEVICE_3_FLOW_100G: { devices: 3, capacityMb: 100_000 },
-  DEVICE_5_FLOW_500G: { devices: 5, capacityMb: 500_000 },
+  DEVICE_1_FLOW_20G: { traffic: '20G', devices: 1, capacityMb: 20_000 },
+  DEVICE_2_FLOW_50G: { traffic: '50G', devices: 2, capacityMb: 50_000 },
+  DEVICE_3_FLOW_100G: { traffic: '100G', devices: 3, capacityMb: 100_000 },
+  DEVICE_5_FLOW_500G: { traffic: '500G', devices: 5, capacityMb: 500_000 },
 };
 
 /** PackageRegion: 0 Chinese mainland, 1 outside it. */

@@ -22,6 +22,9 @@ import { CreateEncryptedKey, GetPublicKey } from './Keys.ts';
 import { GetActiveDeviceCount } from './GetActiveDeviceCount.ts';
 import { DownloadActiveDeviceCount } from './DownloadActiveDeviceCount.ts';
 import { activeDeviceReportRoute } from './active-device-report.ts';
+import { OrderFlowPackage } from './OrderFlowPackage.ts';
+import { GetFlowPackages } from './GetFlowPackages.ts';
+import { ModifyPackageRenewFlag } from './ModifyPackageRenewFlag.ts';
 
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
@@ -56,5 +59,8 @@ export const mnaProduct: TencentProduct = {
     GetPublicKey,
     GetActiveDeviceCount,
     DownloadActiveDeviceCount,
+    OrderFlowPackage,
+    GetFlowPackages,
+    ModifyPackageRenewFlag,
   ],
 };

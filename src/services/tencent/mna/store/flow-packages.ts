@@ -5,21 +5,21 @@ import type { MnaFlowPackageRow } from '../tables.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
 import type { PackageStatus } from '../flow-packages.ts';
 
-/**
- * True when the device is bound to a traffic package in effect at `now` (active, not expired),
- * in any region. OrderPerLicense's RollBack keeps such a device rather than deleting it.
- */
-export async function deviceHasPackageInEffect(db: Kysely<Database>, accountId: string, deviceId: string, now: number): Promise<boolean> {
-  const row = await db
+/** For each of `deviceIds` bound to packages in effect at `now`, the earliest bought of them. */
+export async function packagesInEffect(db: Kysely<Database>, accountId: string, deviceIds: readonly string[], now: number): Promise<Map<string, Pick<MnaFlowPackageRow, 'resource_id' | 'package_type'>>> {
+  const rows = await db
     .selectFrom('mna_flow_package_claims as c')
     .innerJoin('mna_flow_packages as p', 'p.resource_id', 'c.resource_id')
-    .select('c.resource_id')
+    .select(['c.device_id', 'p.resource_id', 'p.package_type'])
     .where('c.account_id', '=', accountId)
-    .where('c.device_id', '=', deviceId)
+    .where('c.device_id', 'in', [...deviceIds])
     .where('p.active_at', '<=', now)
     .where('p.expire_at', '>=', now)
-    .executeTakeFirst();
-  return row !== undefined;
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.resource_id', 'desc')
+    .execute();
+  // Later rows overwrite: the earliest bought wins.
+  return new Map(rows.map((row) => [row.device_id, { resource_id: row.resource_id, package_type: row.package_type }]));
 }
 
 /** The devices among `deviceIds` that hold `region` through a package that has not expired at `now`. */
@@ -39,10 +39,12 @@ export async function devicesHoldingRegion(db: Kysely<Database>, accountId: stri
  * The statements that create a package bound to its devices, for the order's atomic write:
  * holds left by expired packages of these devices in this region go first, then the new holds,
  * whose primary key refuses a device another package still holds (a unique violation: nothing
- * of the order is written, nothing charged).
+ * of the order is written, nothing charged). Holds are taken in id order, so concurrent orders
+ * naming the same devices wait for each other rather than deadlock.
  */
 export function packageStatements(db: Kysely<Database>, row: MnaFlowPackageRow, deviceIds: readonly string[]): GuardedStatement[] {
   const { account_id, resource_id, region, expire_at } = row;
+  const sorted = [...deviceIds].sort();
   return [
     { query: db.insertInto('mna_flow_packages').values(row).compile() },
     {
@@ -50,14 +52,14 @@ export function packageStatements(db: Kysely<Database>, row: MnaFlowPackageRow, 
         .deleteFrom('mna_flow_package_claims')
         .where('account_id', '=', account_id)
         .where('region', '=', region)
-        .where('device_id', 'in', [...deviceIds])
+        .where('device_id', 'in', sorted)
         .where('expire_at', '<', row.created_at)
         .compile(),
     },
     {
       query: db
         .insertInto('mna_flow_package_claims')
-        .values(deviceIds.map((device_id) => ({ account_id, device_id, region, resource_id, expire_at })))
+        .values(sorted.map((device_id) => ({ account_id, device_id, region, resource_id, expire_at })))
         .compile(),
       expectedChanges: deviceIds.length,
     },
