@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DIALECTS } from '../../../support/server.ts';
+import { DIALECTS, startTestServer } from '../../../support/server.ts';
 import { expectTencentError, mnaClient } from '../../../support/tencent-harness.ts';
 import { openWorld, unique, type Party, type World } from './support.ts';
 import { balance, credit, ledger } from '../../../../src/billing/ledger.ts';
@@ -158,10 +158,15 @@ describe.each(DIALECTS)('MNA traffic packages (%s)', (dialect) => {
     expect(await balance(app().store.db, party.account.id)).toBe(1_000_000);
   });
 
-  it('parallel orders for one device: exactly one succeeds and is charged, the rest are ResourceInUse', async () => {
+  it('parallel orders for one device (through two nodes on PostgreSQL): exactly one succeeds and is charged, the rest are ResourceInUse', async () => {
     const price = await priceOf(app().store.db, 'mna.flow.DEVICE_2_FLOW_50G.0');
     const { party, devices } = await customerWith(price * 30, 2);
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => order(party, i % 2 === 0 ? [devices[0]!] : [devices[1]!, devices[0]!])));
+    const { config } = app();
+    const second = dialect === 'postgres' ? await startTestServer({ dialect, databaseUrl: config.databaseUrl, masterKey: config.masterKey, now: () => Date.now() }) : undefined;
+    const viaSecond: Party = second ? { account: party.account, client: mnaClient(second, party.account) } : party;
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => order(i % 4 < 2 ? party : viaSecond, i % 2 === 0 ? [devices[0]!] : [devices[1]!, devices[0]!])),
+    ).finally(() => second?.close());
     const codes = results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as { code: string }).code));
     expect(codes.filter((c) => c === 'ok')).toHaveLength(1);
     expect(codes.filter((c) => c !== 'ok').every((c) => c === 'ResourceInUse')).toBe(true);
@@ -169,6 +174,18 @@ describe.each(DIALECTS)('MNA traffic packages (%s)', (dialect) => {
     const { entries, total } = await ledger(app().store.db, party.account.id, { offset: 0, limit: 100 });
     expect(total).toBe(2);
     expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(price * 29);
+  });
+
+  it('parallel orders for different devices with AutoVoucher: every order charged once, the one voucher spent once', async () => {
+    const price = await priceOf(app().store.db, 'mna.flow.DEVICE_2_FLOW_50G.0');
+    const { party, devices } = await customerWith(price * 6, 6);
+    await issueVoucher(app().store.db, { accountId: party.account.id, kind: 'cash', faceValue: price, expiresAt: Date.now() + 86_400_000, now: Date.now() });
+    await Promise.all(devices.map((device) => order(party, [device], { AutoVoucher: true })));
+    expect(await balance(app().store.db, party.account.id)).toBe(price);
+    const { entries } = await ledger(app().store.db, party.account.id, { offset: 0, limit: 100 });
+    expect(entries.filter((e) => e.kind === 'voucher').map((e) => e.amount)).toEqual([price]);
+    expect(entries.filter((e) => e.kind === 'order')).toHaveLength(6);
+    expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(price);
   });
 
   it('GetFlowPackages filters by ResourceId, DeviceId and Status, pages, and shows only the caller’s', async () => {
