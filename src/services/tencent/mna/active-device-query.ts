@@ -27,6 +27,8 @@ export interface ActiveDeviceQuery {
 
 /** Without StartTime, the 30 days up to EndTime. */
 const DEFAULT_SPAN_MS = 30 * 86_400_000;
+/** 9999-12-31T23:59:59Z: the answer renders times as dates. */
+const LATEST_SECONDS = 253_402_300_799;
 /** At most a year of days per query: each period is counted over every device. */
 export const MAX_PERIODS = 366;
 
@@ -37,7 +39,7 @@ export const MAX_PERIODS = 366;
  */
 export async function activeDeviceQuery(db: Kysely<Database>, accountId: string, params: ActiveDeviceParams, now: number): Promise<ActiveDeviceQuery> {
   const seconds = (name: string, value: number | undefined) =>
-    value === undefined || (value >= 0 && Number.isSafeInteger(value * 1000)) ? undefined : invalidValue(name, 'it must be a time in Unix seconds, not negative');
+    value === undefined || (value >= 0 && value <= LATEST_SECONDS) ? undefined : invalidValue(name, `it must be a time in Unix seconds from 0 to ${LATEST_SECONDS}`);
   assertValid(
     checkOneOf('Period', params.Period, PERIODS),
     seconds('StartTime', params.StartTime),

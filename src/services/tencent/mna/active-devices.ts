@@ -59,7 +59,9 @@ export interface ActiveCount {
 /**
  * Counts active devices per period over [from, to], each period clipped to that window and to
  * `asOf` (what is known so far: later periods count nothing). `licenseType` keeps only devices
- * of that type.
+ * of that type. Each device adds to a difference array over the periods, one range per license
+ * it held (found by binary search), so the cost is devices × licenses × log(periods), not
+ * devices × periods.
  */
 export function countActive(
   timelines: readonly DeviceTimeline[],
@@ -67,29 +69,46 @@ export function countActive(
 ): ActiveCount[] {
   const { period, from, to, asOf, licenseType } = window;
   const starts = periodStarts(period, from, to);
-  const counts = starts.map(() => 0);
-  for (const [i, start] of starts.entries()) {
-    const lo = Math.max(start, from);
-    const hi = Math.min(nextPeriodStart(period, start) - 1, to, asOf);
-    if (lo > hi) continue;
-    for (const device of timelines) {
-      const type = typeAtLastActiveMoment(device, lo, hi);
-      if (type !== undefined && (licenseType === undefined || type === licenseType)) counts[i]! += 1;
+  // Each period's first and last moment within the window and what is known.
+  const lo = starts.map((start) => Math.max(start, from));
+  const hi = starts.map((start) => Math.min(nextPeriodStart(period, start) - 1, to, asOf));
+  // Periods starting after asOf are a suffix: nothing is known of them.
+  const known = firstIndex(lo, (t) => t > asOf);
+  const diff = new Array<number>(starts.length + 1).fill(0);
+  const add = (first: number, last: number) => {
+    if (first > last) return;
+    diff[first]! += 1;
+    diff[last + 1]! -= 1;
+  };
+  for (const device of timelines) {
+    // The device counts in the periods whose last moment it saw and whose first moment it outlived.
+    const first = firstIndex(hi, (t) => t >= device.activatedAt);
+    const last = Math.min(known, device.deletedAt === null ? known : firstIndex(lo, (t) => t >= device.deletedAt!)) - 1;
+    if (first > last || (device.deletedAt !== null && device.deletedAt <= device.activatedAt)) continue;
+    // Its license at each counted period's last moment it existed: hi, or just before its deletion in its last period.
+    const moment = (p: number) => (p === last && device.deletedAt !== null ? Math.min(hi[p]!, device.deletedAt - 1) : hi[p]!);
+    for (const [k, license] of device.licenses.entries()) {
+      if (licenseType !== undefined && license.type !== licenseType) continue;
+      const until = device.licenses[k + 1]?.from ?? Infinity;
+      // Periods in [first, last] whose moment falls in [license.from, until). Moments rise with p,
+      // and before `last` they are the periods' hi.
+      const begin = Math.max(first, firstIndex(hi, (t) => t >= license.from));
+      const end = moment(last) < until ? last : Math.min(last - 1, firstIndex(hi, (t) => t >= until) - 1);
+      if (begin === last && moment(last) < license.from) continue;
+      add(begin, end);
     }
   }
-  return starts.map((start, i) => ({ Time: beijingDate(start), Count: counts[i]! }));
+  let running = 0;
+  return starts.map((start, i) => ({ Time: beijingDate(start), Count: (running += diff[i]!) }));
 }
 
-/** The device's license type at its last moment within [lo, hi], or undefined if it did not exist then. */
-function typeAtLastActiveMoment(device: DeviceTimeline, lo: number, hi: number): LicenseType | undefined {
-  if (device.activatedAt > hi) return undefined;
-  // Deleted at `deletedAt`: it existed until just before.
-  const last = device.deletedAt === null ? hi : Math.min(hi, device.deletedAt - 1);
-  if (last < lo || last < device.activatedAt) return undefined;
-  let type: LicenseType | undefined;
-  for (const license of device.licenses) {
-    if (license.from > last) break;
-    type = license.type;
+/** The first index whose value satisfies `test`, which holds for a suffix of the sorted values (values.length if none). */
+function firstIndex(values: readonly number[], test: (value: number) => boolean): number {
+  let [low, high] = [0, values.length];
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (test(values[mid]!)) high = mid;
+    else low = mid + 1;
   }
-  return type;
+  return low;
 }

@@ -96,6 +96,7 @@ describe.each(DIALECTS)('MNA active-device statistics (%s)', (dialect) => {
     await refused({ Period: 3 }, 'Period');
     await refused({ LicenseType: 0 }, 'LicenseType');
     await refused({ StartTime: -1 }, 'StartTime');
+    await refused({ EndTime: 253_402_300_800 }, 'EndTime');
     await refused({ StartTime: window.EndTime, EndTime: window.StartTime }, 'StartTime');
     await refused({ Period: 0, StartTime: 0, EndTime: window.EndTime }, 'EndTime');
     await refused({ DevGroup: 'no-such-group' }, 'DevGroup');

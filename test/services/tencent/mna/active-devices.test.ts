@@ -35,6 +35,23 @@ describe('active-device periods (Beijing time)', () => {
   });
 });
 
+/**
+ * The rule as the README states it, period by period: a device counts when it existed at some
+ * moment of the period (within the window and asOf), under its license at its last such moment.
+ */
+function referenceCounts(timelines: readonly DeviceTimeline[], window: { period: 0 | 1 | 2; from: number; to: number; asOf: number; licenseType?: 1 | 2 | 3 }): number[] {
+  return periodStarts(window.period, window.from, window.to).map((start) => {
+    const lo = Math.max(start, window.from);
+    const hi = Math.min(nextPeriodStart(window.period, start) - 1, window.to, window.asOf);
+    return timelines.filter((device) => {
+      const last = Math.min(hi, device.deletedAt === null ? Infinity : device.deletedAt - 1);
+      if (last < lo || last < device.activatedAt) return false;
+      const type = device.licenses.filter((l) => l.from <= last).at(-1)?.type;
+      return window.licenseType === undefined || type === window.licenseType;
+    }).length;
+  });
+}
+
 describe('active-device counts', () => {
   const day = (d: number) => beijing(`2026-03-0${d}T12:00:00`);
   const from = beijing('2026-03-01T00:00:00');
@@ -57,6 +74,33 @@ describe('active-device counts', () => {
     expect(countActive(timelines, { period: 0, from, to, asOf: to, licenseType: 1 }).map((c) => c.Count)).toEqual([1, 1, 0, 0, 0]);
     expect(countActive(timelines, { period: 0, from, to, asOf: to, licenseType: 3 }).map((c) => c.Count)).toEqual([0, 0, 1, 1, 1]);
     expect(countActive(timelines, { period: 2, from, to, asOf: to, licenseType: 3 })).toEqual([{ Time: '2026-03-01', Count: 1 }]);
+  });
+
+  it('agrees with the rule stated period by period, for any devices, licenses, deletions and windows', () => {
+    const HOUR = 3600_000;
+    const base = beijing('2026-01-01T00:00:00');
+    const at = fc.integer({ min: 0, max: 24 * 100 }).map((h) => base + h * HOUR);
+    const timeline = fc
+      .tuple(at, fc.option(fc.integer({ min: 0, max: 24 * 60 }), { nil: null }), fc.array(fc.tuple(fc.integer({ min: 0, max: 24 * 60 }), fc.constantFrom(1, 2, 3) as fc.Arbitrary<1 | 2 | 3>), { minLength: 1, maxLength: 4 }))
+      .map(([activatedAt, life, changes]): DeviceTimeline => {
+        const licenses = changes.map(([offset, type], i) => ({ from: i === 0 ? activatedAt : activatedAt + offset * HOUR, type })).sort((a, b) => a.from - b.from);
+        return { activatedAt, deletedAt: life === null ? null : activatedAt + life * HOUR + 1, licenses };
+      });
+    fc.assert(
+      fc.property(
+        fc.array(timeline, { maxLength: 8 }),
+        at,
+        fc.integer({ min: 0, max: 24 * 60 }),
+        fc.integer({ min: 0, max: 24 * 120 }),
+        fc.constantFrom(0, 1, 2) as fc.Arbitrary<0 | 1 | 2>,
+        fc.option(fc.constantFrom(1, 2, 3) as fc.Arbitrary<1 | 2 | 3>, { nil: undefined }),
+        (timelines, from, span, asOfOffset, period, licenseType) => {
+          const window = { period, from, to: from + span * HOUR, asOf: base + asOfOffset * HOUR, licenseType };
+          expect(countActive(timelines, window).map((c) => c.Count)).toEqual(referenceCounts(timelines, window));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('counts nothing after asOf: later periods are not known yet', () => {
