@@ -10,6 +10,7 @@ import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
 import * as billingLicensing from './migrations/0009_billing_licensing.ts';
 import * as mnaPackages from './migrations/0010_mna_packages.ts';
+import * as mnaLicenses from './migrations/0017_mna_licenses.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0008_billing': billing,
   '0009_billing_licensing': billingLicensing,
   '0010_mna_packages': mnaPackages,
+  '0017_mna_licenses': mnaLicenses,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

@@ -25,6 +25,7 @@ import { activeDeviceReportRoute } from './active-device-report.ts';
 import { OrderFlowPackage } from './OrderFlowPackage.ts';
 import { GetFlowPackages } from './GetFlowPackages.ts';
 import { ModifyPackageRenewFlag } from './ModifyPackageRenewFlag.ts';
+import { OrderPerLicense } from './OrderPerLicense.ts';
 
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
@@ -32,7 +33,7 @@ export { mnaCliModule } from './cli.ts';
 /** DownloadActiveDeviceCount's CSV files. */
 export const mnaDownloadRoutes = [activeDeviceReportRoute];
 
-/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups, keys, active-device statistics and traffic packages. */
+/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups, keys, licenses, active-device statistics and traffic packages. */
 export const mnaProduct: TencentProduct = {
   spec: mnaSpec,
   actions: [
@@ -62,5 +63,6 @@ export const mnaProduct: TencentProduct = {
     OrderFlowPackage,
     GetFlowPackages,
     ModifyPackageRenewFlag,
+    OrderPerLicense,
   ],
 };

@@ -12,6 +12,7 @@ declare module '../../../storage/schema.ts' {
     mna_groups: MnaGroupRow;
     mna_device_nics: MnaDeviceNicRow;
     mna_account_keys: MnaAccountKeyRow;
+    mna_licenses: MnaLicenseRow;
   }
 }
 
@@ -177,4 +178,25 @@ export interface MnaDeviceRecordRow {
   activated_at: number | null;
   /** `deleted`: the group the device was in. */
   group_id: string | null;
+}
+
+/**
+ * A permanent license bought with OrderPerLicense (migration 0017): for a device of the account
+ * (Type 0) or for the vendor's hardware not yet activated (Type 1). At most one per device and
+ * one per hardware.
+ */
+export interface MnaLicenseRow {
+  /** The ResourceId OrderPerLicense answered: a UUID and `-0`, as the seed example. */
+  resource_id: string;
+  /** The account that paid. */
+  account_id: string;
+  /** OrderPerLicense Type: 0 SDK (a device), 1 CPE (vendor hardware). */
+  type: number;
+  device_id: string | null;
+  hardware_id: string | null;
+  /** The price paid, in fen (voucher part included). */
+  amount: number;
+  voucher_id: string | null;
+  request_id: string;
+  created_at: number;
 }

@@ -1,0 +1,113 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../../storage/schema.ts';
+import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
+import type { HardwareStatus, MnaLicenseRow } from '../tables.ts';
+import { boundToEffectivePackage } from './package-binding.ts';
+import { releaseHardware } from './hardware.ts';
+
+/** What OrderPerLicense Type 0 checks before paying: the device's vendor charging mode (null for AddDevice devices) and whether it already holds a license. */
+export interface DeviceLicenseState {
+  readonly chargingMode: number | null;
+  readonly licensed: boolean;
+}
+
+/** The state of one of the account's devices, or undefined when it has no such device. */
+export async function deviceLicenseState(db: Kysely<Database>, accountId: string, deviceId: string): Promise<DeviceLicenseState | undefined> {
+  const row = await db
+    .selectFrom('mna_devices as d')
+    .leftJoin('mna_hardware as h', (join) => join.onRef('h.hardware_id', '=', 'd.hardware_id').onRef('h.owner_account_id', '=', 'd.account_id'))
+    .leftJoin('mna_licenses as l', 'l.device_id', 'd.device_id')
+    .select(['h.license_charging_mode', 'l.resource_id'])
+    .where('d.account_id', '=', accountId)
+    .where('d.device_id', '=', deviceId)
+    .executeTakeFirst();
+  return row && { chargingMode: row.license_charging_mode, licensed: row.resource_id !== null };
+}
+
+/** What OrderPerLicense Type 1 checks: the vendor's hardware, its status and charging mode, and whether it already holds a license. */
+export interface HardwareLicenseState {
+  readonly status: HardwareStatus;
+  readonly chargingMode: number;
+  readonly licensed: boolean;
+}
+
+/** The state of one of the vendor's hardware, or undefined when the account registered no such HardwareId. */
+export async function hardwareLicenseState(db: Kysely<Database>, vendorAccountId: string, hardwareId: string): Promise<HardwareLicenseState | undefined> {
+  const row = await db
+    .selectFrom('mna_hardware as h')
+    .leftJoin('mna_licenses as l', 'l.hardware_id', 'h.hardware_id')
+    .select(['h.status', 'h.license_charging_mode', 'l.resource_id'])
+    .where('h.account_id', '=', vendorAccountId)
+    .where('h.hardware_id', '=', hardwareId)
+    .executeTakeFirst();
+  return row && { status: row.status, chargingMode: row.license_charging_mode, licensed: row.resource_id !== null };
+}
+
+/** Index, within licenseGrant's statements, of the guard that fails when the device or hardware is gone (deleted, or activated for Type 1) since it was read. */
+export const TARGET_GONE = 0;
+/** Index of the guard that fails when another order licensed it first. */
+export const ALREADY_LICENSED = 1;
+
+/**
+ * The statements that give a device (Type 0) or a vendor's not-yet-activated hardware (Type 1)
+ * its permanent license, for OrderPerLicense's atomic write with the payment: first the target row
+ * is changed (a device's term becomes permanent; the hardware becomes vendor-paid permanent,
+ * LicenseChargingMode 3, so the device activated from it is permanent), which must still exist
+ * (row-locking it, so concurrent orders for one target queue up here); then the license row is
+ * inserted unless the target already has one (its unique constraint), which must add one row.
+ */
+export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow): GuardedStatement[] {
+  const target =
+    license.device_id !== null
+      ? db.updateTable('mna_devices').set({ license_pay_mode: 1 }).where('account_id', '=', license.account_id).where('device_id', '=', license.device_id)
+      : db
+          .updateTable('mna_hardware')
+          .set({ license_charging_mode: 3 })
+          .where('account_id', '=', license.account_id)
+          .where('hardware_id', '=', license.hardware_id!)
+          .where('status', '=', 1);
+  const insert = db.insertInto('mna_licenses').values(license).onConflict((oc) => oc.doNothing());
+  return [
+    { query: target.compile(), expectedChanges: 1 },
+    { query: insert.compile(), expectedChanges: 1 },
+  ];
+}
+
+/** What RollBack did after a failed purchase. */
+export type RollBackOutcome = 'deleted' | 'bound' | 'kept';
+
+/**
+ * RollBack of a failed Type 0 purchase: deletes the device (giving activated hardware back to its
+ * vendor, as DeleteDevice does) unless it is bound to a traffic package in effect ('bound') or
+ * holds a license after all, or is gone ('kept'). The device row is locked first (a no-op update),
+ * so a concurrent order that licenses it commits before the license check reads.
+ */
+export async function rollBackDevice(db: Kysely<Database>, accountId: string, deviceId: string, now: number): Promise<RollBackOutcome> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await trx.updateTable('mna_devices').set((eb) => ({ device_id: eb.ref('device_id') })).where('account_id', '=', accountId).where('device_id', '=', deviceId).executeTakeFirst();
+    if (locked.numUpdatedRows === 0n) return 'kept';
+    if (await trx.selectFrom('mna_licenses').select('resource_id').where('device_id', '=', deviceId).executeTakeFirst()) return 'kept';
+    if (await boundToEffectivePackage(trx, accountId, deviceId, now)) return 'bound';
+    const deleted = await trx.deleteFrom('mna_devices').where('account_id', '=', accountId).where('device_id', '=', deviceId).returning('hardware_id').executeTakeFirstOrThrow();
+    if (deleted.hardware_id !== null) await releaseHardware(trx, accountId, deleted.hardware_id);
+    return 'deleted';
+  });
+}
+
+/**
+ * RollBack of a failed Type 1 purchase: deletes the vendor's hardware while it is still to be
+ * activated and not vendor-paid permanent ('deleted'); otherwise 'kept'. A Type 1 license always
+ * makes its hardware LicenseChargingMode 3, a column of the row itself, so a license granted
+ * concurrently is seen when the DELETE re-checks the row it waited for. Hardware not activated
+ * has no device, so no traffic package can be bound to it.
+ */
+export async function rollBackHardware(db: Kysely<Database>, vendorAccountId: string, hardwareId: string): Promise<RollBackOutcome> {
+  const deleted = await db
+    .deleteFrom('mna_hardware')
+    .where('account_id', '=', vendorAccountId)
+    .where('hardware_id', '=', hardwareId)
+    .where('status', '=', 1)
+    .where('license_charging_mode', '<>', 3)
+    .executeTakeFirst();
+  return deleted.numDeletedRows > 0n ? 'deleted' : 'kept';
+}
