@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-/** MNA traffic packages (with the per-device holds that keep orders exclusive) and license history records. */
+/** MNA traffic packages (with the per-device holds that keep orders exclusive) and what deleted devices leave for the active-device history. */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('mna_flow_packages')
@@ -36,22 +36,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('mna_flow_package_claims_pk', ['account_id', 'device_id', 'region'])
     .execute();
   await db.schema
-    .createTable('mna_device_records')
-    .addColumn('record_id', 'text', (c) => c.primaryKey())
+    .createTable('mna_deleted_devices')
+    .addColumn('device_id', 'text', (c) => c.primaryKey())
     .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
-    .addColumn('device_id', 'text', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('at', 'bigint', (c) => c.notNull())
-    .addColumn('license_type', 'integer', (c) => c.notNull())
-    .addColumn('previous_license_type', 'integer')
-    .addColumn('activated_at', 'bigint')
     .addColumn('group_id', 'text')
+    .addColumn('activated_at', 'bigint', (c) => c.notNull())
+    .addColumn('deleted_at', 'bigint', (c) => c.notNull())
+    .addColumn('license_type', 'integer', (c) => c.notNull())
+    .addColumn('licensed_at', 'bigint')
     .execute();
-  await db.schema.createIndex('mna_device_records_account').on('mna_device_records').columns(['account_id', 'at']).execute();
+  await db.schema.createIndex('mna_deleted_devices_account').on('mna_deleted_devices').columns(['account_id', 'deleted_at']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropTable('mna_device_records').execute();
+  await db.schema.dropTable('mna_deleted_devices').execute();
   await db.schema.dropTable('mna_flow_package_claims').execute();
   await db.schema.dropTable('mna_flow_package_devices').execute();
   await db.schema.dropTable('mna_flow_packages').execute();

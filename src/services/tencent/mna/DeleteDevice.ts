@@ -2,7 +2,6 @@ import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { noSuchDevice } from './ownership.ts';
 import { deleteDeviceRecorded } from './store/device-records.ts';
-import { releaseHardware } from './store/hardware.ts';
 
 /**
  * DeleteDevice: deletes one of the caller's devices. A device that came from activated hardware
@@ -14,9 +13,7 @@ export const DeleteDevice = defineAction({
   request: mnaSpec.actions.DeleteDevice.request,
   async handle(ctx, { DeviceId }) {
     await ctx.store.db.transaction().execute(async (trx) => {
-      const deleted = await deleteDeviceRecorded(trx, ctx.accountId, DeviceId, ctx.now());
-      if (!deleted) throw noSuchDevice('DeviceId', DeviceId);
-      if (deleted.hardware_id !== null) await releaseHardware(trx, ctx.accountId, deleted.hardware_id);
+      if (!(await deleteDeviceRecorded(trx, ctx.accountId, DeviceId, ctx.now()))) throw noSuchDevice('DeviceId', DeviceId);
     });
     return {};
   },

@@ -103,7 +103,7 @@ export interface MnaAccountKeyRow {
 }
 
 /**
- * Tables of traffic packages and license history (migration 0010_mna_packages). Money is in
+ * Tables of traffic packages and deleted devices (migration 0010_mna_packages). Money is in
  * fen; times are epoch milliseconds.
  */
 declare module '../../../storage/schema.ts' {
@@ -111,7 +111,7 @@ declare module '../../../storage/schema.ts' {
     mna_flow_packages: MnaFlowPackageRow;
     mna_flow_package_devices: MnaFlowPackageDeviceRow;
     mna_flow_package_claims: MnaFlowPackageClaimRow;
-    mna_device_records: MnaDeviceRecordRow;
+    mna_deleted_devices: MnaDeletedDeviceRow;
   }
 }
 
@@ -159,25 +159,19 @@ export interface MnaFlowPackageClaimRow {
 }
 
 /**
- * What the device rows alone cannot tell later: a device's license changing (`license`) and a
- * device being deleted (`deleted`). With the devices' activation times they give every device's
- * license type over time (GetActiveDeviceCount).
+ * A deleted device as the active-device history needs it (GetActiveDeviceCount): when it was
+ * activated or added and deleted, its group, and its license over time.
  */
-export interface MnaDeviceRecordRow {
-  /** `dr-` + 16 lowercase alphanumerics. */
-  record_id: string;
-  account_id: string;
+export interface MnaDeletedDeviceRow {
   device_id: string;
-  kind: 'license' | 'deleted';
-  at: number;
-  /** 1 tenant monthly, 2 vendor monthly, 3 permanent: the new type, or the type the device had when deleted. */
-  license_type: number;
-  /** `license`: the type before the change. */
-  previous_license_type: number | null;
-  /** `deleted`: when the device was activated or added. */
-  activated_at: number | null;
-  /** `deleted`: the group the device was in. */
+  account_id: string;
   group_id: string | null;
+  activated_at: number;
+  deleted_at: number;
+  /** LicenseType from activation: 1 tenant monthly, 2 vendor monthly, 3 permanent. */
+  license_type: number;
+  /** When OrderPerLicense made it permanent (LicenseType 3 from then on), if it did. */
+  licensed_at: number | null;
 }
 
 /**

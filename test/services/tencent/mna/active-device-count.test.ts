@@ -3,7 +3,7 @@ import { DIALECTS } from '../../../support/server.ts';
 import { expectTencentError } from '../../../support/tencent-harness.ts';
 import { openWorld, unique, type Party, type World } from './support.ts';
 import { REPORT_LINK_TTL_MS, REPORT_PATH } from '../../../../src/services/tencent/mna/active-device-report.ts';
-import { licenseChangeStatement } from '../../../../src/services/tencent/mna/store/device-records.ts';
+import { credit } from '../../../../src/billing/ledger.ts';
 
 /** Epoch ms of a Beijing wall-clock time. */
 const beijing = (iso: string) => Date.parse(`${iso}+08:00`);
@@ -18,20 +18,19 @@ describe.each(DIALECTS)('MNA active-device statistics (%s)', (dialect) => {
     vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true, now: beijing('2026-03-02T10:00:00') });
     world = await openWorld(dialect, { now: () => Date.now() });
     customer = await world.party();
-    // Day 1 (Monday 2 March): a monthly own device, a permanent own device, vendor-paid monthly hardware in a group.
+    // Day 1 (Monday 2 March): two monthly own devices, vendor-paid monthly hardware in a group.
     const monthly = await customer.client.AddDevice({ DeviceName: unique('monthly') });
-    const permanent = await customer.client.AddDevice({ DeviceName: unique('permanent'), LicensePayMode: 1 });
+    const upgraded = await customer.client.AddDevice({ DeviceName: unique('upgraded') });
     groupName = unique('grp');
     const { GroupId } = await customer.client.AddGroup({ GroupName: groupName });
     const sn = unique('sn');
     await world.addHardware([sn], 2);
     await customer.client.ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: sn, DeviceName: unique('cpe'), GroupId }] });
-    // Day 2: the monthly device is deleted; the permanent one is bought a license record of a type change (as OrderPerLicense records it).
+    // Day 2: the monthly device is deleted; the other one is bought a permanent license (LicenseType 3 from then on).
     vi.setSystemTime(beijing('2026-03-03T10:00:00'));
     await customer.client.DeleteDevice({ DeviceId: monthly.DeviceId! });
-    await world.server.app.store.writeAtomically([
-      licenseChangeStatement(world.server.app.store.db, { accountId: customer.account.id, deviceId: permanent.DeviceId!, at: Date.now(), from: 1, to: 3 }),
-    ]);
+    await credit(world.server.app.store, customer.account.id, 1_000_000, 'test', Date.now());
+    await customer.client.OrderPerLicense({ DeviceId: upgraded.DeviceId!, Type: 0 });
     vi.setSystemTime(beijing('2026-03-04T10:00:00'));
   });
   afterEach(() => vi.setSystemTime(beijing('2026-03-04T10:00:00')));
@@ -80,6 +79,18 @@ describe.each(DIALECTS)('MNA active-device statistics (%s)', (dialect) => {
       { Time: '2026-03-02', Count: 3 },
     ]);
     expect((await customer.client.GetActiveDeviceCount({ Period: 2, ...window })).ActiveDeviceList).toEqual([{ Time: '2026-03-01', Count: 3 }]);
+  });
+
+  it('a deleted device keeps its license history: permanent from its purchase until its deletion', async () => {
+    const other = await world.party();
+    const { DeviceId } = await other.client.AddDevice({ DeviceName: unique('short') });
+    await credit(world.server.app.store, other.account.id, 1_000_000, 'test', Date.now());
+    await other.client.OrderPerLicense({ DeviceId: DeviceId!, Type: 0 });
+    vi.setSystemTime(Date.now() + 3600_000);
+    await other.client.DeleteDevice({ DeviceId: DeviceId! });
+    const today = { Period: 0, StartTime: unix(beijing('2026-03-04T00:00:00')), EndTime: unix(beijing('2026-03-04T23:59:59')) };
+    expect((await other.client.GetActiveDeviceCount({ ...today, LicenseType: 3 })).ActiveDeviceList).toEqual([{ Time: '2026-03-04', Count: 1 }]);
+    expect((await other.client.GetActiveDeviceCount({ ...today, LicenseType: 1 })).ActiveDeviceList).toEqual([{ Time: '2026-03-04', Count: 0 }]);
   });
 
   it('counts only the caller’s devices', async () => {
