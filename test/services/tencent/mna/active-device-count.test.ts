@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DIALECTS } from '../../../support/server.ts';
-import { expectTencentError } from '../../../support/tencent-harness.ts';
+import { DIALECTS, startTestServer } from '../../../support/server.ts';
+import { expectTencentError, mnaClient } from '../../../support/tencent-harness.ts';
 import { openWorld, unique, type Party, type World } from './support.ts';
 import { REPORT_LINK_TTL_MS, REPORT_PATH } from '../../../../src/services/tencent/mna/active-device-report.ts';
 import { credit } from '../../../../src/billing/ledger.ts';
@@ -131,6 +131,17 @@ describe.each(DIALECTS)('MNA active-device statistics (%s)', (dialect) => {
     const expired = await fetch(FilePath!);
     expect(expired.status).toBe(403);
     expect(await expired.json()).toEqual({ error: { code: 'ExpiredToken', message: expect.any(String) } });
+  });
+
+  it('FilePath uses FLEETGATE_PUBLIC_URL when set', async () => {
+    const behindProxy = await startTestServer({ dialect, env: { FLEETGATE_PUBLIC_URL: 'https://fleetgate.example.com/emu' }, now: () => Date.now() });
+    try {
+      const account = await behindProxy.createAccount();
+      const { FilePath } = await mnaClient(behindProxy, account).DownloadActiveDeviceCount({});
+      expect(FilePath!.startsWith(`https://fleetgate.example.com/emu${REPORT_PATH}?token=`)).toBe(true);
+    } finally {
+      await behindProxy.close();
+    }
   });
 
   it('refuses a link that is not one Fleetgate issued', async () => {
