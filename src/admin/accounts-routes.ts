@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { AdminModule } from './admin-module.ts';
-import { AccountNameTaken, findAccount, listAccounts, setAccountStatus } from '../core/accounts.ts';
+import { AccountNameTaken, findAccount, listAccounts, setAccountFlags, setAccountStatus } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
 import { KeyIdTaken, createKey, disableKey, listKeys } from '../core/credentials.ts';
 import { AdminErrorBody, sendAccountNotFound, sendAdminError } from './errors.ts';
@@ -11,6 +11,8 @@ const Account = Type.Object({
   name: Type.String(),
   status: Type.Union([Type.Literal('active'), Type.Literal('disabled')]),
   createdAt: Type.Integer({ description: 'epoch milliseconds' }),
+  identityVerified: Type.Boolean({ description: 'off: paying actions answer OperationDenied.UnauthorizedUser' }),
+  mnaAuthorized: Type.Boolean({ description: "off: MNA's paying actions answer UnauthorizedOperation.NoPermission" }),
 });
 
 const Cloud = Type.Union([Type.Literal('tencent'), Type.Literal('alibaba')]);
@@ -28,6 +30,13 @@ const NewKey = Type.Composite([KeyInfo, Type.Object({ secret: Type.String({ desc
 const AccountParams = Type.Object({ accountId: Type.String() });
 const KeyParams = Type.Object({ accountId: Type.String(), keyId: Type.String() });
 const CreateAccountBody = Type.Object({ name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$' }) }, { additionalProperties: false });
+const AccountFlagsBody = Type.Object(
+  {
+    identityVerified: Type.Optional(Type.Boolean()),
+    mnaAuthorized: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
 const CreateKeyBody = Type.Object(
   {
     cloud: Cloud,
@@ -74,6 +83,23 @@ export const accountsAdminModule: AdminModule = (app, runtime) => {
     async (request, reply) => {
       const account = await requireAccount(request.params.accountId);
       return account ?? sendAccountNotFound(reply, request.params.accountId);
+    },
+  );
+
+  app.patch<{ Params: Static<typeof AccountParams>; Body: Static<typeof AccountFlagsBody> }>(
+    '/accounts/:accountId',
+    {
+      schema: {
+        summary: "Set an account's identity-verification and MNA-authorisation flags (both on for new accounts)",
+        tags: ['accounts'],
+        params: AccountParams,
+        body: AccountFlagsBody,
+        response: { 200: Account, 400: AdminErrorBody, 404: AdminErrorBody },
+      },
+    },
+    async (request, reply) => {
+      if (!(await setAccountFlags(db, request.params.accountId, request.body))) return sendAccountNotFound(reply, request.params.accountId);
+      return requireAccount(request.params.accountId);
     },
   );
 

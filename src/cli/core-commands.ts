@@ -1,14 +1,14 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { CliModule } from './cli-module.ts';
 import { CliError, print, requireAccount } from './output.ts';
-import { AccountNameTaken, listAccounts, setAccountStatus } from '../core/accounts.ts';
+import { AccountNameTaken, listAccounts, setAccountFlags, setAccountStatus } from '../core/accounts.ts';
 import { createAccountWithKeys } from '../core/bootstrap.ts';
 import { KeyIdTaken, createKey, disableKey, listKeys } from '../core/credentials.ts';
 import type { Cloud } from '../core/tables.ts';
 
 const when = (ms: number) => new Date(ms).toISOString();
 
-/** `accounts create|list|show|disable` and `keys create|list|disable`. */
+/** `accounts create|list|show|disable|flags` and `keys create|list|disable`. */
 export const coreCliModule: CliModule = (program: Command, withApp) => {
   const accounts = program.command('accounts').description('manage accounts (tenants)');
   accounts
@@ -57,6 +57,21 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
       }),
     );
 
+  accounts
+    .command('flags <accountId>')
+    .description("set an account's identity-verification and MNA-authorisation flags (both on for new accounts)")
+    .option('--identity-verified <on|off>', 'off: paying actions answer OperationDenied.UnauthorizedUser', onOff)
+    .option('--mna-authorized <on|off>', "off: MNA's paying actions answer UnauthorizedOperation.NoPermission", onOff)
+    .option('--json', 'machine-readable output')
+    .action((accountId: string, options: { identityVerified?: boolean; mnaAuthorized?: boolean; json?: boolean }) =>
+      withApp(async (app) => {
+        if (options.identityVerified === undefined && options.mnaAuthorized === undefined) throw new CliError('give --identity-verified and/or --mna-authorized', 'InvalidParameter');
+        if (!(await setAccountFlags(app.store.db, accountId, options))) throw new CliError(`no account ${accountId}`, 'AccountNotFound');
+        const account = await requireAccount(app, accountId);
+        print(!!options.json, account, [{ id: account.id, identityVerified: account.identityVerified, mnaAuthorized: account.mnaAuthorized }]);
+      }),
+    );
+
   const keys = program.command('keys').description("manage an account's API key pairs");
   keys
     .command('create')
@@ -97,3 +112,9 @@ export const coreCliModule: CliModule = (program: Command, withApp) => {
       }),
     );
 };
+
+/** `on` / `off` for a flag option; anything else is refused rather than read as one of them. */
+function onOff(value: string): boolean {
+  if (value !== 'on' && value !== 'off') throw new InvalidArgumentError('expected on or off');
+  return value === 'on';
+}

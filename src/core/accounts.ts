@@ -58,6 +58,17 @@ export async function setAccountStatus(db: Kysely<Database>, accountId: string, 
   return result.numUpdatedRows > 0n;
 }
 
+/** Turns the account's identity-verification and MNA-authorisation flags on or off; false if there is no such account. */
+export async function setAccountFlags(db: Kysely<Database>, accountId: string, flags: { readonly identityVerified?: boolean; readonly mnaAuthorized?: boolean }): Promise<boolean> {
+  const bit = (flag: boolean | undefined) => (flag === undefined ? undefined : flag ? 1 : 0);
+  const result = await db
+    .updateTable('accounts')
+    .set({ identity_verified: bit(flags.identityVerified), mna_authorized: bit(flags.mnaAuthorized) })
+    .where('id', '=', accountId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
 export async function countAccounts(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);

@@ -32,7 +32,7 @@ describe.each(DIALECTS)('billing admin API on %s', (dialect) => {
     expect(body).toEqual({
       balance: 5_000,
       currency: 'CNY',
-      entry: { id: expect.stringMatching(/^le-/), accountId: id, seq: 1, kind: 'credit', amount: 5_000, balanceAfter: 5_000, requestId: null, note: 'invoice 42', resource: null, createdAt: expect.any(Number) },
+      entry: { id: expect.stringMatching(/^le-/), accountId: id, seq: 1, kind: 'credit', amount: 5_000, balanceAfter: 5_000, requestId: null, note: 'invoice 42', resource: null, createdAt: expect.any(Number), action: null, deviceId: null, voucherId: null },
     });
     const debited = await json(call('POST', `/accounts/${id}/credits`, { amount: -1_200 }));
     expect(debited).toMatchObject({ balance: 3_800, entry: { kind: 'debit', amount: -1_200, balanceAfter: 3_800, note: null } });

@@ -53,4 +53,20 @@ describe.each(DIALECTS)('fleetgate billing CLI on %s', { timeout: 120_000 }, (di
     expect(unknown.stderr).toContain('no account 999999999999');
     expect(JSON.parse((await runCli(['billing', 'balance', '--account', account, '--json'], env)).stdout).balance).toBe(600);
   });
+
+  it('sets prices, issues vouchers, creates sub-users and sets account flags with --json', async () => {
+    const [prices, voucher, user, flags] = await Promise.all([
+      runCli(['billing', 'prices', 'set', 'mna.license.permanent.1=60000', '--json'], env),
+      runCli(['billing', 'vouchers', 'issue', '--account', account, '--kind', 'cash', '--face-value', '300', '--expires', '2099-01-01T00:00:00Z', '--json'], env),
+      runCli(['billing', 'users', 'create', '--account', account, '--name', 'ops', '--can-pay', '--json'], env),
+      runCli(['accounts', 'flags', account, '--identity-verified', 'off', '--json'], env),
+    ]);
+    expect(JSON.parse(prices.stdout).prices).toContainEqual(expect.objectContaining({ item: 'mna.license.permanent.1', amount: 60000 }));
+    expect(JSON.parse(voucher.stdout)).toMatchObject({ id: expect.stringMatching(/^v-/), kind: 'cash', faceValue: 300, remaining: 300, expiresAt: Date.parse('2099-01-01T00:00:00Z') });
+    expect(JSON.parse(user.stdout)).toMatchObject({ user: { name: 'ops', canPay: true }, key: { keyId: expect.stringMatching(/^AKID/), secret: expect.any(String) } });
+    expect(JSON.parse(flags.stdout)).toMatchObject({ id: account, identityVerified: false, mnaAuthorized: true });
+    const unknownItem = await runCli(['billing', 'prices', 'set', 'mna.nothing=1'], env);
+    expect(unknownItem.code).toBe(1);
+    expect(unknownItem.stderr).toContain('the price list has no item mna.nothing');
+  });
 });
