@@ -25,6 +25,11 @@ export interface Config {
   /** What the store opens: the PostgreSQL URL, ':memory:' or an absolute SQLite file path. */
   readonly databaseLocation: string;
   readonly redisUrl: string | undefined;
+  /**
+   * Where clients reach this server (`https://fleetgate.example.com`), for links an answer
+   * carries (DownloadActiveDeviceCount's FilePath); undefined → `http://` + the Host the caller signed.
+   */
+  readonly publicUrl: string | undefined;
   /** 32-byte key, base64 or hex; undefined → generated key file in dataDir. */
   readonly masterKey: string | undefined;
   readonly adminToken: string | undefined;
@@ -92,6 +97,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     databaseUrl,
     databaseLocation: databaseUrl === undefined ? join(dataDir, 'fleetgate.db') : databaseLocation(databaseUrl),
     redisUrl: checkRedisUrl(nonEmpty(overrides.redisUrl ?? env.FLEETGATE_REDIS_URL)),
+    publicUrl: checkPublicUrl(nonEmpty(env.FLEETGATE_PUBLIC_URL)),
     masterKey: nonEmpty(env.FLEETGATE_MASTER_KEY),
     adminToken: nonEmpty(env.FLEETGATE_ADMIN_TOKEN),
     logLevel: checkLogLevel(overrides.logLevel ?? env.FLEETGATE_LOG_LEVEL ?? 'info'),
@@ -150,6 +156,21 @@ function databaseLocation(url: string): string {
     }
   }
   throw new ConfigError(`FLEETGATE_DATABASE_URL / --database-url "${redactUrl(url)}" is not a database URL; use ${DATABASE_URL_FORMS}`);
+}
+
+/** An http(s) origin, optionally with a path prefix; kept without its trailing slash. */
+function checkPublicUrl(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search !== '' || parsed.hash !== '') {
+    throw new ConfigError(`FLEETGATE_PUBLIC_URL "${url}" is not an http:// or https:// URL without query or fragment`);
+  }
+  return url.replace(/\/+$/, '');
 }
 
 function checkRedisUrl(url: string | undefined): string | undefined {

@@ -10,7 +10,8 @@ import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
 import { MAX_PATH_SEGMENT_LENGTH, sendUnroutablePath } from './admin/errors.ts';
-import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS, SEED_SECTIONS } from './services/registry.ts';
+import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS, SEED_SECTIONS, DOWNLOAD_ROUTES } from './services/registry.ts';
+import { registerDownloads } from './services/downloads.ts';
 import { registerDeviceGateway } from './device/device-gateway.ts';
 import { registerEmulatorApi } from './emulator/emulator-api.ts';
 import { EMULATOR_PREFIX } from './emulator/prefix.ts';
@@ -82,6 +83,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   });
 
   await app.register(async (device) => registerDeviceGateway(device, runtime, DEVICE_ENDPOINTS));
+  await app.register(async (downloads) => registerDownloads(downloads, runtime, DOWNLOAD_ROUTES));
   await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
   const surface = emulatedSurface(TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS);
   await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface, SEED_SECTIONS), { prefix: EMULATOR_PREFIX });

@@ -71,7 +71,9 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
       // Codes were checked against the catalog when the fault was added.
       await injectFault(runtime.faults, { cloud: 'tencent', product: service, action: request.action, account: key.accountId }, (code) => new TencentError(code as TencentErrorCode));
     }
-    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, userId: key.userId, requestId, region: request.region }), params);
+    // TC3 signs the Host header, so links built on it point where the caller meant to go.
+    const origin = runtime.config.publicUrl ?? `http://${raw.headers.host ?? ''}`;
+    const fields = await implementation.handle(actionContext(runtime, { accountId: key.accountId, userId: key.userId, requestId, region: request.region, origin }), params);
     return successBody(requestId, fields);
   }
 

@@ -14,6 +14,11 @@ export interface ActionContext {
   readonly requestId: string;
   /** Region as sent (Tencent X-TC-Region / Region, Alibaba RegionId), if any. */
   readonly region: string | undefined;
+  /**
+   * Where the caller reaches this server (`http://host:port`), for links an answer carries;
+   * absent when a handler is called directly rather than through a gateway (links are then paths).
+   */
+  readonly origin?: string;
   readonly store: Store;
   readonly secrets: SecretBox;
   /** Epoch milliseconds; injectable so tests can move time. */
@@ -21,7 +26,7 @@ export interface ActionContext {
 }
 
 /** The context of one authenticated call, built from the process's long-lived parts. */
-export function actionContext(app: AppContext, call: { accountId: string; userId: string | null; requestId: string; region: string | undefined }): ActionContext {
+export function actionContext(app: AppContext, call: { accountId: string; userId: string | null; requestId: string; region: string | undefined; origin?: string }): ActionContext {
   // Spelled out: on Node 20, V8 adds each property that follows a spread on a slow path, about 1 µs each.
-  return { accountId: call.accountId, userId: call.userId, requestId: call.requestId, region: call.region, store: app.store, secrets: app.secrets, now: app.now };
+  return { accountId: call.accountId, userId: call.userId, requestId: call.requestId, region: call.region, origin: call.origin, store: app.store, secrets: app.secrets, now: app.now };
 }

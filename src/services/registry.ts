@@ -2,9 +2,10 @@ import type { AlibabaProduct, TencentProduct } from './cloud-action.ts';
 import type { AdminModule } from '../admin/admin-module.ts';
 import type { CliModule } from '../cli/cli-module.ts';
 import type { DeviceEndpoint } from '../device/device-endpoint.ts';
+import type { DownloadRoute } from './download-route.ts';
 import type { AppContext } from '../core/app-context.ts';
 import type { SeedSection } from '../emulator/seed/seed-section.ts';
-import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed } from './tencent/mna/index.ts';
+import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed, mnaDownloadRoutes } from './tencent/mna/index.ts';
 import { iotcloudProduct, iotcloudDeviceEndpoints } from './tencent/iotcloud/index.ts';
 import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, iotSeed, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
@@ -26,6 +27,9 @@ export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEnd
  * name them. A module with state a fixture should be able to create adds its section here.
  */
 export const SEED_SECTIONS: readonly SeedSection[] = [accountsSeed, billingSeed, mnaSeed, iotSeed];
+
+/** Files cloud actions hand out as links (GET by path, a sealed token instead of an API signature). */
+export const DOWNLOAD_ROUTES: readonly DownloadRoute[] = [...mnaDownloadRoutes];
 
 export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule, fixtureSchemaAdminModule(SEED_SECTIONS)];
 

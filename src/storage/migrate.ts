@@ -9,6 +9,7 @@ import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
 import * as billingLicensing from './migrations/0009_billing_licensing.ts';
+import * as mnaPackages from './migrations/0010_mna_packages.ts';
 import * as iotcloud from './migrations/0011_iotcloud.ts';
 import * as iotRegister from './migrations/0013_iot_register.ts';
 import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registration.ts';
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007_sqlite_planner_stats': sqlitePlannerStats,
   '0008_billing': billing,
   '0009_billing_licensing': billingLicensing,
+  '0010_mna_packages': mnaPackages,
   '0011_iotcloud': iotcloud,
   '0013_iot_register': iotRegister,
   '0014_iot_dynamic_registration': iotDynamicRegistration,

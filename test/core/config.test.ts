@@ -109,6 +109,14 @@ describe('configuration', () => {
     expect(() => loadConfig({}, { FLEETGATE_REDIS_URL: 'http://cache' })).toThrow(ConfigError);
   });
 
+  it('takes FLEETGATE_PUBLIC_URL as an http(s) origin without its trailing slash, and refuses anything else', () => {
+    expect(loadConfig({}, {}).publicUrl).toBeUndefined();
+    expect(loadConfig({}, { FLEETGATE_PUBLIC_URL: 'https://fleetgate.example.com/emu/' }).publicUrl).toBe('https://fleetgate.example.com/emu');
+    for (const url of ['fleetgate.example.com', 'ftp://host', 'https://host/?a=1', 'https://host/#x']) {
+      expect(() => loadConfig({}, { FLEETGATE_PUBLIC_URL: url }), url).toThrow(/FLEETGATE_PUBLIC_URL/);
+    }
+  });
+
   it('removes passwords from URLs it names in messages', () => {
     expect(redactUrl('redis://:hunter2@cache:6379/0')).toBe('redis://cache:6379/0');
     expect(redactUrl('postgres://app:hunter2@db/fleetgate')).toBe('postgres://app@db/fleetgate');

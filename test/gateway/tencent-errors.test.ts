@@ -65,8 +65,8 @@ describe('Tencent gateway: documented errors for hand-built requests', () => {
   it('NoSuchVersion, InvalidAction and UnsupportedOperation route by Version + Action', async () => {
     expectError(await sendRaw(server.url, tc3(server, account, { ...getHardwareInfo, version: '2099-01-01' })), 'NoSuchVersion');
     expect(expectError(await sendRaw(server.url, tc3(server, account, { action: 'Fly' })), 'InvalidAction')).toContain('Fly');
-    const unsupported = tc3(server, account, { action: 'OrderFlowPackage', params: {} });
-    expect(expectError(await sendRaw(server.url, unsupported), 'UnsupportedOperation')).toContain('OrderFlowPackage');
+    const unsupported = tc3(server, account, { action: 'GetFlowStatistic', params: {} });
+    expect(expectError(await sendRaw(server.url, unsupported), 'UnsupportedOperation')).toContain('GetFlowStatistic');
   });
 
   it('DeleteDevice routes to mna or iotcloud by Version, with each product’s own parameters', async () => {

@@ -1,21 +1,19 @@
 import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { noSuchDevice } from './ownership.ts';
-import { deleteDevice } from './store/devices.ts';
-import { releaseHardware } from './store/hardware.ts';
+import { deleteDeviceRecorded } from './store/device-records.ts';
 
 /**
  * DeleteDevice: deletes one of the caller's devices. A device that came from activated hardware
- * gives the hardware back to its vendor as to-be-activated, in the same transaction.
+ * gives the hardware back to its vendor as to-be-activated, in the same transaction. The deletion
+ * is recorded for GetActiveDeviceCount.
  */
 export const DeleteDevice = defineAction({
   name: 'DeleteDevice',
   request: mnaSpec.actions.DeleteDevice.request,
   async handle(ctx, { DeviceId }) {
     await ctx.store.db.transaction().execute(async (trx) => {
-      const deleted = await deleteDevice(trx, ctx.accountId, DeviceId);
-      if (!deleted) throw noSuchDevice('DeviceId', DeviceId);
-      if (deleted.hardware_id !== null) await releaseHardware(trx, ctx.accountId, deleted.hardware_id);
+      if (!(await deleteDeviceRecorded(trx, ctx.accountId, DeviceId, ctx.now()))) throw noSuchDevice('DeviceId', DeviceId);
     });
     return {};
   },

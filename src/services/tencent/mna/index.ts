@@ -19,13 +19,22 @@ import { GroupAddDevice, GroupDeleteDevice } from './GroupMembership.ts';
 import { UpdateGroup } from './UpdateGroup.ts';
 import { DeleteGroup } from './DeleteGroup.ts';
 import { CreateEncryptedKey, GetPublicKey } from './Keys.ts';
+import { GetActiveDeviceCount } from './GetActiveDeviceCount.ts';
+import { DownloadActiveDeviceCount } from './DownloadActiveDeviceCount.ts';
+import { activeDeviceReportRoute } from './active-device-report.ts';
+import { OrderFlowPackage } from './OrderFlowPackage.ts';
+import { GetFlowPackages } from './GetFlowPackages.ts';
+import { ModifyPackageRenewFlag } from './ModifyPackageRenewFlag.ts';
 import { OrderPerLicense } from './OrderPerLicense.ts';
 
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
 export { mnaSeed } from './seed.ts';
 
-/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups, keys and licenses. */
+/** DownloadActiveDeviceCount's CSV files. */
+export const mnaDownloadRoutes = [activeDeviceReportRoute];
+
+/** MNA (Multi-Network Acceleration) 2021-01-19: vendor hardware, activation, devices, groups, keys, licenses, active-device statistics and traffic packages. */
 export const mnaProduct: TencentProduct = {
   spec: mnaSpec,
   actions: [
@@ -50,6 +59,11 @@ export const mnaProduct: TencentProduct = {
     DeleteGroup,
     CreateEncryptedKey,
     GetPublicKey,
+    GetActiveDeviceCount,
+    DownloadActiveDeviceCount,
+    OrderFlowPackage,
+    GetFlowPackages,
+    ModifyPackageRenewFlag,
     OrderPerLicense,
   ],
 };

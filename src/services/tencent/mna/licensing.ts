@@ -52,3 +52,15 @@ export function devicePayer(chargingMode: number | null): 0 | 1 {
   if (chargingMode === null) return DEVICE_PAYER.customer;
   return hardwareLicense(chargingMode, null).payer === HARDWARE_PAYER.vendor ? DEVICE_PAYER.vendor : DEVICE_PAYER.customer;
 }
+
+/** LicenseType of GetActiveDeviceCount: 1 tenant monthly, 2 vendor monthly, 3 permanent. */
+export const LICENSE_TYPES = [1, 2, 3] as const;
+export type LicenseType = (typeof LICENSE_TYPES)[number];
+
+/**
+ * The LicenseType of a device: its hardware's charging mode (null for AddDevice devices, which
+ * the customer pays) and its term. It is the deprecated LicenseChargingMode's numbering.
+ */
+export function licenseType(chargingMode: number | null, term: number): LicenseType {
+  return hardwareLicense(chargingMode ?? 1, term === 1 ? 1 : 0).licenseChargingMode as LicenseType;
+}

@@ -3,6 +3,8 @@ import type { VendorHardwareView } from './store/hardware.ts';
 import type { DeviceView } from './store/devices.ts';
 import type { GroupView } from './store/groups.ts';
 import { devicePayer, hardwareLicense } from './licensing.ts';
+import type { PackageView } from './store/flow-packages.ts';
+import { packageStatus } from './flow-packages.ts';
 
 // Output structs field by field as api.json defines them. Times are strings (MNA api.json):
 // Unix seconds in the hardware structs, milliseconds where the spec says "in ms".
@@ -100,5 +102,28 @@ export function groupInfo(group: GroupView): Record<string, unknown> {
     UpdateTime: millis(group.updated_at),
     Description: group.description,
     DeviceNum: group.device_num,
+  };
+}
+
+/** FlowPackageInfo: times in Unix seconds (Integer), AppId the account's UIN-shaped id as an integer. */
+export function flowPackageInfo(row: PackageView, now: number): Record<string, unknown> {
+  const unix = (ms: number) => Math.floor(ms / 1000);
+  return {
+    ResourceId: row.resource_id,
+    AppId: Number(row.account_id),
+    PackageType: row.package_type,
+    Status: packageStatus(row.active_at, row.expire_at, now),
+    CreateTime: unix(row.created_at),
+    ActiveTime: unix(row.active_at),
+    ExpireTime: unix(row.expire_at),
+    DeviceList: row.devices,
+    CapacitySize: row.capacity_mb,
+    // No data plane yet: nothing of a package has been used.
+    CapacityRemain: row.capacity_mb,
+    RenewFlag: row.renew_flag === 1,
+    // Fleetgate neither changes nor renews packages (README.md, "Traffic packages").
+    ModifyStatus: 0,
+    TruncFlag: row.trunc_flag === 1,
+    CapacityRemainPrecise: row.capacity_mb,
   };
 }

@@ -103,6 +103,78 @@ export interface MnaAccountKeyRow {
 }
 
 /**
+ * Tables of traffic packages and deleted devices (migration 0010_mna_packages). Money is in
+ * fen; times are epoch milliseconds.
+ */
+declare module '../../../storage/schema.ts' {
+  interface Database {
+    mna_flow_packages: MnaFlowPackageRow;
+    mna_flow_package_devices: MnaFlowPackageDeviceRow;
+    mna_flow_package_claims: MnaFlowPackageClaimRow;
+    mna_deleted_devices: MnaDeletedDeviceRow;
+  }
+}
+
+/** A traffic package (OrderFlowPackage): one month of a tier's capacity for its devices, in one region. */
+export interface MnaFlowPackageRow {
+  /** A UUID and `-0`, the shape of the spec's example. */
+  resource_id: string;
+  account_id: string;
+  /** DEVICE_1_FLOW_20G, DEVICE_2_FLOW_50G, DEVICE_3_FLOW_100G or DEVICE_5_FLOW_500G. */
+  package_type: string;
+  /** 0 Chinese mainland, 1 outside it. */
+  region: number;
+  capacity_mb: number;
+  /** 0/1: auto-renewal (ModifyPackageRenewFlag changes it). */
+  renew_flag: number;
+  /** 0/1: traffic truncation; never on together with renew_flag. */
+  trunc_flag: number;
+  /** What the order cost before any voucher, in fen. */
+  price: number;
+  created_at: number;
+  active_at: number;
+  expire_at: number;
+}
+
+/** A device a package is bound to; kept after the package expires (GetFlowPackages shows it). */
+export interface MnaFlowPackageDeviceRow {
+  resource_id: string;
+  account_id: string;
+  device_id: string;
+  /** The device's place in the order's DeviceList. */
+  position: number;
+}
+
+/**
+ * A device's hold on one region while a package is valid: the primary key (account, device,
+ * region) lets only one order bind a device at a time, whatever the concurrency. A hold whose
+ * package has expired is removed by the next order that needs it.
+ */
+export interface MnaFlowPackageClaimRow {
+  account_id: string;
+  device_id: string;
+  region: number;
+  resource_id: string;
+  expire_at: number;
+}
+
+/**
+ * A deleted device as the active-device history needs it (GetActiveDeviceCount): when it was
+ * activated or added and deleted, its group, and its license over time.
+ */
+export interface MnaDeletedDeviceRow {
+  device_id: string;
+  account_id: string;
+  group_id: string | null;
+  activated_at: number;
+  deleted_at: number;
+  /** LicenseType from activation: 1 tenant monthly, 2 vendor monthly, 3 permanent. */
+  license_type: number;
+  /** When OrderPerLicense made it permanent (LicenseType 3 from then on), if it did. */
+  licensed_at: number | null;
+}
+
+/**
  * A permanent license bought with OrderPerLicense (migration 0017): for a device of the account
  * (Type 0) or for the vendor's hardware not yet activated (Type 1). At most one per device and
  * one per hardware.

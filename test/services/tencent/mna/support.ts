@@ -36,8 +36,9 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(dialect: Dialect): Promise<World> {
-  const server = await startTestServer({ dialect });
+/** `now`: the server's business clock (ctx.now), when a test moves time. */
+export async function openWorld(dialect: Dialect, options: { readonly now?: () => number } = {}): Promise<World> {
+  const server = await startTestServer({ dialect, now: options.now });
   const party = async (): Promise<Party> => {
     const account = await server.createAccount();
     return { account, client: mnaClient(server, account) };

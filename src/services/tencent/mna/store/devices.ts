@@ -145,11 +145,6 @@ export async function listNics(db: Kysely<Database>, accountId: string, deviceId
   return db.selectFrom('mna_device_nics').selectAll().where('account_id', '=', accountId).where('device_id', '=', deviceId).orderBy('net_info_name').execute();
 }
 
-/** Deletes one of the account's devices (its NIC settings go with it); returns its hardware link, or undefined if it had no such device. */
-export async function deleteDevice(db: Kysely<Database>, accountId: string, deviceId: string): Promise<{ hardware_id: string | null } | undefined> {
-  return db.deleteFrom('mna_devices').where('account_id', '=', accountId).where('device_id', '=', deviceId).returning('hardware_id').executeTakeFirst();
-}
-
 /** Puts the account's devices into `groupId` (or, with null, takes them out of `fromGroupId`). */
 export async function setDeviceGroup(
   db: Kysely<Database>,

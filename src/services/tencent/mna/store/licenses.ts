@@ -3,7 +3,7 @@ import type { Database } from '../../../../storage/schema.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { HardwareStatus, MnaLicenseRow } from '../tables.ts';
 import { boundToEffectivePackage } from './package-binding.ts';
-import { releaseHardware } from './hardware.ts';
+import { deleteDeviceRecorded } from './device-records.ts';
 
 /** What OrderPerLicense Type 0 checks before paying: the device's vendor charging mode (null for AddDevice devices) and whether it already holds a license. */
 export interface DeviceLicenseState {
@@ -88,8 +88,8 @@ export async function rollBackDevice(db: Kysely<Database>, accountId: string, de
     if (locked.numUpdatedRows === 0n) return 'kept';
     if (await trx.selectFrom('mna_licenses').select('resource_id').where('device_id', '=', deviceId).executeTakeFirst()) return 'kept';
     if (await boundToEffectivePackage(trx, accountId, deviceId, now)) return 'bound';
-    const deleted = await trx.deleteFrom('mna_devices').where('account_id', '=', accountId).where('device_id', '=', deviceId).returning('hardware_id').executeTakeFirstOrThrow();
-    if (deleted.hardware_id !== null) await releaseHardware(trx, accountId, deleted.hardware_id);
+    // As DeleteDevice deletes: the hardware goes back to its vendor and the active-device history keeps the device.
+    await deleteDeviceRecorded(trx, accountId, deviceId, now);
     return 'deleted';
   });
 }

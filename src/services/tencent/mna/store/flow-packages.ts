@@ -1,0 +1,151 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../../../storage/schema.ts';
+import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
+import type { MnaFlowPackageRow } from '../tables.ts';
+import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import type { PackageStatus } from '../flow-packages.ts';
+
+/** For each of `deviceIds` bound to packages in effect at `now`, the earliest bought of them. */
+export async function packagesInEffect(db: Kysely<Database>, accountId: string, deviceIds: readonly string[], now: number): Promise<Map<string, Pick<MnaFlowPackageRow, 'resource_id' | 'package_type'>>> {
+  const rows = await db
+    .selectFrom('mna_flow_package_claims as c')
+    .innerJoin('mna_flow_packages as p', 'p.resource_id', 'c.resource_id')
+    .select(['c.device_id', 'p.resource_id', 'p.package_type'])
+    .where('c.account_id', '=', accountId)
+    .where('c.device_id', 'in', [...deviceIds])
+    .where('p.active_at', '<=', now)
+    .where('p.expire_at', '>=', now)
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.resource_id', 'desc')
+    .execute();
+  // Later rows overwrite: the earliest bought wins.
+  return new Map(rows.map((row) => [row.device_id, { resource_id: row.resource_id, package_type: row.package_type }]));
+}
+
+/** The devices among `deviceIds` that hold `region` through a package that has not expired at `now`. */
+export async function devicesHoldingRegion(db: Kysely<Database>, accountId: string, deviceIds: readonly string[], region: number, now: number): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('mna_flow_package_claims')
+    .select('device_id')
+    .where('account_id', '=', accountId)
+    .where('region', '=', region)
+    .where('device_id', 'in', [...deviceIds])
+    .where('expire_at', '>=', now)
+    .execute();
+  return new Set(rows.map((r) => r.device_id));
+}
+
+/**
+ * The statements that create a package bound to its devices, for the order's atomic write:
+ * holds left by expired packages of these devices in this region go first, then the new holds,
+ * whose primary key refuses a device another package still holds (a unique violation: nothing
+ * of the order is written, nothing charged). Holds are taken in id order, so concurrent orders
+ * naming the same devices wait for each other rather than deadlock.
+ */
+export function packageStatements(db: Kysely<Database>, row: MnaFlowPackageRow, deviceIds: readonly string[]): GuardedStatement[] {
+  const { account_id, resource_id, region, expire_at } = row;
+  const sorted = [...deviceIds].sort();
+  return [
+    { query: db.insertInto('mna_flow_packages').values(row).compile() },
+    {
+      query: db
+        .deleteFrom('mna_flow_package_claims')
+        .where('account_id', '=', account_id)
+        .where('region', '=', region)
+        .where('device_id', 'in', sorted)
+        .where('expire_at', '<', row.created_at)
+        .compile(),
+    },
+    {
+      query: db
+        .insertInto('mna_flow_package_claims')
+        .values(sorted.map((device_id) => ({ account_id, device_id, region, resource_id, expire_at })))
+        .compile(),
+      expectedChanges: deviceIds.length,
+    },
+    {
+      query: db
+        .insertInto('mna_flow_package_devices')
+        .values(deviceIds.map((device_id, position) => ({ resource_id, account_id, device_id, position })))
+        .compile(),
+    },
+  ];
+}
+
+export interface PackageFilter {
+  readonly resourceId?: string;
+  readonly deviceId?: string;
+  readonly status?: PackageStatus;
+}
+
+/** A package with its devices in order. */
+export interface PackageView extends MnaFlowPackageRow {
+  readonly devices: string[];
+}
+
+/** One page of the account's packages, oldest first, and how many match in total. */
+export async function listPackages(db: Kysely<Database>, accountId: string, filter: PackageFilter, now: number, window: PageWindow): Promise<{ total: number; rows: PackageView[] }> {
+  const { resourceId, deviceId, status } = filter;
+  const base = db
+    .selectFrom('mna_flow_packages as p')
+    .where('p.account_id', '=', accountId)
+    .$if(resourceId !== undefined, (q) => q.where('p.resource_id', '=', resourceId!))
+    .$if(deviceId !== undefined, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('mna_flow_package_devices as d')
+            .select('d.device_id')
+            .whereRef('d.resource_id', '=', 'p.resource_id')
+            .where('d.account_id', '=', accountId)
+            .where('d.device_id', '=', deviceId!),
+        ),
+      ),
+    )
+    .$if(status === 0, (q) => q.where('p.active_at', '>', now))
+    .$if(status === 1, (q) => q.where('p.active_at', '<=', now).where('p.expire_at', '>=', now))
+    .$if(status === 2, (q) => q.where('p.expire_at', '<', now));
+  const counted = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await page(base.selectAll('p').orderBy('p.created_at').orderBy('p.resource_id'), window).execute();
+  const devices = await packageDevices(db, accountId, rows.map((r) => r.resource_id));
+  return { total: Number(counted.n), rows: rows.map((row) => ({ ...row, devices: devices.get(row.resource_id) ?? [] })) };
+}
+
+async function packageDevices(db: Kysely<Database>, accountId: string, resourceIds: readonly string[]): Promise<Map<string, string[]>> {
+  const byPackage = new Map<string, string[]>();
+  if (resourceIds.length === 0) return byPackage;
+  const rows = await db
+    .selectFrom('mna_flow_package_devices')
+    .select(['resource_id', 'device_id'])
+    .where('account_id', '=', accountId)
+    .where('resource_id', 'in', [...resourceIds])
+    .orderBy('resource_id')
+    .orderBy('position')
+    .execute();
+  for (const row of rows) {
+    const list = byPackage.get(row.resource_id) ?? [];
+    list.push(row.device_id);
+    byPackage.set(row.resource_id, list);
+  }
+  return byPackage;
+}
+
+export async function findPackage(db: Kysely<Database>, accountId: string, resourceId: string): Promise<MnaFlowPackageRow | undefined> {
+  return db.selectFrom('mna_flow_packages').selectAll().where('account_id', '=', accountId).where('resource_id', '=', resourceId).executeTakeFirst();
+}
+
+/**
+ * Sets the renewal flag of a package that is not expired at `now` and whose truncation is off
+ * when turning renewal on; false when no row qualified (the caller explains which rule failed).
+ */
+export async function setRenewFlag(db: Kysely<Database>, accountId: string, resourceId: string, renew: boolean, now: number): Promise<boolean> {
+  const result = await db
+    .updateTable('mna_flow_packages')
+    .set({ renew_flag: renew ? 1 : 0 })
+    .where('account_id', '=', accountId)
+    .where('resource_id', '=', resourceId)
+    .where('expire_at', '>=', now)
+    .$if(renew, (q) => q.where('trunc_flag', '=', 0))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
