@@ -18,7 +18,7 @@ import { benchDataDir, seed } from './support/seed.ts';
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
 const root = resolve(import.meta.dirname, '..');
 const WAYS = {
-  source: ['--import', 'tsx', resolve(root, 'src/cli/main.ts')],
+  source: ['--import', import.meta.resolve('tsx'), resolve(root, 'src/cli/main.ts')],
   built: [resolve(root, 'bin/fleetgate.js')],
 } as const;
 type Way = keyof typeof WAYS;

@@ -8,6 +8,7 @@ import * as mnaHardwareDevice from './migrations/0005_mna_hardware_device.ts';
 import * as coreSettings from './migrations/0006_core_settings.ts';
 import * as sqlitePlannerStats from './migrations/0007_sqlite_planner_stats.ts';
 import * as billing from './migrations/0008_billing.ts';
+import * as csvImports from './migrations/0016_csv_imports.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -19,6 +20,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006_core_settings': coreSettings,
   '0007_sqlite_planner_stats': sqlitePlannerStats,
   '0008_billing': billing,
+  '0016_csv_imports': csvImports,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
  * The CLI as the tests run it: the sources through tsx (`npm run dev`), so a test never exercises a
  * stale build; test/packaging/ covers bin/fleetgate.js on the built bundle.
  */
-export const FLEETGATE_COMMAND: readonly string[] = ['--import', 'tsx', resolve(import.meta.dirname, '../../src/cli/main.ts')];
+export const FLEETGATE_COMMAND: readonly string[] = ['--import', import.meta.resolve('tsx'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
 
 /** Runs `fleetgate <args>` to completion and returns its exit code and output. */
 export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
