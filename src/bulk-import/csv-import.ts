@@ -4,6 +4,7 @@ import { parse, type CsvError } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../core/app-context.ts';
 import type { Database } from '../storage/schema.ts';
+import { StoreRefusal } from '../storage/store-refusal.ts';
 import type { CsvImportRow } from './tables.ts';
 import './tables.ts';
 
@@ -208,14 +209,13 @@ export async function importCsv<Row>(app: AppContext, target: ImportTarget<Row>,
       },
     }),
   );
-  const stopAtSyntaxError = () => {
-    status = 'failed';
-    failure = `line ${(syntaxError as CsvError & { lines: number }).lines}: ${syntaxError!.message.replace(/ at line \d+/, '')}`;
-  };
-  let record = 0;
-  try {
+  const syntaxLine = (): number => (syntaxError as CsvError & { lines: number }).lines;
+
+  /** Reads, judges and commits every batch; the final commit records the final status. */
+  const run = async (): Promise<void> => {
+    let record = 0;
     for await (const { record: fields, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      if (syntaxError && info.lines >= (syntaxError as CsvError & { lines: number }).lines) break;
+      if (syntaxError && info.lines >= syntaxLine()) break;
       bytesRead = info.bytes;
       if (!header) {
         header = fields.map((name) => name.trim());
@@ -230,30 +230,17 @@ export async function importCsv<Row>(app: AppContext, target: ImportTarget<Row>,
       // Records an earlier run committed are read again but not judged again.
       if (++record <= resumedAfter) continue;
       counts.read++;
-      if (fields.length !== header.length) {
-        reject(info.lines, fields[0] ?? '', `expected ${header.length} columns, found ${fields.length}`);
-      } else {
-        const named: Record<string, string> = {};
-        header.forEach((name, i) => (named[name] = fields[i]!));
-        const checked = target.check(named);
-        if ('reason' in checked) reject(info.lines, named[target.requiredColumns[0]!] ?? '', checked.reason);
-        else {
-          const key = target.key(checked.row);
-          if (batchKeys.has(key)) reject(info.lines, key, target.repeated(key));
-          else {
-            counts.valid++;
-            batchKeys.add(key);
-            batch.push({ row: checked.row, line: info.lines, key });
-          }
-        }
-      }
+      judge(fields, header, info.lines);
       if ((counts.read - resumedAfter) % batchSize === 0) {
         await commit();
         if (options.signal?.aborted) break;
       }
     }
-    if (status === 'running' && syntaxError) stopAtSyntaxError();
-    if (!header && status === 'running') {
+    if (status === 'running' && syntaxError) {
+      status = 'failed';
+      failure = `line ${syntaxLine()}: ${syntaxError.message.replace(/ at line \d+/, '')}`;
+    }
+    if (status === 'running' && !header) {
       status = 'failed';
       failure = 'the file is empty: it needs a header line';
     }
@@ -262,6 +249,30 @@ export async function importCsv<Row>(app: AppContext, target: ImportTarget<Row>,
       bytesRead = size;
     }
     await commit();
+  };
+
+  const judge = (fields: readonly string[], header: readonly string[], line: number): void => {
+    if (fields.length !== header.length) return reject(line, fields[0] ?? '', `expected ${header.length} columns, found ${fields.length}`);
+    const named: Record<string, string> = {};
+    header.forEach((name, i) => (named[name] = fields[i]!));
+    const checked = target.check(named);
+    if ('reason' in checked) return reject(line, named[target.requiredColumns[0]!] ?? '', checked.reason);
+    const key = target.key(checked.row);
+    if (batchKeys.has(key)) return reject(line, key, target.repeated(key));
+    counts.valid++;
+    batchKeys.add(key);
+    batch.push({ row: checked.row, line, key });
+  };
+
+  try {
+    await run();
+  } catch (error) {
+    // A refusal of the store (a product out of room) ends the import after its last good batch.
+    if (!(error instanceof StoreRefusal)) throw error;
+    await db.updateTable('csv_imports').set({ status: 'failed', failure: error.message, updated_at: app.now() }).where('import_id', '=', job.import_id).execute();
+    const committed = (await findImport(db, options.accountId, job.import_id))!;
+    const stored = { read: committed.rows_read, valid: committed.rows_valid, rejected: committed.rows_rejected, written: committed.rows_written };
+    return { importId: job.import_id, status: 'failed', resumedAfter, report: options.report, failure: error.message, ...stored };
   } finally {
     parser.destroy();
     closeSync(report);

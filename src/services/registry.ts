@@ -9,6 +9,7 @@ import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, startImpo
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
 import { billingAdminModule, billingCliModule } from '../billing/index.ts';
 import { emulatorCliModule } from '../emulator/cli.ts';
+import { bulkImportAdminModule } from '../bulk-import/admin-routes.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
 export const TENCENT_PRODUCTS: readonly TencentProduct[] = [mnaProduct, iotcloudProduct];
@@ -18,7 +19,7 @@ export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
 /** Device-side endpoints (no API signature), served by path beside the two API gateways. */
 export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEndpoints, ...iotDeviceEndpoints];
 
-export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule];
+export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule, bulkImportAdminModule];
 
 export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule, emulatorCliModule];
 
