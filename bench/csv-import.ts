@@ -27,7 +27,8 @@ async function writeCsv(file: string, rows: number, prefix: string): Promise<voi
   await once(out, 'finish');
 }
 
-const peakKiB = (pid: number): number => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB$/m)?.[1] ?? Number.NaN);
+/** 0 once the process is a zombie, which has no memory lines left. */
+const peakKiB = (pid: number): number => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmHWM:\s+(\d+) kB$/m)?.[1] ?? 0);
 
 async function importRun(dataDir: string, env: Record<string, string>, accountId: string, file: string): Promise<{ seconds: number; peakMiB: number; summary: Record<string, unknown> }> {
   const started = performance.now();

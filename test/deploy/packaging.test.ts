@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -15,8 +15,12 @@ describe('the npm pack tarball installs and runs as a CLI without the repository
   it('pack, install into an empty directory, fleetgate --version, serve answers /readyz', async (context) => {
     const dir = mkdtempSync(join(tmpdir(), 'fleetgate-pack-'));
     try {
-      // `npm pack` runs `prepare`, so the tarball carries a fresh bundle.
-      const { stdout: tarball } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: root });
+      // `npm pack` runs `prepare`, so the tarball carries a fresh bundle; packed from a copy of what
+      // the build reads, so this never rewrites the checkout's dist/ under another test's feet.
+      const source = join(dir, 'source');
+      for (const path of ['package.json', 'README.md', 'bin', 'src', 'scripts/build.ts']) cpSync(join(root, path), join(source, path), { recursive: true });
+      symlinkSync(join(root, 'node_modules'), join(source, 'node_modules'));
+      const { stdout: tarball } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: source });
       writeFileSync(join(dir, 'package.json'), '{ "name": "pack-check", "private": true }');
       try {
         // The npm cache first; the registry only for what it lacks. No install scripts: the
