@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, openSync, closeSync, ftruncateSync, writeSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, openSync, closeSync, ftruncateSync, writeSync, statSync } from 'node:fs';
 import { parse, type CsvError } from 'csv-parse';
 import type { Kysely } from 'kysely';
 import type { AppContext } from '../core/app-context.ts';
@@ -137,9 +137,11 @@ export async function importCsv<Row>(app: AppContext, target: ImportTarget<Row>,
   const counts = { read: job.rows_read, valid: job.rows_valid, rejected: job.rows_rejected, written: job.rows_written };
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
 
-  // The report keeps what committed batches wrote; lines of a batch that never committed go.
-  const report = openSync(options.report, job.report_bytes > 0 ? 'r+' : 'w');
-  let reportBytes = job.report_bytes;
+  // The report keeps what committed batches wrote; lines of a batch that never committed go. A
+  // report removed (or cut short) since starts over rather than being padded out.
+  const kept = job.report_bytes > 0 && existsSync(options.report) && statSync(options.report).size >= job.report_bytes;
+  const report = openSync(options.report, kept ? 'r+' : 'w');
+  let reportBytes = kept ? job.report_bytes : 0;
   ftruncateSync(report, reportBytes);
   if (reportBytes === 0) reportBytes += writeSync(report, REPORT_HEADER, 0);
   const reportLines: string[] = [];

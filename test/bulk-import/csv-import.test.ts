@@ -131,6 +131,18 @@ describe.each(['sqlite-memory', 'postgres'] as const)('bulk CSV import (%s)', (k
     expect(reportOf(report).map(([line, key]) => [line, key])).toEqual([['5', 'bad sn']]);
   });
 
+  it('a report removed before the resume starts over with its header instead of being padded out', async () => {
+    const { accountId } = await vendor();
+    const target = hardwareImport(accountId, 1, bed.app.now);
+    const { file, report } = csv('SN\nbad sn\nM-1\nM-2\nalso bad\n');
+    const stop = new AbortController();
+    await importCsv(bed.app, target, { accountId, target: '', file, report, batchSize: 2, signal: stop.signal, onProgress: () => stop.abort() });
+    rmSync(report);
+    const resumed = await importCsv(bed.app, target, { accountId, target: '', file, report, batchSize: 2 });
+    expect(resumed).toMatchObject({ status: 'finished', resumedAfter: 2, written: 2, rejected: 2 });
+    expect(readFileSync(report, 'utf8')).toMatch(/^line,key,reason\n5,also bad,/);
+  });
+
   it("devices: Alibaba's import CSV under BatchCheckImportDevice's rules and wording; secrets sealed; existing names refused", async () => {
     const tenant = await bed.tenant();
     const productKey = await tenant.product();
