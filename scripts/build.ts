@@ -21,6 +21,10 @@ export async function buildDist(): Promise<void> {
     outbase: 'src',
     outdir: 'dist',
     bundle: true,
+    // What only `serve` needs (main.ts imports it on demand) in chunks of its own, beside main.js
+    // so that module-relative paths resolve alike from every chunk.
+    splitting: true,
+    chunkNames: 'cli/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     target: 'node20',
