@@ -28,6 +28,10 @@ const LOWER_LAYERS = [
     patterns: [{ ...outOf(['services', 'gateway', 'device']), message: 'Billing sits beside core: products charge through it, it knows no product or pipeline.' }],
   },
   {
+    files: ['src/bulk-import/**'],
+    patterns: [{ ...outOf(['services', 'gateway', 'device', 'billing']), message: 'Bulk import knows no product: products hand it their ImportTarget.' }],
+  },
+  {
     files: ['src/device/**'],
     patterns: [{ ...outOf(['services', 'admin', 'billing']), message: 'The device pipeline knows no product: products register their endpoints with it through the registry.' }],
   },

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,6 +48,8 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 describe('README walkthrough', () => {
   it('runs as written on a fresh server: vendor registration, MNA activation, Alibaba batch import', async () => {
     const { commands, printed } = walkthrough();
+    // `npm start` and `npx fleetgate` run the bundle: build it from the sources under test.
+    expect(spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT }).status).toBe(0);
     expect(commands).toHaveLength(4);
     expect(commands[0]).toMatch(/\nnpm start$/);
     const port = await freePort();

@@ -35,6 +35,10 @@ export function sendUnroutablePath(error: FastifyError, reply: FastifyReply): Fa
  * for the message (`keyId`, `body.name`); undefined when there is none. No admin field holds one,
  * and PostgreSQL refuses it in text where SQLite would store it.
  */
+/** Plain objects and arrays, as JSON parses: a streamed body (an upload) is not walked. */
+const isParsedJson = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && (Array.isArray(value) || [Object.prototype, null].includes(Object.getPrototypeOf(value)));
+
 export function fieldWithNul(parts: Readonly<Record<string, unknown>>): string | undefined {
   // A walk with its own stack: a deeply nested body must not overflow the call stack.
   const pending: [value: unknown, at: string][] = Object.entries(parts).map(([part, value]) => [value, part === 'body' ? 'body' : '']);
@@ -42,7 +46,7 @@ export function fieldWithNul(parts: Readonly<Record<string, unknown>>): string |
     const [value, at] = pending.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\0')) return at;
-    } else if (typeof value === 'object' && value !== null) {
+    } else if (isParsedJson(value)) {
       for (const [key, child] of Object.entries(value)) {
         if (key.includes('\0')) return at;
         pending.push([child, at === '' ? key : `${at}.${key}`]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, DATABASE_URL_FORMS, loadConfig, type ConfigOverrides } from '../config.ts';
 import { openRuntime } from '../runtime.ts';
-import { SERVE_ENVIRONMENT_HELP, serve } from './serve.ts';
+import { SERVE_ENVIRONMENT_HELP } from './serve-help.ts';
 import { coreCliModule } from './core-commands.ts';
 import { CLI_MODULES } from '../services/registry.ts';
 import { CliError, print, printError } from './output.ts';
@@ -49,6 +49,9 @@ program
   .option('--lenient-signatures', 'emulator: accept any signature from a known key (never in production); env FLEETGATE_LENIENT_SIGNATURES=1')
   .addHelpText('after', SERVE_ENVIRONMENT_HELP)
   .action(async (options: { host?: string; port?: string; seed?: string; lenientSignatures?: boolean }) => {
+    // Loaded on demand: the HTTP server (Fastify, the admin API's schemas) is for `serve` alone, and
+    // the bundle keeps it in a chunk of its own that other commands never parse.
+    const { serve } = await import('./serve.ts');
     await serve(loadConfig({ ...globals(), ...options }));
   });
 

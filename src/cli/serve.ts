@@ -4,27 +4,6 @@ import { buildServer } from '../server.ts';
 import { trackInFlight } from '../graceful-shutdown.ts';
 import { BACKGROUND_WORKERS } from '../services/registry.ts';
 
-/** `serve --help` lists the settings that have no flag after the options. */
-export const SERVE_ENVIRONMENT_HELP = `
-Settings read only from the environment:
-  FLEETGATE_MASTER_KEY                 32-byte key (base64 or 64 hex digits) sealing secrets at rest
-                                       (default: generated <data dir>/master.key)
-  FLEETGATE_ADMIN_TOKEN                admin API bearer token (default: generated <data dir>/admin.token)
-  FLEETGATE_RATE_LIMIT                 Tencent requests per second per account per action (default 20)
-  FLEETGATE_RATE_LIMITS                overrides, e.g. tencent.mna:GetHardwareInfo=100,alibaba.iot:*=500
-  FLEETGATE_TENCENT_SECRET_ID          the default account's Tencent key pair, applied on the first
-  FLEETGATE_TENCENT_SECRET_KEY         start only (set both or neither)
-  FLEETGATE_ALIBABA_ACCESS_KEY_ID      the default account's Alibaba key pair, applied on the first
-  FLEETGATE_ALIBABA_ACCESS_KEY_SECRET  start only (set both or neither)
-  FLEETGATE_SEED_FILE                  same as --seed
-  FLEETGATE_LENIENT_SIGNATURES         1 for --lenient-signatures
-  FLEETGATE_SHUTDOWN_GRACE_SECONDS     on SIGTERM, how long /readyz reports draining before the
-                                       listener closes (default 5; SIGINT skips it)
-  FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS
-                                       IoT Hub dynamic registration: seconds the signed timestamp may
-                                       be from the clock (default 0: no clock check)
-`;
-
 /** Signals closer together than this are one request to stop, delivered twice. */
 const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
 

@@ -13,6 +13,7 @@ import { billingAdminModule, billingCliModule, billingSeed } from '../billing/in
 import { emulatorCliModule } from '../emulator/cli.ts';
 import { accountsSeed } from '../emulator/seed/accounts-seed.ts';
 import { fixtureSchemaAdminModule } from '../emulator/seed/fixture.ts';
+import { bulkImportAdminModule } from '../bulk-import/admin-routes.ts';
 
 /** Every cloud product Fleetgate serves. Adding a product is one line in each list it touches. */
 export const TENCENT_PRODUCTS: readonly TencentProduct[] = [mnaProduct, iotcloudProduct];
@@ -31,7 +32,7 @@ export const SEED_SECTIONS: readonly SeedSection[] = [accountsSeed, billingSeed,
 /** Files cloud actions hand out as links (GET by path, a sealed token instead of an API signature). */
 export const DOWNLOAD_ROUTES: readonly DownloadRoute[] = [...mnaDownloadRoutes];
 
-export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule, fixtureSchemaAdminModule(SEED_SECTIONS)];
+export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billingAdminModule, mnaAdminModule, iotAdminModule, bulkImportAdminModule, fixtureSchemaAdminModule(SEED_SECTIONS)];
 
 export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule, emulatorCliModule];
 

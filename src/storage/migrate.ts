@@ -13,6 +13,7 @@ import * as mnaPackages from './migrations/0010_mna_packages.ts';
 import * as iotcloud from './migrations/0011_iotcloud.ts';
 import * as iotRegister from './migrations/0013_iot_register.ts';
 import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registration.ts';
+import * as csvImports from './migrations/0016_csv_imports.ts';
 import * as mnaLicenses from './migrations/0017_mna_licenses.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
@@ -30,6 +31,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0011_iotcloud': iotcloud,
   '0013_iot_register': iotRegister,
   '0014_iot_dynamic_registration': iotDynamicRegistration,
+  '0016_csv_imports': csvImports,
   '0017_mna_licenses': mnaLicenses,
 };
 

@@ -66,7 +66,9 @@ class WriterThread {
   }
 
   #start(): Worker {
-    const worker = new Worker(new URL('./sqlite-writer.worker.js', import.meta.url), {
+    // Up one level and back into storage/: the same path from src/storage/ and from the bundle at
+    // dist/cli/main.js, which keeps the worker at dist/storage/ (scripts/build.ts).
+    const worker = new Worker(new URL('../storage/sqlite-writer.worker.js', import.meta.url), {
       workerData: { file: this.#file, checkpointsElsewhere: this.#checkpointsElsewhere },
     });
     worker.unref();

@@ -2,11 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 
-export const FLEETGATE_BIN = resolve(import.meta.dirname, '../../bin/fleetgate.js');
+/**
+ * The CLI as the tests run it: the sources through tsx (`npm run dev`), so a test never exercises a
+ * stale build; test/packaging/ covers bin/fleetgate.js on the built bundle.
+ */
+export const FLEETGATE_COMMAND: readonly string[] = ['--import', import.meta.resolve('tsx'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
 
 /** Runs `fleetgate <args>` to completion and returns its exit code and output. */
 export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [FLEETGATE_BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...FLEETGATE_COMMAND, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -26,7 +30,7 @@ export interface ServingProcess {
 
 /** Starts `fleetgate serve --port 0 …` and resolves once it logs its address. */
 export async function startServing(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<ServingProcess> {
-  const child = spawn(process.execPath, [FLEETGATE_BIN, 'serve', '--port', '0', ...args], {
+  const child = spawn(process.execPath, [...FLEETGATE_COMMAND, 'serve', '--port', '0', ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -4,8 +4,16 @@ import type { FastifyReply } from 'fastify';
 import { AdminErrorBody, sendAccountNotFound, sendAdminError } from '../../../admin/errors.ts';
 import { findAccount } from '../../../core/accounts.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
-import { createEnterpriseInstance, listEnterpriseInstances } from './store/instances.ts';
 import { activateDevice, showProduct, switchDynamicRegistration, type OperatorRefusal } from './operator.ts';
+import { createEnterpriseInstance, findInstanceId, listEnterpriseInstances } from './store/instances.ts';
+import { findProduct } from './store/products.ts';
+import { importUploadRoute } from '../../../bulk-import/admin-routes.ts';
+import { deviceImport } from './device-import.ts';
+
+const DeviceImportQuery = Type.Object(
+  { productKey: Type.String({ description: 'the product the devices join' }), iotInstanceId: Type.Optional(Type.String({ description: "the product's Enterprise instance" })) },
+  { additionalProperties: false },
+);
 
 const Instance = Type.Object({
   id: Type.String({ description: 'IotInstanceId: `iot-` and 8 lowercase alphanumerics' }),
@@ -129,4 +137,17 @@ export const iotAdminModule: AdminModule = (app, ctx) => {
     },
     async (request, reply) => orNotFound(reply, activateDevice(ctx, request.params.productKey, request.params.deviceName)),
   );
+
+  importUploadRoute(app, ctx, {
+    kind: 'iot-devices',
+    summary: "Import devices with their secrets (Alibaba's device import CSV: DeviceName,DeviceSecret[,Sn]) as a job, under BatchCheckImportDevice's rules",
+    tags: ['iot', 'imports'],
+    querystring: DeviceImportQuery,
+    async prepare(accountId, query) {
+      const instanceId = await findInstanceId(ctx.store.db, accountId, query.iotInstanceId);
+      const product = instanceId === undefined ? undefined : await findProduct(ctx.store.db, accountId, instanceId, query.productKey);
+      if (!product) return { status: 404, code: 'ProductNotFound', message: `account ${accountId} has no product ${query.productKey} in that instance` };
+      return { target: deviceImport(ctx.secrets, accountId, product.product_key, ctx.now), key: product.product_key };
+    },
+  });
 };

@@ -1,8 +1,11 @@
 import type { CliModule } from '../../../cli/cli-module.ts';
 import { CliError, print, requireAccount } from '../../../cli/output.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
-import { createEnterpriseInstance, listEnterpriseInstances, type IotInstance } from './store/instances.ts';
 import { activateDevice, showProduct, switchDynamicRegistration, type OperatorRefusal, type ProductAdminView } from './operator.ts';
+import { importOptions, runImportCommand, type ImportCommandOptions } from '../../../bulk-import/cli.ts';
+import { createEnterpriseInstance, findInstanceId, listEnterpriseInstances, type IotInstance } from './store/instances.ts';
+import { findProduct } from './store/products.ts';
+import { deviceImport } from './device-import.ts';
 
 const row = (instance: IotInstance) => ({
   id: instance.id,
@@ -31,8 +34,8 @@ async function orCliError<T>(work: Promise<T>): Promise<T> {
 }
 
 /**
- * `iot instances create|list`, `iot products show|dynamic-registration` and `iot devices
- * activate`, as the admin API's /iot routes.
+ * `iot instances create|list`, `iot products show|dynamic-registration`, `iot devices activate`
+ * and `iot devices import` (Alibaba's device import CSV), as the admin API's /iot routes.
  */
 export const iotCliModule: CliModule = (program, withApp) => {
   const iot = program.command('iot').description('IoT Platform (Alibaba Cloud 2018-01-20)');
@@ -83,9 +86,8 @@ export const iotCliModule: CliModule = (program, withApp) => {
         print(!!options.json, product, [productRow(product)]);
       }),
     );
-  iot
-    .command('devices')
-    .description('devices of every account')
+  const devices = iot.command('devices').description("devices of every account");
+  devices
     .command('activate <productKey> <deviceName>')
     .description('mark a device activated, as its first authentication with its DeviceSecret would')
     .option('--json', 'machine-readable output')
@@ -93,6 +95,22 @@ export const iotCliModule: CliModule = (program, withApp) => {
       withApp(async (app) => {
         const activation = await orCliError(activateDevice(app, productKey, deviceName));
         print(!!options.json, activation, [{ ...activation, activatedAt: new Date(activation.activatedAt).toISOString() }]);
+      }),
+    );
+  importOptions(
+    devices
+      .command('import <file>')
+      .description("import devices with their secrets from Alibaba's device import CSV (header DeviceName,DeviceSecret[,Sn]) under BatchCheckImportDevice's rules"),
+  )
+    .requiredOption('--product-key <key>', 'the product the devices join')
+    .option('--iot-instance-id <id>', "the product's Enterprise instance (default: the account's default instance)")
+    .action((file: string, options: ImportCommandOptions & { productKey: string; iotInstanceId?: string }) =>
+      withApp(async (app) => {
+        await requireAccount(app, options.account);
+        const instanceId = await findInstanceId(app.store.db, options.account, options.iotInstanceId);
+        const product = instanceId === undefined ? undefined : await findProduct(app.store.db, options.account, instanceId, options.productKey);
+        if (!product) throw new CliError(`account ${options.account} has no product ${options.productKey} in that instance`, 'ProductNotFound');
+        await runImportCommand(app, deviceImport(app.secrets, options.account, product.product_key, app.now), file, { ...options, target: product.product_key });
       }),
     );
 };

@@ -32,7 +32,7 @@ export interface ImportRequest {
 }
 
 // ErrorMsg of InvalidDetailList rows; the seed's sample wording is "The device name is illegal."
-const ROW_ERROR = {
+export const ROW_ERROR = {
   name: 'The device name is illegal.',
   secret: 'The device secret is illegal.',
   sn: 'The SN is illegal.',

@@ -1,7 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AdminModule } from '../../../admin/admin-module.ts';
 import { AdminErrorBody, sendAdminError } from '../../../admin/errors.ts';
-import { VENDOR_NAME_PATTERN, VendorRegistrationError, findVendorByName, listVendors, registerVendor } from './store/vendors.ts';
+import { VENDOR_NAME_PATTERN, VendorRegistrationError, findVendorByName, findVendorOfAccount, listVendors, registerVendor } from './store/vendors.ts';
+import { importUploadRoute } from '../../../bulk-import/admin-routes.ts';
+import { hardwareImport } from './hardware-import.ts';
 
 const Vendor = Type.Object({
   accountId: Type.String({ description: 'the account that owns the vendor hardware' }),
@@ -10,10 +12,14 @@ const Vendor = Type.Object({
 });
 const RegisterVendorBody = Type.Object({ accountId: Type.String(), name: Type.String({ pattern: VENDOR_NAME_PATTERN }) }, { additionalProperties: false });
 const VendorParams = Type.Object({ name: Type.String() });
+const HardwareImportQuery = Type.Object(
+  { licenseChargingMode: Type.Optional(Type.Integer({ description: 'LicenseChargingMode of rows without that column' })) },
+  { additionalProperties: false },
+);
 
 const STATUS = { InvalidVendorName: 400, AccountNotFound: 404, VendorNameTaken: 409, AlreadyVendor: 409 } as const;
 
-/** MNA vendors: register an account as a hardware vendor under a unique name, list, show. */
+/** MNA vendors: register an account as a hardware vendor under a unique name, list, show; import a vendor's SN list. */
 export const mnaAdminModule: AdminModule = (app, ctx) => {
   const { db } = ctx.store;
 
@@ -49,4 +55,16 @@ export const mnaAdminModule: AdminModule = (app, ctx) => {
       return vendor ?? sendAdminError(reply, 404, 'VendorNotFound', `no vendor named ${request.params.name}`);
     },
   );
+
+  importUploadRoute(app, ctx, {
+    kind: 'mna-hardware',
+    summary: "Import a vendor's SN list (CSV: SN[,LicenseChargingMode][,Description]) as a job, under AddHardware's rules",
+    tags: ['mna', 'imports'],
+    querystring: HardwareImportQuery,
+    async prepare(accountId, query) {
+      const vendor = await findVendorOfAccount(db, accountId);
+      if (!vendor) return { status: 400, code: 'NotAVendor', message: `account ${accountId} is not a registered vendor` };
+      return { target: hardwareImport(vendor.accountId, query.licenseChargingMode, ctx.now), key: '' };
+    },
+  });
 };
