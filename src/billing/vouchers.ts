@@ -25,19 +25,23 @@ export interface NewVoucher {
   readonly expiresAt: number;
   readonly note?: string;
   readonly now: number;
+  /** A pinned id (fixtures); default a fresh one. */
+  readonly id?: string;
 }
 
 /** Why a voucher was not issued. */
-export type VoucherRefusal = 'InvalidVoucher';
+export type VoucherRefusal = 'InvalidVoucher' | 'VoucherIdTaken';
 
 /** Voucher ids: `v-` and 12 lowercase alphanumerics (the seed's example id is `v-1`). */
 export const VOUCHER_ID = /^v-[a-z0-9]+$/;
+const MAX_VOUCHER_ID = 64;
 const newVoucherId = (): string => `v-${lowerAlphanumeric(12)}`;
 
 /**
  * Issues a voucher to an account: its whole face value remains. Refuses (StoreRefusal
  * 'InvalidVoucher') a face value or minimum that is not a whole number of fen, a minimum on a cash
- * voucher, or an expiry that is already past.
+ * voucher, an expiry that is already past, or a malformed pinned id; a pinned id in use is
+ * 'VoucherIdTaken'.
  */
 export async function issueVoucher(db: Kysely<Database>, input: NewVoucher): Promise<Voucher> {
   const minimum = input.minOrderAmount ?? 0;
@@ -46,8 +50,9 @@ export async function issueVoucher(db: Kysely<Database>, input: NewVoucher): Pro
   if (!Number.isSafeInteger(minimum) || minimum < 0) throw refuse('minOrderAmount must be a whole number of fen, 0 or more');
   if (input.kind === 'cash' && minimum !== 0) throw refuse('a cash voucher has no minimum order amount');
   if (!Number.isSafeInteger(input.expiresAt) || input.expiresAt <= input.now) throw refuse('expiresAt must be in the future');
+  if (input.id !== undefined && !(VOUCHER_ID.test(input.id) && input.id.length <= MAX_VOUCHER_ID)) throw refuse(`id must be v- and 1 to ${MAX_VOUCHER_ID - 2} lowercase letters or digits`);
   const row: VoucherRow = {
-    id: newVoucherId(),
+    id: input.id ?? newVoucherId(),
     account_id: input.accountId,
     kind: input.kind,
     face_value: input.faceValue,
@@ -57,8 +62,16 @@ export async function issueVoucher(db: Kysely<Database>, input: NewVoucher): Pro
     note: input.note ?? null,
     created_at: input.now,
   };
-  await db.insertInto('billing_vouchers').values(row).execute();
+  // ON CONFLICT keeps a PostgreSQL transaction usable; only a pinned id can be taken.
+  const inserted = await db.insertInto('billing_vouchers').values(row).onConflict((oc) => oc.column('id').doNothing()).returning('id').executeTakeFirst();
+  if (!inserted) throw new StoreRefusal<VoucherRefusal>('VoucherIdTaken', `voucher id ${row.id} is already in use`);
   return toVoucher(row);
+}
+
+/** A voucher by id, whatever its account (fixtures check a pinned id with it). */
+export async function findVoucher(db: Kysely<Database>, id: string): Promise<Voucher | undefined> {
+  const row = await db.selectFrom('billing_vouchers').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toVoucher(row);
 }
 
 /** The account's vouchers, spent and expired ones included, newest first. */

@@ -35,8 +35,16 @@ const toAccount = (row: Selectable<AccountRow>): Account => ({
   mnaAuthorized: row.mna_authorized === 1,
 });
 
-/** Creates an account with a fresh 12-digit id shaped like a cloud account UIN, or the one pinned (fixtures). */
-export async function createAccount(db: Kysely<Database>, name: string, now: number, pinnedId?: string): Promise<Account> {
+export interface AccountFlags {
+  readonly identityVerified?: boolean;
+  readonly mnaAuthorized?: boolean;
+}
+
+/**
+ * Creates an account with a fresh 12-digit id shaped like a cloud account UIN, or the one pinned
+ * (fixtures), and its flags (fixtures; both on when not given).
+ */
+export async function createAccount(db: Kysely<Database>, name: string, now: number, pinnedId?: string, flags: AccountFlags = {}): Promise<Account> {
   for (;;) {
     // New accounts are verified and authorised, so the quick start can pay at once.
     const row: Selectable<AccountRow> = {
@@ -44,8 +52,8 @@ export async function createAccount(db: Kysely<Database>, name: string, now: num
       name,
       status: 'active',
       created_at: now,
-      identity_verified: 1,
-      mna_authorized: 1,
+      identity_verified: flags.identityVerified === false ? 0 : 1,
+      mna_authorized: flags.mnaAuthorized === false ? 0 : 1,
     };
     // ON CONFLICT keeps a PostgreSQL transaction usable, so we can ask which constraint was hit.
     const inserted = await db.insertInto('accounts').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
@@ -78,7 +86,7 @@ export async function setAccountStatus(db: Kysely<Database>, accountId: string, 
 }
 
 /** Turns the account's identity-verification and MNA-authorisation flags on or off; false if there is no such account. */
-export async function setAccountFlags(db: Kysely<Database>, accountId: string, flags: { readonly identityVerified?: boolean; readonly mnaAuthorized?: boolean }): Promise<boolean> {
+export async function setAccountFlags(db: Kysely<Database>, accountId: string, flags: AccountFlags): Promise<boolean> {
   const bit = (flag: boolean | undefined) => (flag === undefined ? undefined : flag ? 1 : 0);
   const result = await db
     .updateTable('accounts')

@@ -6,10 +6,10 @@ import type { DownloadRoute } from './download-route.ts';
 import type { AppContext } from '../core/app-context.ts';
 import type { SeedSection } from '../emulator/seed/seed-section.ts';
 import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed, mnaDownloadRoutes } from './tencent/mna/index.ts';
-import { iotcloudProduct, iotcloudDeviceEndpoints } from './tencent/iotcloud/index.ts';
+import { iotcloudProduct, iotcloudDeviceEndpoints, iotcloudSeed } from './tencent/iotcloud/index.ts';
 import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, iotSeed, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
-import { billingAdminModule, billingCliModule, billingSeed } from '../billing/index.ts';
+import { billingAdminModule, billingCliModule, billingSeed, subUsersSeed } from '../billing/index.ts';
 import { emulatorCliModule } from '../emulator/cli.ts';
 import { accountsSeed } from '../emulator/seed/accounts-seed.ts';
 import { fixtureSchemaAdminModule } from '../emulator/seed/fixture.ts';
@@ -27,7 +27,7 @@ export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEnd
  * The sections of an emulator fixture, applied in this order: accounts first, since the others
  * name them. A module with state a fixture should be able to create adds its section here.
  */
-export const SEED_SECTIONS: readonly SeedSection[] = [accountsSeed, billingSeed, mnaSeed, iotSeed];
+export const SEED_SECTIONS: readonly SeedSection[] = [accountsSeed, subUsersSeed, billingSeed, mnaSeed, iotcloudSeed, iotSeed];
 
 /** Files cloud actions hand out as links (GET by path, a sealed token instead of an API signature). */
 export const DOWNLOAD_ROUTES: readonly DownloadRoute[] = [...mnaDownloadRoutes];

@@ -3,7 +3,7 @@ import { AccountIdTaken, AccountNameTaken, createAccount, findAccountByName } fr
 import { createKey, findKeyPair } from '../../core/credentials.ts';
 import { defineSeedSection, SeedRefused, type SeedContext } from './seed-section.ts';
 
-const Key = Type.Object(
+export const Key = Type.Object(
   {
     cloud: Type.Union([Type.Literal('tencent'), Type.Literal('alibaba')]),
     id: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$', description: 'Tencent SecretId or Alibaba AccessKeyId' }),
@@ -17,11 +17,16 @@ const Account = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._-]+$', description: 'what the other sections name the account by' }),
     id: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{11}$', description: 'pinned 12-digit account id (default: a fresh one)' })),
     keys: Type.Optional(Type.Array(Key, { maxItems: 20, description: 'pinned key pairs' })),
+    identityVerified: Type.Optional(Type.Boolean({ description: 'off: paying actions answer OperationDenied.UnauthorizedUser (default on)' })),
+    mnaAuthorized: Type.Optional(Type.Boolean({ description: 'off: MNA paying actions answer UnauthorizedOperation.NoPermission (default on)' })),
   },
   { additionalProperties: false },
 );
 
-/** `accounts`: accounts by name, with pinned ids and key pairs. Applied first: the other sections name them. */
+/**
+ * `accounts`: accounts by name, with pinned ids, key pairs and flags. Applied first: the other
+ * sections name them.
+ */
 export const accountsSeed = defineSeedSection({
   key: 'accounts',
   schema: Type.Array(Account, { maxItems: 10_000 }),
@@ -33,9 +38,12 @@ export const accountsSeed = defineSeedSection({
       const now = ctx.app.now();
       let account = await findAccountByName(db, entry.name);
       if (account && entry.id !== undefined && account.id !== entry.id) throw new SeedRefused(path, `account ${entry.name} exists with id ${account.id}, not ${entry.id}`);
+      for (const flag of ['identityVerified', 'mnaAuthorized'] as const) {
+        if (account && entry[flag] !== undefined && account[flag] !== entry[flag]) throw new SeedRefused(path, `account ${entry.name} exists with ${flag} ${account[flag]}`);
+      }
       if (!account) {
         try {
-          account = await createAccount(db, entry.name, now, entry.id);
+          account = await createAccount(db, entry.name, now, entry.id, entry);
         } catch (error) {
           if (error instanceof AccountIdTaken || error instanceof AccountNameTaken) throw new SeedRefused(path, error.message);
           throw error;
@@ -43,22 +51,26 @@ export const accountsSeed = defineSeedSection({
         created++;
       }
       for (const [k, key] of (entry.keys ?? []).entries()) {
-        if (await ensureKey(ctx, `${path}.keys[${k}]`, account.id, key)) created++;
+        if (await ensureKey(ctx, `${path}.keys[${k}]`, { accountId: account.id }, key)) created++;
       }
     }
     return created;
   },
 });
 
-/** Creates the pinned pair unless the account already has it; a key id held otherwise is refused. */
-async function ensureKey(ctx: SeedContext, path: string, accountId: string, key: { cloud: 'tencent' | 'alibaba'; id: string; secret: string }): Promise<boolean> {
+/**
+ * Creates the pinned pair for the account (or its sub-user) unless it already has it; a key id
+ * held otherwise is refused.
+ */
+export async function ensureKey(ctx: SeedContext, path: string, owner: { accountId: string; userId?: string }, key: { cloud: 'tencent' | 'alibaba'; id: string; secret: string }): Promise<boolean> {
   const { store, secrets, now } = ctx.app;
   const existing = await findKeyPair(store.db, secrets, key.id);
   if (!existing) {
-    await createKey(store.db, secrets, { accountId, cloud: key.cloud, keyId: key.id, secret: key.secret, now: now() });
+    await createKey(store.db, secrets, { accountId: owner.accountId, userId: owner.userId, cloud: key.cloud, keyId: key.id, secret: key.secret, now: now() });
     return true;
   }
-  if (existing.accountId !== accountId) throw new SeedRefused(path, `key id ${key.id} belongs to another account`);
+  if (existing.accountId !== owner.accountId) throw new SeedRefused(path, `key id ${key.id} belongs to another account`);
+  if (existing.userId !== (owner.userId ?? null)) throw new SeedRefused(path, `key id ${key.id} belongs to ${existing.userId === null ? 'the account itself' : 'another sub-user'}`);
   if (existing.cloud !== key.cloud || existing.secret !== key.secret) throw new SeedRefused(path, `key ${key.id} exists with another cloud or secret`);
   return false;
 }

@@ -25,6 +25,11 @@ export interface SeedContext {
    * checks and writes; its documented refusal becomes a SeedRefused naming the entry.
    */
   call<S extends TSchema>(path: string, accountId: string, action: CloudAction<S>, params: Static<S>): Promise<Record<string, unknown>>;
+  /**
+   * The same for an action's work with what only a fixture gives (a pinned id or secret): `run`
+   * gets the context `action` would be handled in, and its cloud errors are refusals of the entry.
+   */
+  callWith<T>(path: string, accountId: string, action: string, run: (ctx: ActionContext) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -67,12 +72,15 @@ export function seedContext(app: AppContext, accounts: Map<string, string>): See
       accounts.set(name, row.id);
       return row.id;
     },
-    async call(path, accountId, action, params) {
+    call(path, accountId, action, params) {
+      return this.callWith(path, accountId, action.name, (ctx) => action.handle(ctx, params));
+    },
+    async callWith(path, accountId, action, run) {
       const ctx: ActionContext = actionContext(app, { accountId, userId: null, requestId: `seed-${++seedCalls}`, region: undefined });
       try {
-        return await action.handle(ctx, params);
+        return await run(ctx);
       } catch (error) {
-        if (error instanceof TencentError || error instanceof AlibabaError) throw new SeedRefused(path, `${action.name} refused it: ${error.code}: ${error.message}`);
+        if (error instanceof TencentError || error instanceof AlibabaError) throw new SeedRefused(path, `${action} refused it: ${error.code}: ${error.message}`);
         throw error;
       }
     },

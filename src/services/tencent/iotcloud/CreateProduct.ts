@@ -5,12 +5,14 @@ import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { assertValid, checkOneOf, firstProblem, invalidValue, type Check } from '../params-rules.ts';
 import { checkDynamicRegister, checkProductName } from './validation.ts';
-import { createProduct, type ProductFields } from './store/products.ts';
+import { createProduct, type PinnedProduct, type ProductFields } from './store/products.ts';
+import type { ActionContext } from '../../action-context.ts';
 import { findPrivateCa } from './store/private-cas.ts';
 import { productProperties } from './render.ts';
 import type { EncryptionType, RegisterType } from './tables.ts';
 
 type Properties = Static<typeof iotcloudSpec.structs.ProductProperties>;
+type Params = Static<typeof iotcloudSpec.actions.CreateProduct.request>;
 
 /** Product types Fleetgate serves: 0 general, 2 NB-IoT, 5 general gateway. LoRa (3, 4) needs an operator network: ProductTypeNotSupport. */
 const SUPPORTED_PRODUCT_TYPES = [0, 2, 5];
@@ -44,36 +46,43 @@ function checkProperties(p: Properties): Check {
 export const CreateProduct = defineAction({
   name: 'CreateProduct',
   request: iotcloudSpec.actions.CreateProduct.request,
-  async handle(ctx, { ProductName, ProductProperties = {}, Skey }) {
-    assertValid(checkProductName(ProductName), checkProperties(ProductProperties), Skey === undefined ? undefined : invalidValue('Skey', 'only CLAA LoRa products take it'));
-    const productType = ProductProperties.ProductType ?? 0;
-    if (LORA_PRODUCT_TYPES.includes(productType)) {
-      throw new TencentError('InvalidParameterValue.ProductTypeNotSupport', { detail: `Unsupported product type: Fleetgate does not emulate LoRa products (ProductType ${productType}).` });
-    }
-    const caName = ProductProperties.PrivateCAName || null;
-    if (caName !== null && !(await findPrivateCa(ctx.store.db, ctx.accountId, caName))) {
-      throw invalidValue('ProductProperties.PrivateCAName', `the account has no private CA named ${caName}`);
-    }
-    const fields: ProductFields = {
-      product_name: ProductName,
-      description: ProductProperties.ProductDescription ?? '',
-      encryption_type: (ProductProperties.EncryptionType ?? '1') as EncryptionType,
-      product_type: productType,
-      format: ProductProperties.Format ?? 'json',
-      region: ProductProperties.Region ?? 'gz',
-      platform: ProductProperties.Platform ?? '0',
-      register_type: (ProductProperties.RegisterType ?? 0) as RegisterType,
-      register_limit: ProductProperties.RegisterLimit ?? 0,
-      private_ca_name: caName,
-    };
-    try {
-      const { row } = await createProduct(ctx.store.db, ctx.secrets, ctx.accountId, fields, ctx.now());
-      return { ProductName: row.product_name, ProductId: row.product_id, ProductProperties: productProperties(ctx.secrets, row) };
-    } catch (error) {
-      if (!(error instanceof StoreRefusal)) throw error;
-      if (error.reason === 'quota') throw new TencentError('LimitExceeded.ProductExceedLimit');
-      if (error.reason === 'name-taken') throw new TencentError('InvalidParameterValue.ProductAlreadyExist', { detail: `This product name already exists (ProductName: ${ProductName}).` });
-      throw invalidValue('ProductProperties.PrivateCAName', `the account has no private CA named ${caName}`);
-    }
-  },
+  handle: (ctx, params) => createProductWith(ctx, params),
 });
+
+/**
+ * CreateProduct's work, with the ProductId and ProductSecret a fixture may pin (checked by the
+ * caller); a pinned id in use is the store's ProductRefusal 'id-taken'.
+ */
+export async function createProductWith(ctx: ActionContext, { ProductName, ProductProperties = {}, Skey }: Params, pinned?: PinnedProduct): Promise<Record<string, unknown>> {
+  assertValid(checkProductName(ProductName), checkProperties(ProductProperties), Skey === undefined ? undefined : invalidValue('Skey', 'only CLAA LoRa products take it'));
+  const productType = ProductProperties.ProductType ?? 0;
+  if (LORA_PRODUCT_TYPES.includes(productType)) {
+    throw new TencentError('InvalidParameterValue.ProductTypeNotSupport', { detail: `Unsupported product type: Fleetgate does not emulate LoRa products (ProductType ${productType}).` });
+  }
+  const caName = ProductProperties.PrivateCAName || null;
+  if (caName !== null && !(await findPrivateCa(ctx.store.db, ctx.accountId, caName))) {
+    throw invalidValue('ProductProperties.PrivateCAName', `the account has no private CA named ${caName}`);
+  }
+  const fields: ProductFields = {
+    product_name: ProductName,
+    description: ProductProperties.ProductDescription ?? '',
+    encryption_type: (ProductProperties.EncryptionType ?? '1') as EncryptionType,
+    product_type: productType,
+    format: ProductProperties.Format ?? 'json',
+    region: ProductProperties.Region ?? 'gz',
+    platform: ProductProperties.Platform ?? '0',
+    register_type: (ProductProperties.RegisterType ?? 0) as RegisterType,
+    register_limit: ProductProperties.RegisterLimit ?? 0,
+    private_ca_name: caName,
+  };
+  try {
+    const { row } = await createProduct(ctx.store.db, ctx.secrets, ctx.accountId, fields, ctx.now(), pinned);
+    return { ProductName: row.product_name, ProductId: row.product_id, ProductProperties: productProperties(ctx.secrets, row) };
+  } catch (error) {
+    if (!(error instanceof StoreRefusal)) throw error;
+    if (error.reason === 'quota') throw new TencentError('LimitExceeded.ProductExceedLimit');
+    if (error.reason === 'name-taken') throw new TencentError('InvalidParameterValue.ProductAlreadyExist', { detail: `This product name already exists (ProductName: ${ProductName}).` });
+    if (error.reason === 'ca-gone') throw invalidValue('ProductProperties.PrivateCAName', `the account has no private CA named ${caName}`);
+    throw error;
+  }
+}

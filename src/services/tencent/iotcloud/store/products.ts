@@ -23,19 +23,35 @@ const productSealingContext = (productId: string): string => `iotcloud.product:$
 export const openProductSecret = (secrets: SecretBox, row: Pick<ProductRow, 'product_id' | 'secret_sealed'>): string =>
   secrets.open(row.secret_sealed, productSealingContext(row.product_id));
 
-/** Why CreateProduct's write was refused: the account is full, has a product of that name, or the named private CA is gone. */
-export type ProductRefusal = StoreRefusal<'quota' | 'name-taken' | 'ca-gone'>;
+/**
+ * Why CreateProduct's write was refused: the account is full, has a product of that name, the
+ * named private CA is gone, or a pinned ProductId is in use.
+ */
+export type ProductRefusal = StoreRefusal<'quota' | 'name-taken' | 'ca-gone' | 'id-taken'>;
+
+/** A ProductId and ProductSecret a fixture pins instead of fresh ones. */
+export interface PinnedProduct {
+  readonly productId?: string;
+  readonly secret?: string;
+}
 
 /**
- * Creates a product with a fresh ProductId and ProductSecret. The account's product counter is
- * raised by a conditional UPDATE in the same transaction, so concurrent creations never pass
- * the quota. Throws a ProductRefusal.
+ * Creates a product with a fresh ProductId and ProductSecret (or pinned ones). The account's
+ * product counter is raised by a conditional UPDATE in the same transaction, so concurrent
+ * creations never pass the quota. Throws a ProductRefusal.
  */
-export async function createProduct(db: Kysely<Database>, secrets: SecretBox, accountId: string, fields: ProductFields, now: number): Promise<{ row: ProductRow; secret: string }> {
+export async function createProduct(
+  db: Kysely<Database>,
+  secrets: SecretBox,
+  accountId: string,
+  fields: ProductFields,
+  now: number,
+  pinned: PinnedProduct = {},
+): Promise<{ row: ProductRow; secret: string }> {
   await ensureAccount(db, accountId, now);
   for (;;) {
-    const productId = newProductId();
-    const secret = newProductSecret();
+    const productId = pinned.productId ?? newProductId();
+    const secret = pinned.secret ?? newProductSecret();
     const row: ProductRow = {
       ...fields,
       product_id: productId,
@@ -62,8 +78,9 @@ export async function createProduct(db: Kysely<Database>, secrets: SecretBox, ac
       if (isForeignKeyViolation(error)) throw new StoreRefusal('ca-gone');
       const rule = brokenUniqueRule(error);
       if (rule === 'iotcloud_products_name_unique') throw new StoreRefusal('name-taken');
-      // A random ProductId collided: draw another.
       if (rule !== 'iotcloud_products_pkey') throw error;
+      if (pinned.productId !== undefined) throw new StoreRefusal('id-taken');
+      // A random ProductId collided: draw another.
     }
   }
 }
@@ -75,6 +92,11 @@ const productById = preparedQuery((db: Kysely<Database>, productId: string, acco
 /** The account's product of that id. */
 export async function findProduct(db: Kysely<Database>, accountId: string, productId: string): Promise<ProductRow | undefined> {
   return (await productById(db, productId, accountId))[0];
+}
+
+/** The account's product of that name (names are unique in an account). */
+export async function findProductByName(db: Kysely<Database>, accountId: string, productName: string): Promise<ProductRow | undefined> {
+  return db.selectFrom('iotcloud_products').selectAll().where('account_id', '=', accountId).where('product_name', '=', productName).executeTakeFirst();
 }
 
 const productOfAnyAccount = preparedQuery((db: Kysely<Database>, productId: string) => db.selectFrom('iotcloud_products').selectAll().where('product_id', '=', productId));
