@@ -11,9 +11,10 @@ export interface DataTable {
 /**
  * Tables that are the database's bookkeeping rather than its state: the migrations' (a snapshot
  * of one schema version restores into the same version only), the master key check (state
- * sealed under one key stays under it) and SQLite's own (planner statistics).
+ * sealed under one key stays under it), the price list (configuration the migration fills: a
+ * reset without it would leave paying actions without prices) and SQLite's own (planner statistics).
  */
-const isBookkeeping = (name: string): boolean => name.startsWith('kysely_') || name.startsWith('sqlite_') || name === 'core_settings';
+const isBookkeeping = (name: string): boolean => name.startsWith('kysely_') || name.startsWith('sqlite_') || name === 'core_settings' || name === 'billing_prices';
 
 /**
  * Every state table, parents before children (the order to insert in; reversed, the order to

@@ -44,14 +44,16 @@ export async function dropAllState(store: Store): Promise<void> {
 }
 
 /**
- * Deletes an account's rows (the account and its keys stay) in one transaction: `first` (what
+ * Deletes an account's rows (the account and its own keys stay) in one transaction: `first` (what
  * products must do to other accounts' rows pointing at this account's, e.g. release its
- * hardware), then every table with an `account_id` column, children first.
+ * hardware), its sub-users' keys (they go with the sub-users), then every table with an
+ * `account_id` column, children first.
  */
 export async function dropAccountState(store: Store, accountId: string, first: readonly CompiledQuery[]): Promise<void> {
   const tables = (await dataTables(store)).filter((table) => table.columns.includes('account_id') && !KEPT_WITH_ACCOUNT.has(table.name));
+  const subUserKeys = store.db.deleteFrom('credentials').where('account_id', '=', accountId).where('user_id', 'is not', null).compile();
   const deletes = [...tables].reverse().map((table) => sql`delete from ${sql.table(table.name)} where account_id = ${accountId}`.compile(store.db));
-  await store.writeAtomically([...first, ...deletes].map((query) => ({ query })));
+  await store.writeAtomically([...first, subUserKeys, ...deletes].map((query) => ({ query })));
 }
 
 const KEPT_WITH_ACCOUNT = new Set(['accounts', 'credentials']);

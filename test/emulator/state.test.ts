@@ -4,7 +4,7 @@ import { expectTencentError, mnaClient, tc3 } from '../support/tencent-harness.t
 import { alibabaClient, alibabaCall, expectAlibabaError } from '../support/alibaba-harness.ts';
 import { signPopCorePost } from '../support/alibaba-signer.ts';
 import { sendRaw } from '../support/http.ts';
-import { CUSTOMER, EXAMPLE_FIXTURE, VENDOR, dumpState, expectReadmeExamplesWork } from '../support/emulator-fixture.ts';
+import { CUSTOMER, CUSTOMER_OPS, EXAMPLE_FIXTURE, EXAMPLE_VOUCHER, VENDOR, dumpState, emulatorControl, expectReadmeExamplesWork } from '../support/emulator-fixture.ts';
 import { parseFixtureFile } from '../../src/emulator/seed/fixture.ts';
 
 describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => {
@@ -14,14 +14,7 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
   });
   afterAll(() => server.close());
 
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/_fleetgate${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const control: ReturnType<typeof emulatorControl> = (...args) => emulatorControl(server)(...args);
   const fixture = parseFixtureFile(EXAMPLE_FIXTURE);
 
   it('the start-up fixture (FLEETGATE_SEED_FILE) makes the README examples work, with no default account bootstrapped; POST /seed of it again changes nothing', async () => {
@@ -30,7 +23,7 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
     expect(before.accounts!.map((row) => JSON.parse(row).name).sort()).toEqual(['acme-vendor', 'default']);
     for (let i = 0; i < 2; i++) {
       const again = await control('POST', '/seed', fixture);
-      expect(again).toEqual({ status: 200, body: { created: { accounts: 0, billing: 0, mna: 0, iot: 0 } } });
+      expect(again).toEqual({ status: 200, body: { created: { accounts: 0, subUsers: 0, billing: 0, mna: 0, iotcloud: 0, iot: 0 } } });
     }
     expect(await dumpState(server)).toEqual(before);
   });
@@ -38,7 +31,7 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
   it('the fixture schema, each section under its key, is published in the admin OpenAPI document', async () => {
     const document = await fetch(`${server.url}/admin/v1/openapi.json`, { headers: { authorization: `Bearer ${server.adminToken}` } }).then((r) => r.json() as Promise<any>); // eslint-disable-line @typescript-eslint/no-explicit-any
     const schema = document.components.schemas.SeedFixture;
-    expect(Object.keys(schema.properties)).toEqual(['version', 'accounts', 'billing', 'mna', 'iot']);
+    expect(Object.keys(schema.properties)).toEqual(['version', 'accounts', 'subUsers', 'billing', 'mna', 'iotcloud', 'iot']);
     expect(schema.additionalProperties).toBe(false);
   });
 
@@ -58,7 +51,7 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
     await mnaClient(server, VENDOR).AddHardware({ Hardware: [{ SN: 'SN9999', LicenseChargingMode: 1 }] });
     const account = await server.createAccount();
     const reset = await control('POST', '/reset');
-    expect(reset).toEqual({ status: 200, body: { reset: 'all', seeded: { accounts: 6, billing: 1, mna: 6, iot: 3 } } });
+    expect(reset).toEqual({ status: 200, body: { reset: 'all', seeded: { accounts: 6, subUsers: 1, billing: 2, mna: 6, iotcloud: 2, iot: 3 } } });
     // The dropped account's key is refused at once: the key ring forgot it.
     await expectTencentError(mnaClient(server, account).GetPublicKey(), 'AuthFailure.SecretIdNotFound');
     await expectReadmeExamplesWork(server);
@@ -73,7 +66,7 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
     await mnaClient(server, other).AddGroup({ GroupName: 'kept' });
     expect((await control('POST', '/reset', { account: 'nope' })).body.error.code).toBe('AccountNotFound');
     const reset = await control('POST', '/reset', { account: CUSTOMER.id });
-    expect(reset.body).toEqual({ reset: CUSTOMER.id, seeded: { accounts: 0, billing: 1, mna: 3, iot: 3 } });
+    expect(reset.body).toEqual({ reset: CUSTOMER.id, seeded: { accounts: 0, subUsers: 1, billing: 2, mna: 3, iotcloud: 2, iot: 3 } });
     const groups = await mnaClient(server, other).GetGroupList({ PageNumber: 1, PageSize: 10 });
     expect(groups.GroupInfos?.map((group) => group.GroupName)).toEqual(['kept']);
     await expectReadmeExamplesWork(server);
@@ -127,6 +120,20 @@ describe.each(DIALECTS)('emulator state controls over HTTP on %s', (dialect) => 
     expect(Date.parse(at.body.now)).toBeGreaterThanOrEqual(Date.parse('2030-01-01T00:00:00Z'));
     expect((await control('DELETE', '/clock')).body).toMatchObject({ offsetMs: 0, signatures: false });
     await mnaClient(server, CUSTOMER).GetPublicKey();
+  });
+
+  it("the example fixture's voucher pays towards an OrderPerLicense its sub-user signs (official SDK); seeding again leaves the spent voucher alone", async () => {
+    await control('POST', '/reset');
+    const { DeviceInfos = [] } = await mnaClient(server, CUSTOMER).GetDevices({ PageSize: 10, PageNumber: 1 });
+    const router = DeviceInfos.find((device) => device.DeviceName === 'bench-router')!;
+    const order = await mnaClient(server, CUSTOMER_OPS).OrderPerLicense({ DeviceId: router.DeviceId!, Type: 0, VoucherIds: [EXAMPLE_VOUCHER] });
+    expect(order.ResourceId).toMatch(/-0$/);
+    const admin = (path: string) => fetch(`${server.url}/admin/v1/accounts/${CUSTOMER.id}${path}`, { headers: { authorization: `Bearer ${server.adminToken}` } }).then((r) => r.json() as Promise<any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect((await admin('/vouchers')).vouchers).toEqual([expect.objectContaining({ id: EXAMPLE_VOUCHER, faceValue: 5000, remaining: 0 })]);
+    expect(await admin('/balance')).toMatchObject({ balance: 100_000 - (20_000 - 5000) });
+    // The balance is the fixture's to reach again; the voucher, found by its pinned id, stays spent.
+    expect((await control('POST', '/seed', fixture)).body.created).toMatchObject({ subUsers: 0, billing: 1, iotcloud: 0 });
+    expect((await admin('/vouchers')).vouchers).toEqual([expect.objectContaining({ id: EXAMPLE_VOUCHER, remaining: 0 })]);
   });
 
   it('lenient mode is off by default: a bad signature from a known key is refused', async () => {

@@ -8,6 +8,7 @@ import { dataTables } from '../../src/storage/data-tables.ts';
 import { SnapshotRefused, dropAllState, restoreSnapshot, saveSnapshot } from '../../src/storage/state.ts';
 import { createAccountWithKeys } from '../../src/core/bootstrap.ts';
 import { listAccounts } from '../../src/core/accounts.ts';
+import { listPrices } from '../../src/billing/prices.ts';
 import type { SecretBox } from '../../src/core/secret-box.ts';
 import { checkMasterKey } from '../../src/core/master-key-check.ts';
 
@@ -32,6 +33,12 @@ describe.each(STORE_KINDS)('whole-state operations on %s', (kind) => {
     before('mna_hardware', 'mna_devices');
     before('iot_import_jobs', 'iot_import_rows');
     expect(names.filter((name) => name.startsWith('kysely_') || name.startsWith('sqlite_') || name === 'core_settings')).toEqual([]);
+  });
+
+  it('dropping all state keeps the price list, configuration the migration filled: paying actions still have their prices', async () => {
+    expect((await dataTables(store)).map((table) => table.name)).not.toContain('billing_prices');
+    await dropAllState(store);
+    expect((await listPrices(store.db)).length).toBeGreaterThan(0);
   });
 
   it('a snapshot restores what was dropped; a file that is no snapshot of this engine is refused and changes nothing', async () => {

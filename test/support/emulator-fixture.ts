@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import type { TestAccount, TestServer } from './server.ts';
 import { mnaClient } from './tencent-harness.ts';
 import { alibabaClient } from './alibaba-harness.ts';
+import { iotcloudClient } from '../services/tencent/iotcloud/support.ts';
 import { dataTables } from '../../src/storage/data-tables.ts';
 
 export const EXAMPLE_FIXTURE = resolve(import.meta.dirname, '../../examples/seed.yaml');
@@ -19,6 +20,22 @@ export const VENDOR: TestAccount = {
   tencent: { secretId: 'AKIDacmeVendorFixture000001', secretKey: 'acmeVendorFixtureSecretKey000001' },
   alibaba: { accessKeyId: 'LTAIacmeVendorFixture001', accessKeySecret: 'acmeVendorFixtureAccessSecret01' },
 };
+
+/** The example fixture's sub-user of the customer (canPay), with its pinned Tencent key. */
+export const CUSTOMER_OPS: Pick<TestAccount, 'tencent'> = { tencent: { secretId: 'AKIDcustomerOpsSubUser00001', secretKey: 'customerOpsSubUserSecretKey0001' } };
+export const EXAMPLE_VOUCHER = 'v-walkthrough1';
+
+/** A caller of the emulator controls (`/_fleetgate/...`) with the server's admin token. */
+export function emulatorControl(server: TestServer) {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${server.url}/_fleetgate${path}`, {
+      method,
+      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+}
 
 /** Every state table's rows, sorted: the logical state two databases can be compared by. */
 export async function dumpState(server: TestServer): Promise<Record<string, string[]>> {
@@ -41,5 +58,7 @@ export async function expectReadmeExamplesWork(server: TestServer): Promise<void
   expect(products.Data.List.ProductInfo).toEqual([expect.objectContaining({ ProductKey: 'a1walkLamp0', ProductName: 'walkthrough_lamp', DeviceCount: 2 })]);
   const lamp = await iot.call('QueryDeviceDetail', { ProductKey: 'a1walkLamp0', DeviceName: 'lamp-0002' });
   expect(lamp.Data).toMatchObject({ DeviceSecret: 'lampSecret0002' });
+  const meter = await iotcloudClient(server, CUSTOMER).DescribeProduct({ ProductId: 'WALKMETER1' });
+  expect(meter).toMatchObject({ ProductId: 'WALKMETER1', ProductName: 'walkthrough_meter', ProductProperties: { EncryptionType: '2', RegisterType: 1, RegisterLimit: 100, ProductSecret: 'walkthroughMeterSecret01' } });
 }
 
