@@ -27,7 +27,7 @@ describe('fleetgate emulator seed / reset / snapshot / clock (CLI) against serve
     const seeded = await onEach(dumpState);
     const first = await onEach((server) => Promise.all([emulator(server, 'seed', EXAMPLE_FIXTURE), emulator(server, 'snapshot', 'save', 'seeded'), emulator(server, 'clock', 'set', '--advance', '30d')]));
     for (const [i, [seed, saved, clock]] of first.entries()) {
-      expect(seed).toEqual({ created: { accounts: 0, billing: 0, mna: 0, iot: 0 } });
+      expect(seed).toEqual({ created: { accounts: 0, subUsers: 0, billing: 0, mna: 0, iotcloud: 0, iot: 0 } });
       expect(saved.snapshot).toMatchObject({ name: 'seeded' });
       expect(clock).toMatchObject({ offsetMs: 30 * 86_400_000, signatures: false });
       expect(await dumpState(servers[i]!)).toEqual(seeded[i]);
@@ -36,7 +36,7 @@ describe('fleetgate emulator seed / reset / snapshot / clock (CLI) against serve
     // The SDKs sign with real time while business time is 30 days ahead.
     await onEach((server) => mnaClient(server, VENDOR).AddHardware({ Hardware: [{ SN: 'SN4242', LicenseChargingMode: 1 }] }));
     const reset = await onEach((server) => emulator(server, 'reset'));
-    expect(reset).toEqual(servers.map(() => ({ reset: 'all', seeded: { accounts: 6, billing: 1, mna: 6, iot: 3 } })));
+    expect(reset).toEqual(servers.map(() => ({ reset: 'all', seeded: { accounts: 6, subUsers: 1, billing: 2, mna: 6, iotcloud: 2, iot: 3 } })));
     await onEach(expectReadmeExamplesWork);
 
     // A restore puts back exactly what was saved (ids and times included), not a re-seeded copy.
