@@ -3,7 +3,7 @@ import { AccountIdTaken, AccountNameTaken, createAccount, findAccountByName } fr
 import { createKey, findKeyPair } from '../../core/credentials.ts';
 import { defineSeedSection, SeedRefused, type SeedContext } from './seed-section.ts';
 
-export const Key = Type.Object(
+const Key = Type.Object(
   {
     cloud: Type.Union([Type.Literal('tencent'), Type.Literal('alibaba')]),
     id: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$', description: 'Tencent SecretId or Alibaba AccessKeyId' }),
@@ -43,7 +43,7 @@ export const accountsSeed = defineSeedSection({
       }
       if (!account) {
         try {
-          account = await createAccount(db, entry.name, now, entry.id, entry);
+          account = await createAccount(db, entry.name, now, entry.id, { identityVerified: entry.identityVerified, mnaAuthorized: entry.mnaAuthorized });
         } catch (error) {
           if (error instanceof AccountIdTaken || error instanceof AccountNameTaken) throw new SeedRefused(path, error.message);
           throw error;

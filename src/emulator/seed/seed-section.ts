@@ -62,6 +62,15 @@ let seedCalls = 0;
 
 /** The SeedContext of one application of a fixture. */
 export function seedContext(app: AppContext, accounts: Map<string, string>): SeedContext {
+  const callWith: SeedContext['callWith'] = async (path, accountId, action, run) => {
+    const ctx: ActionContext = actionContext(app, { accountId, userId: null, requestId: `seed-${++seedCalls}`, region: undefined });
+    try {
+      return await run(ctx);
+    } catch (error) {
+      if (error instanceof TencentError || error instanceof AlibabaError) throw new SeedRefused(path, `${action} refused it: ${error.code}: ${error.message}`);
+      throw error;
+    }
+  };
   return {
     app,
     async accountId(name, path) {
@@ -72,17 +81,7 @@ export function seedContext(app: AppContext, accounts: Map<string, string>): See
       accounts.set(name, row.id);
       return row.id;
     },
-    call(path, accountId, action, params) {
-      return this.callWith(path, accountId, action.name, (ctx) => action.handle(ctx, params));
-    },
-    async callWith(path, accountId, action, run) {
-      const ctx: ActionContext = actionContext(app, { accountId, userId: null, requestId: `seed-${++seedCalls}`, region: undefined });
-      try {
-        return await run(ctx);
-      } catch (error) {
-        if (error instanceof TencentError || error instanceof AlibabaError) throw new SeedRefused(path, `${action} refused it: ${error.code}: ${error.message}`);
-        throw error;
-      }
-    },
+    call: (path, accountId, action, params) => callWith(path, accountId, action.name, (ctx) => action.handle(ctx, params)),
+    callWith,
   };
 }
