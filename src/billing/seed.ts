@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { defineSeedSection, SeedRefused } from '../emulator/seed/seed-section.ts';
 import { balance, credit, InvalidMovement, MAX_NOTE_LENGTH } from './ledger.ts';
+import { DEFAULT_PRICES } from '../storage/migrations/0009_billing_licensing.ts';
 
 const Balance = Type.Object(
   {
@@ -35,4 +36,8 @@ export const billingSeed = defineSeedSection({
     }
     return moved;
   },
+  // The price list is reference data migration 0009 inserted: a full reset restores its defaults.
+  baseline: (db) => [db.insertInto('billing_prices').values(Object.entries(DEFAULT_PRICES).map(([item, amount]) => ({ item, amount, updated_at: 0 }))).compile()],
+  // Sub-users' keys live in `credentials`, which an account reset keeps for the account's own keys.
+  detachAccount: (db, accountId) => [db.deleteFrom('credentials').where('account_id', '=', accountId).where('user_id', 'is not', null).compile()],
 });

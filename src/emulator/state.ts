@@ -39,7 +39,7 @@ export class EmulatorState {
   reset(accountId?: string): Promise<{ seeded: Record<string, number> | null }> {
     return this.#exclusive(async () => {
       const { store } = this.runtime;
-      if (accountId === undefined) await dropAllState(store);
+      if (accountId === undefined) await dropAllState(store, this.sections.flatMap((section) => section.baseline?.(store.db) ?? []));
       else await dropAccountState(store, accountId, this.sections.flatMap((section) => section.detachAccount?.(store.db, accountId) ?? []));
       this.runtime.keyRing.forget();
       const file = this.runtime.config.seedFile;

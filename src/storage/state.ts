@@ -37,10 +37,13 @@ export class SnapshotRefused extends StoreRefusal<'InvalidSnapshot'> {
   }
 }
 
-/** Deletes every row of every state table in one transaction. */
-export async function dropAllState(store: Store): Promise<void> {
+/**
+ * Deletes every row of every state table and writes `baseline` (the rows a freshly migrated
+ * database holds, which a migration will not insert again) in one transaction.
+ */
+export async function dropAllState(store: Store, baseline: readonly CompiledQuery[] = []): Promise<void> {
   const tables = await dataTables(store);
-  await store.writeAtomically(deletions(store, tables).map((query) => ({ query })));
+  await store.writeAtomically([...deletions(store, tables), ...baseline].map((query) => ({ query })));
 }
 
 /**

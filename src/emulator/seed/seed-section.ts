@@ -46,6 +46,11 @@ export interface SeedSection<S extends TSchema = TSchema> {
    * deleted generically.
    */
   detachAccount?(db: Kysely<Database>, accountId: string): CompiledQuery[];
+  /**
+   * Statements that put back, after a full reset, the rows a freshly migrated database holds
+   * (reference data a migration inserted, such as the default price list).
+   */
+  baseline?(db: Kysely<Database>): CompiledQuery[];
 }
 
 /** Identity helper that lets TypeScript infer a section's value type from its schema. */
