@@ -93,7 +93,7 @@ describe.each(STORE_KINDS)('IoT bulk registration: BatchCheckDeviceNames, BatchR
     expect(first.ApplyDeviceList.ApplyDeviceInfo.map((d: Body) => d.DeviceName)).toEqual(list.slice(0, 10));
 
     // The apply lists each device as it is now: a secret dynamic registration replaced, and no deleted device.
-    const [rotated, deleted] = first.ApplyDeviceList.ApplyDeviceInfo as Body[];
+    const [rotated, deleted] = first.ApplyDeviceList.ApplyDeviceInfo as [Body, Body];
     expect(await replaceSecretBeforeActivation(bed.store.db, bed.app.secrets, { accountId: tenant.accountId, iotId: rotated.IotId }, 'f'.repeat(32), Date.now())).toBe(true);
     await tenant.call('DeleteDevice', { IotId: deleted.IotId });
     const now = await tenant.call('QueryPageByApplyId', { ApplyId: applyId });
