@@ -30,15 +30,15 @@ export function sendUnroutablePath(error: FastifyError, reply: FastifyReply): Fa
   return sendAdminError(reply, 500, 'InternalError', 'internal error');
 }
 
+/** Objects to walk: parsed JSON, query and path parameters (some with null-prototype classes); never a streamed body (an upload). */
+const isWalkable = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Buffer.isBuffer(value) && typeof (value as { pipe?: unknown }).pipe !== 'function';
+
 /**
  * The first string holding a NUL character in a request's path parameters, query or body, named
  * for the message (`keyId`, `body.name`); undefined when there is none. No admin field holds one,
  * and PostgreSQL refuses it in text where SQLite would store it.
  */
-/** Plain objects and arrays, as JSON parses: a streamed body (an upload) is not walked. */
-const isParsedJson = (value: unknown): value is object =>
-  typeof value === 'object' && value !== null && (Array.isArray(value) || [Object.prototype, null].includes(Object.getPrototypeOf(value)));
-
 export function fieldWithNul(parts: Readonly<Record<string, unknown>>): string | undefined {
   // A walk with its own stack: a deeply nested body must not overflow the call stack.
   const pending: [value: unknown, at: string][] = Object.entries(parts).map(([part, value]) => [value, part === 'body' ? 'body' : '']);
@@ -46,7 +46,7 @@ export function fieldWithNul(parts: Readonly<Record<string, unknown>>): string |
     const [value, at] = pending.pop()!;
     if (typeof value === 'string') {
       if (value.includes('\0')) return at;
-    } else if (isParsedJson(value)) {
+    } else if (isWalkable(value)) {
       for (const [key, child] of Object.entries(value)) {
         if (key.includes('\0')) return at;
         pending.push([child, at === '' ? key : `${at}.${key}`]);

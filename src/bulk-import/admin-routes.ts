@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
@@ -84,17 +84,26 @@ export function importUploadRoute<Q extends TObject>(
         const job = await createImport(runtime.store.db, prepared.target.kind, { accountId, target: prepared.key, file: '' }, runtime.now());
         const paths = importFiles(runtime, job.import_id);
         mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-        await pipeline(request.body as Readable, createWriteStream(paths.file, { mode: 0o600 }));
+        const fail = (failure: string) =>
+          runtime.store.db
+            .updateTable('csv_imports')
+            .set({ status: 'failed', failure, updated_at: runtime.now() })
+            .where('import_id', '=', job.import_id)
+            .execute()
+            .catch(() => undefined);
+        try {
+          await pipeline(request.body as Readable, createWriteStream(paths.file, { mode: 0o600 }));
+        } catch (error) {
+          // The upload broke off: the job never ran, and its partial file is of no use.
+          await fail('the upload did not complete');
+          rmSync(paths.file, { force: true });
+          throw error;
+        }
         const running = { ...job, source: paths.file };
         await runtime.store.db.updateTable('csv_imports').set({ source: paths.file }).where('import_id', '=', job.import_id).execute();
         void importCsv(runtime, prepared.target, { accountId, target: prepared.key, file: paths.file, report: paths.report }, running).catch(async (error: unknown) => {
           runtime.logger.error({ err: error, importId: job.import_id }, 'import job failed');
-          await runtime.store.db
-            .updateTable('csv_imports')
-            .set({ status: 'failed', failure: 'internal error', updated_at: runtime.now() })
-            .where('import_id', '=', job.import_id)
-            .execute()
-            .catch(() => undefined);
+          await fail('internal error');
         });
         return reply.code(202).send(view(running));
       },

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 
 /**
- * The CLI as the tests run it: the sources through tsx (`npm run dev`), so a test never exercises a
- * stale build; test/packaging/ covers bin/fleetgate.js on the built bundle.
+ * The CLI as the tests run it: bin/fleetgate.js on the bundle test/global-setup.ts built from the
+ * sources at the start of the run, as users run it.
  */
-export const FLEETGATE_COMMAND: readonly string[] = ['--import', import.meta.resolve('tsx'), resolve(import.meta.dirname, '../../src/cli/main.ts')];
+export const FLEETGATE_COMMAND: readonly string[] = [resolve(import.meta.dirname, '../../bin/fleetgate.js')];
 
 /** Runs `fleetgate <args>` to completion and returns its exit code and output. */
 export async function runCli(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -65,7 +65,7 @@ export type RegisterAnswer = Readonly<{ Payload: string; Len: number }>;
 export async function registerDevice(call: DeviceCall, request: RegisterRequest): Promise<RegisterAnswer> {
   const { runtime } = call;
   const window = runtime.config.iothubRegisterWindowSeconds;
-  if (window > 0 && Math.abs(runtime.now() / 1000 - request.timestamp) > window) {
+  if (window > 0 && Math.abs(runtime.clock.signatureNow() / 1000 - request.timestamp) > window) {
     throw new RegisterRefused('expired', `The signed timestamp ${request.timestamp} is more than ${window} seconds from the server time.`);
   }
   const product = await findProductForDevice(runtime.store.db, request.productId);

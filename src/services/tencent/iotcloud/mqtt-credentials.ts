@@ -1,3 +1,4 @@
+import type { EmulatorClock } from '../../../emulator/clock.ts';
 import type { AppContext } from '../../../core/app-context.ts';
 import { checkMqttPassword, type MqttDenial } from '../../../protocols/tencent-device/index.ts';
 import { findDevice, openDevicePsk } from './store/devices.ts';
@@ -25,11 +26,15 @@ const PASSWORD_DENIALS: Readonly<Record<MqttDenial, string>> = {
 /**
  * Whether an IoT Hub device may connect with these MQTT credentials (PROTOCOL.md §4.4): its
  * product exists and is not forbidden, the device exists, is enabled and has a key (certificate
- * devices authenticate with TLS, not a password), the username has not expired on the business
- * clock, and the password is the HMAC of the username with the device's psk. For the HTTP check
- * endpoint and the MQTT broker (issue 16) alike.
+ * devices authenticate with TLS, not a password), the username has not expired (on the clock
+ * signatures are judged by: real time unless the emulator clock is told to move it too), and
+ * the password is the HMAC of the username with the device's psk. For the HTTP check endpoint
+ * and the MQTT broker (issue 16) alike.
  */
-export async function checkMqttCredentials(ctx: Pick<AppContext, 'store' | 'secrets' | 'now'>, input: MqttCredentials): Promise<MqttVerdict> {
+export async function checkMqttCredentials(
+  ctx: Pick<AppContext, 'store' | 'secrets'> & { readonly clock: Pick<EmulatorClock, 'signatureNow'> },
+  input: MqttCredentials,
+): Promise<MqttVerdict> {
   const productId = input.clientId.slice(0, PRODUCT_ID_LENGTH);
   const deviceName = input.clientId.slice(PRODUCT_ID_LENGTH);
   const deny = (reason: string): MqttVerdict => ({ allowed: false, reason });
@@ -40,7 +45,7 @@ export async function checkMqttCredentials(ctx: Pick<AppContext, 'store' | 'secr
   if (!device) return deny('no such device');
   const psk = openDevicePsk(ctx.secrets, device);
   if (psk === undefined) return deny('certificate devices authenticate with their TLS client certificate');
-  const denial = checkMqttPassword(input, psk, Math.floor(ctx.now() / 1000));
+  const denial = checkMqttPassword(input, psk, Math.floor(ctx.clock.signatureNow() / 1000));
   if (denial) return deny(PASSWORD_DENIALS[denial]);
   // Checked only for a genuine device, so the answer tells a stranger nothing about the product.
   if (product.forbidden === 1) return deny('the product is forbidden');

@@ -3,9 +3,10 @@ import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { isUniqueViolation } from '../../../storage/constraints.ts';
+import { unmetStatement } from '../../../storage/atomic-write.ts';
 import { priceOf } from '../../../billing/prices.ts';
 import { PACKAGE_REGIONS, PACKAGE_TIERS, packageExpiry, packagePriceItem } from './flow-packages.ts';
-import { devicesHoldingRegion, packageStatements } from './store/flow-packages.ts';
+import { DEVICES_GONE, devicesHoldingRegion, packageStatements } from './store/flow-packages.ts';
 import { ownedDeviceIds } from './store/devices.ts';
 import { invalidParameter } from './package-errors.ts';
 import { checkMayOrder, payOrder, voucherChoice } from './paying.ts';
@@ -68,6 +69,8 @@ export const OrderFlowPackage = defineAction({
     try {
       await payOrder(ctx, { amount: price, voucher, action: 'OrderFlowPackage', resource: resourceId, deviceId: DeviceList.length === 1 ? DeviceList[0] : undefined, now }, () => statements);
     } catch (error) {
+      // A device deleted since it was read: nothing of this order was written or charged.
+      if (unmetStatement(error) === DEVICES_GONE) throw new TencentError('OperationDenied', { detail: 'The device does not exist or is currently unavailable.' });
       // Another order took a hold meanwhile: nothing of this one was written or charged.
       if (!isUniqueViolation(error)) throw error;
       const taken = await devicesHoldingRegion(db, ctx.accountId, DeviceList, PackageRegion, now);

@@ -6,6 +6,7 @@ import { claimImportJob } from '../../../../src/services/alibaba/iot/store/impor
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
 import { deleteClientIds, findClientToken, listClientIds, recordClientId } from '../../../../src/services/alibaba/iot/store/client-ids.ts';
 import { StoreRefusal } from '../../../../src/storage/store-refusal.ts';
+import { replaceSecretBeforeActivation } from '../../../../src/services/alibaba/iot/store/registration.ts';
 import { HOST_PREFIX, isDeadLocalRunner, newRunnerId } from '../../../../src/services/alibaba/iot/runner-identity.ts';
 import { importRows, openTestbed, settledImport, type Tenant, type Testbed } from './support.ts';
 import { expectDocumentedShape } from './shape.ts';
@@ -90,6 +91,15 @@ describe.each(STORE_KINDS)('IoT bulk registration: BatchCheckDeviceNames, BatchR
     const first = await tenant.call('QueryPageByApplyId', { ApplyId: applyId });
     expect(first).toMatchObject({ Page: 1, PageSize: 10, PageCount: 3, Total: 30 });
     expect(first.ApplyDeviceList.ApplyDeviceInfo.map((d: Body) => d.DeviceName)).toEqual(list.slice(0, 10));
+
+    // The apply lists each device as it is now: a secret dynamic registration replaced, and no deleted device.
+    const [rotated, deleted] = first.ApplyDeviceList.ApplyDeviceInfo as [Body, Body];
+    expect(await replaceSecretBeforeActivation(bed.store.db, bed.app.secrets, { accountId: tenant.accountId, iotId: rotated.IotId }, 'f'.repeat(32), Date.now())).toBe(true);
+    await tenant.call('DeleteDevice', { IotId: deleted.IotId });
+    const now = await tenant.call('QueryPageByApplyId', { ApplyId: applyId });
+    expect(now).toMatchObject({ Total: 29, PageCount: 3 });
+    expect(now.ApplyDeviceList.ApplyDeviceInfo[0]).toEqual({ DeviceName: rotated.DeviceName, DeviceSecret: 'f'.repeat(32), IotId: rotated.IotId });
+    expect(now.ApplyDeviceList.ApplyDeviceInfo.map((d: Body) => d.DeviceName)).not.toContain(deleted.DeviceName);
   });
 
   it('DeviceNameList with nicknames: the devices get their nicknames', async () => {

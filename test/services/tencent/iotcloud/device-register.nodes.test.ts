@@ -60,6 +60,16 @@ describe('IoT Hub registration settings', () => {
     expect(await code(server, { ...p, deviceName: 'c-sdk', timestamp: Math.floor(Date.now() / 1000) })).toBe('Success');
   });
 
+  it('the window is judged on real time: a current timestamp still passes with the emulator clock moved a day ahead', async () => {
+    const p = await product(server, 2, 10);
+    server.app.clock.set(86_400_000);
+    try {
+      expect(await code(server, { ...p, deviceName: 'clocked', timestamp: Math.floor(Date.now() / 1000) })).toBe('Success');
+    } finally {
+      server.app.clock.reset();
+    }
+  });
+
   it("forged requests naming a product do not spend its rate budget; genuine ones do", async () => {
     const p = await product(server, 2, 100);
     const now = Math.floor(Date.now() / 1000);

@@ -200,6 +200,18 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
       expect((await mqttAuth(server, { clientid: `${keyProduct.productId}nobody`, username, password: mqttPassword(psk, username) })).status).toBe(403);
       expect((await mqttAuth(server, { clientid, username })).body).toEqual({ result: 'deny', reason: 'password must be a non-empty string' });
     });
+
+    it('moving the emulator clock a day ahead changes no MQTT expiry verdict: usernames are judged on real time', async () => {
+      const psk = opened(await register(server, { ...keyProduct, deviceName: 'mqtt-clock' }), keyProduct.productSecret).psk;
+      const clientid = `${keyProduct.productId}mqtt-clock`;
+      const username = mqttUsername(keyProduct.productId, 'mqtt-clock', inAnHour());
+      server.app.clock.set(86_400_000);
+      try {
+        expect((await mqttAuth(server, { clientid, username, password: mqttPassword(psk, username) })).status).toBe(200);
+      } finally {
+        server.app.clock.reset();
+      }
+    });
   });
 
   it('tenant isolation: another account sees none of the devices, and its ProductSecret signs nothing for this product', async () => {

@@ -158,6 +158,22 @@ describe.each(DIALECTS)('MNA traffic packages (%s)', (dialect) => {
     expect(await balance(app().store.db, party.account.id)).toBe(1_000_000);
   });
 
+  it('a device deleted between the order reading it and paying is OperationDenied: nothing written, nothing charged', async () => {
+    const { party, devices } = await customerWith(1_000_000, 1);
+    const real = app().store;
+    const deletingFirst = {
+      ...real,
+      writeAtomically: async (statements: Parameters<typeof real.writeAtomically>[0]) => {
+        await real.db.deleteFrom('mna_devices').where('account_id', '=', party.account.id).where('device_id', '=', devices[0]!).execute();
+        return real.writeAtomically(statements);
+      },
+    };
+    const ctx: ActionContext = { accountId: party.account.id, userId: null, requestId: 'test', region: undefined, store: deletingFirst, secrets: app().secrets, now: () => Date.now() };
+    await expectTencentError(OrderFlowPackage.handle(ctx, { PackageType: 'DEVICE_1_FLOW_20G', DeviceList: devices, AutoRenewFlag: false, PackageRegion: 0 }), 'OperationDenied');
+    expect(await balance(real.db, party.account.id)).toBe(1_000_000);
+    expect(await real.db.selectFrom('mna_flow_packages').select('resource_id').where('account_id', '=', party.account.id).execute()).toEqual([]);
+  });
+
   it('parallel orders for one device (through two nodes on PostgreSQL): exactly one succeeds and is charged, the rest are ResourceInUse', async () => {
     const price = await priceOf(app().store.db, 'mna.flow.DEVICE_2_FLOW_50G.0');
     const { party, devices } = await customerWith(price * 30, 2);

@@ -120,16 +120,24 @@ export async function importOutcomes(db: Kysely<Database>, job: Pick<ImportJobRo
   return { valid, invalid };
 }
 
-/** One page of the devices a job created, in submission order, with how many there are. */
+/**
+ * One page of the devices a job created and that still exist, in submission order, with how many
+ * there are. The secret is the device's current one (dynamic registration replaces it), not the
+ * copy the apply was made with.
+ */
 export async function listImportedRows(
   db: Kysely<Database>,
-  job: Pick<ImportJobRow, 'apply_id'>,
+  job: Pick<ImportJobRow, 'apply_id' | 'account_id'>,
   window: PageWindow,
 ): Promise<{ total: number; rows: ImportRow[] }> {
-  const scope = db.selectFrom('iot_import_rows').where('apply_id', '=', job.apply_id).where('state', '=', 'created');
+  const scope = db
+    .selectFrom('iot_import_rows as r')
+    .innerJoin('iot_devices as d', (join) => join.onRef('d.iot_id', '=', 'r.iot_id').on('d.account_id', '=', job.account_id))
+    .where('r.apply_id', '=', job.apply_id)
+    .where('r.state', '=', 'created');
   const [count, rows] = await Promise.all([
     scope.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    page(scope.selectAll().orderBy('seq'), window).execute(),
+    page(scope.select(['r.apply_id', 'r.seq', 'r.iot_id', 'r.device_name', 'r.sn', 'r.nickname', 'd.secret_sealed', 'r.state']).orderBy('r.seq'), window).execute(),
   ]);
   return { total: Number(count.n), rows };
 }

@@ -36,16 +36,31 @@ export async function devicesHoldingRegion(db: Kysely<Database>, accountId: stri
 }
 
 /**
- * The statements that create a package bound to its devices, for the order's atomic write:
- * holds left by expired packages of these devices in this region go first, then the new holds,
+ * The statements that create a package bound to its devices, for the order's atomic write.
+ * The devices' rows are locked first (a no-op update that must touch every one of them, so a
+ * device deleted since the order read it refuses the write: `DEVICES_GONE`), which also makes a
+ * concurrent RollBack of one of them (it locks the row too) see this package or commit first.
+ * Holds left by expired packages of these devices in this region go next, then the new holds,
  * whose primary key refuses a device another package still holds (a unique violation: nothing
  * of the order is written, nothing charged). Holds are taken in id order, so concurrent orders
  * naming the same devices wait for each other rather than deadlock.
  */
+/** The index of the statement of `packageStatements` that refuses an order whose devices are gone. */
+export const DEVICES_GONE = 0;
+
 export function packageStatements(db: Kysely<Database>, row: MnaFlowPackageRow, deviceIds: readonly string[]): GuardedStatement[] {
   const { account_id, resource_id, region, expire_at } = row;
   const sorted = [...deviceIds].sort();
   return [
+    {
+      query: db
+        .updateTable('mna_devices')
+        .set((eb) => ({ device_id: eb.ref('device_id') }))
+        .where('account_id', '=', account_id)
+        .where('device_id', 'in', sorted)
+        .compile(),
+      expectedChanges: sorted.length,
+    },
     { query: db.insertInto('mna_flow_packages').values(row).compile() },
     {
       query: db
