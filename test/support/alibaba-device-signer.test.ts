@@ -1,42 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { deviceSign, deviceSignContent, deviceSignMethod as method } from './alibaba-device-signer.ts';
-import { readReference } from './reference.ts';
+import { alibabaVectors } from './alibaba-vectors.ts';
 
-interface DynregVector {
-  productKey: string;
-  deviceName: string;
-  productSecret: string;
-  random: string;
-  signMethod: string;
-  stringToSign: string;
-  sign_lower: string;
-  sign_upper: string;
-}
-interface MqttVector {
-  clientId: string;
-  deviceName: string;
-  productKey: string;
-  timestamp: string | null;
-  signmethod: string;
-  deviceSecret: string;
-  stringToSign: string;
-  password: string;
-}
-interface MqttDynregVector {
-  productKey: string;
-  deviceName: string;
-  productSecret: string;
-  random: string;
-  signmethod: string;
-  stringToSign: string;
-  password: string;
-}
-interface Vectors {
-  dynamic_registration_https: { vectors: DynregVector[] };
-  mqtt_password: { vectors: MqttVector[] };
-  mqtt_dynamic_registration: { vectors: MqttDynregVector[] };
-}
-const vectors = readReference<Vectors>('alibaba/test-vectors.json');
+const vectors = alibabaVectors;
 
 describe('HTTPS dynamic-registration sign (unique-certificate-per-product doc)', () => {
   for (const v of vectors.dynamic_registration_https.vectors) {

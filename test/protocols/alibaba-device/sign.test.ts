@@ -2,30 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deviceSignContent, parseDeviceSignMethod, parseMqttCredentials, verifyMqttPassword, verifyRegistrationSign, type DeviceSignMethod } from '../../../src/protocols/alibaba-device/index.ts';
 import { deviceSign, deviceSignMethod } from '../../support/alibaba-device-signer.ts';
-import { readReference } from '../../support/reference.ts';
+import { alibabaVectors } from '../../support/alibaba-vectors.ts';
 
-interface DynregVector {
-  productKey: string;
-  deviceName: string;
-  productSecret: string;
-  random: string;
-  signMethod: string;
-  stringToSign: string;
-  sign_lower: string;
-  sign_upper: string;
-}
-interface MqttVector {
-  clientId: string;
-  deviceName: string;
-  productKey: string;
-  timestamp: string | null;
-  signmethod: string;
-  deviceSecret: string;
-  mqttClientId: string;
-  mqttUsername: string;
-  password: string;
-}
-const vectors = readReference<{ dynamic_registration_https: { vectors: DynregVector[] }; mqtt_password: { vectors: MqttVector[] } }>('alibaba/test-vectors.json');
+const vectors = alibabaVectors;
 
 describe('HTTPS dynamic-registration sign (PROTOCOL 5.1), server side', () => {
   for (const v of vectors.dynamic_registration_https.vectors) {
