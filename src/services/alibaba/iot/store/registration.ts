@@ -93,3 +93,11 @@ export async function resetDeviceRegistration(db: Kysely<Database>, accountId: s
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * The MQTT connection that went online at `onlineAt` ended: OFFLINE. A newer connection (on any
+ * node) has changed GmtOnline, and the operator's DISABLE stands, so a stale end changes nothing.
+ */
+export async function recordDeviceOffline(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<void> {
+  await db.updateTable('iot_devices').set({ status: 'OFFLINE' }).where('iot_id', '=', iotId).where('online_at', '=', onlineAt).where('status', '=', 'ONLINE').execute();
+}
