@@ -30,9 +30,16 @@ interface Subscriber {
   off(event: 'message', listener: (topic: string, payload: Buffer) => void): unknown;
 }
 
-/** The granted QoS of one subscription (128: refused). */
+/** The granted QoS of one subscription (128: refused; mqtt.js 5 reports that as an error carrying the SUBACK). */
 export function subscribeGrant(client: Subscriber, topic: string): Promise<number> {
-  return new Promise((resolve, reject) => client.subscribe(topic, { qos: 1 }, (error, granted) => (error ? reject(error) : resolve(granted![0]!.qos))));
+  return new Promise((resolve, reject) =>
+    client.subscribe(topic, { qos: 1 }, (error, granted) => {
+      const suback = (error as { packet?: { granted?: number[] } } | null)?.packet?.granted;
+      if (suback) resolve(suback[0]!);
+      else if (error) reject(error);
+      else resolve(granted![0]!.qos);
+    }),
+  );
 }
 
 /** The payload of the next message on `topic`. */

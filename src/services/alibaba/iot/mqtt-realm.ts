@@ -58,9 +58,12 @@ async function login(ctx: Ctx, credentials: MqttDeviceCredentials, password: str
  * MQTT dynamic registration (PROTOCOL 5.2): signed with the ProductSecret over deviceName,
  * productKey and random. `register` gives a pre-registered, not yet activated device a new
  * DeviceSecret (as HTTPS registration does); `regnwl` issues a ClientId and device token,
- * creating the device on its first registration. The answer is published, then the connection ends.
+ * creating the device on its first registration. The answer is published, then the connection
+ * ends. TLS only, as the clouds document.
  */
-async function registration(ctx: Ctx, credentials: MqttDeviceCredentials, password: string): Promise<MqttAdmission> {
+async function registration(ctx: Ctx, credentials: MqttDeviceCredentials, password: string, tls: boolean): Promise<MqttAdmission> {
+  // The answer carries a secret: the clouds hand it out over TLS only.
+  if (!tls) return notAuthorized('MQTT dynamic registration is TLS only (securemode=2 or -2): connect to the TLS port');
   const { productKey, deviceName, random, signMethod } = credentials;
   if (random === undefined || random === '') return badCredentials('random is required for dynamic registration');
   const target = await findRegistrationTarget(ctx.store.db, productKey, deviceName);
@@ -111,7 +114,7 @@ export const iotMqttRealm: MqttRealm = {
     if (credentials === 'username') return badCredentials('the username is not deviceName&productKey');
     if (credentials === 'clientId') return badCredentials('the ClientId is not <clientId>|<options>|');
     if (credentials === 'signMethod') return badCredentials('signmethod must be hmacmd5, hmacsha1 or hmacsha256');
-    if (credentials.authType === 'register' || credentials.authType === 'regnwl') return registration(ctx, credentials, connect.password);
+    if (credentials.authType === 'register' || credentials.authType === 'regnwl') return registration(ctx, credentials, connect.password, connect.tls);
     if (credentials.authType !== undefined && credentials.authType !== 'connwl') return badCredentials(`unknown authType ${credentials.authType}`);
     return login(ctx, credentials, connect.password);
   },

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
@@ -16,13 +18,15 @@ import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '.
 
 let server: TestServer;
 let mqttUrl: string;
+let mqttsUrl: string;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  const port = await freePort();
+  const [port, tlsPort] = [await freePort(), await freePort()];
   mqttUrl = `mqtt://127.0.0.1:${port}`;
+  mqttsUrl = `mqtts://localhost:${tlsPort}`;
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
-  server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port) }, logger });
+  server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort) }, logger });
 });
 afterAll(() => server.close());
 
@@ -125,8 +129,10 @@ describe('Alibaba devices on the MQTT listener', () => {
         password: deviceSign('hmacsha256', secret, { productKey, deviceName, random }),
       };
     };
+    // The generated certificate, as a device would be given it.
+    const ca = readFileSync(join(server.app.config.dataDir, 'mqtt-tls.crt'));
     const answer = async (options: mqtt.IClientOptions, topic: string) => {
-      const device = mqtt.connect(mqttUrl, { ...options, reconnectPeriod: 0 });
+      const device = mqtt.connect(mqttsUrl, { ...options, ca, reconnectPeriod: 0 });
       const message = nextMessage(device, topic);
       const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
       const payload = JSON.parse(await message) as Record<string, string>;
@@ -135,7 +141,8 @@ describe('Alibaba devices on the MQTT listener', () => {
       return payload;
     };
 
-    expect(await connectRefusal(mqtt.connect(mqttUrl, { ...registration('mqtt-reg', 'register', 'wrong-secret'), reconnectPeriod: 0 }))).toBe(4);
+    expect(await connectRefusal(mqtt.connect(mqttsUrl, { ...registration('mqtt-reg', 'register', 'wrong-secret'), ca, reconnectPeriod: 0 }))).toBe(4);
+    expect(await connectRefusal(mqtt.connect(mqttUrl, { ...registration('mqtt-reg', 'register'), reconnectPeriod: 0 }))).toBe(5);
     const registered = await answer(registration('mqtt-reg', 'register'), '/ext/register');
     expect(registered).toEqual({ productKey, deviceName: 'mqtt-reg', deviceSecret: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect((await client.call('QueryDeviceDetail', { IotId: iotId })).Data.DeviceSecret).toBe(registered.deviceSecret);
@@ -153,5 +160,9 @@ describe('Alibaba devices on the MQTT listener', () => {
     await device.endAsync();
     await client.call('DeleteClientIds', { IotId: nwl.IotId });
     expect(await connectRefusal(mqtt.connect(mqttUrl, tokenLogin))).toBe(4);
+    // An activated device registers no more.
+    expect(await connectRefusal(mqtt.connect(mqttsUrl, { ...registration('nwl-device', 'register'), ca, reconnectPeriod: 0 }))).toBe(5);
+    expect(lines.join('')).not.toContain(issued.deviceToken);
+    expect(lines.join('')).not.toContain(registered.deviceSecret);
   });
 });
