@@ -165,8 +165,18 @@ export async function startMqttListener(ctx: AppContext, realms: readonly MqttRe
       connectedDevices: () => held.size,
       async close() {
         const stopped = Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-        // Devices reconnect elsewhere at once; waiting for their output to drain would hold the shutdown.
-        for (const socket of sockets) socket.destroy();
+        // Devices reconnect elsewhere at once; waiting for their output to drain would hold the
+        // shutdown. A socket's 'close' (which starts its offline record) comes after the server's
+        // own bookkeeping, so each one is awaited.
+        await Promise.all(
+          [...sockets].map(
+            (socket) =>
+              new Promise((resolve) => {
+                socket.once('close', resolve);
+                socket.destroy();
+              }),
+          ),
+        );
         await stopped;
         await new Promise<void>((resolve) => broker.close(() => resolve()));
         // Closing the broker closes its connections; each one's offline record must land

@@ -117,4 +117,15 @@ describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
     await client.endAsync();
     await until(async () => (await describeDevice(viaB, device)).Online === 0);
   });
+
+  it('a node that shuts down marks its devices offline before it closes the database', async () => {
+    const [a, b] = cluster.nodes as [TestServer, TestServer];
+    const c = await startTestServer({ dialect: 'postgres', databaseUrl: a.app.config.databaseUrl, masterKey: a.app.config.masterKey, env: { FLEETGATE_MQTT_PORT: '0' } });
+    const device = await keyDevice(b, 'shutdown-dev');
+    const client = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(c)).port}`, login(device, nowSeconds() + HOUR)));
+    expect((await describeDevice(device.client, device)).Online).toBe(1);
+    await c.close();
+    client.end(true);
+    expect(await describeDevice(device.client, device)).toMatchObject({ Online: 0, LastOfflineTime: expect.any(Number) });
+  });
 });
