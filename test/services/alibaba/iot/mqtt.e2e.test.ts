@@ -10,6 +10,20 @@ import { freePort } from '../../../support/ports.ts';
 import { alibabaClient, type AlibabaClient } from '../../../support/alibaba-harness.ts';
 import { deviceSign } from '../../../support/alibaba-device-signer.ts';
 import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '../../../support/mqtt-client.ts';
+import { readReference } from '../../../support/reference.ts';
+import { ensureDefaultInstance, findInstanceId } from '../../../../src/services/alibaba/iot/store/instances.ts';
+import { createProduct } from '../../../../src/services/alibaba/iot/store/products.ts';
+import { registerDevice } from '../../../../src/services/alibaba/iot/store/devices.ts';
+
+interface MqttVector {
+  readonly productKey: string;
+  readonly deviceName: string;
+  readonly deviceSecret: string;
+  readonly mqttClientId: string;
+  readonly mqttUsername: string;
+  readonly password: string;
+}
+const vectors = readReference<{ mqtt_password: { vectors: MqttVector[] } }>('alibaba/test-vectors.json').mqtt_password.vectors;
 
 /**
  * The MQTT listener with Alibaba devices (PROTOCOL 5.2, 5.3): the official device SDK, unchanged,
@@ -96,6 +110,27 @@ describe('Alibaba devices on the MQTT listener', () => {
     const health = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
     expect(((await health.json()) as { mqtt: unknown }).mqtt).toMatchObject({ configured: true, state: 'running', connectedDevices: 0 });
     expect(lines.join('')).not.toContain(deviceSecret);
+  });
+
+  it('the documented password vectors (PROTOCOL 5.3) log in over MQTT; one changed character is refused', async () => {
+    // The vectors' product keys and secrets are fixed, so their devices are made at the store level.
+    const { db } = server.app.store;
+    const account = await server.createAccount();
+    const now = server.app.now();
+    await ensureDefaultInstance(db, account.id, now);
+    const instanceId = (await findInstanceId(db, account.id, undefined))!;
+    const fields = { name: 'vectors', description: null, node_type: 0, auth_type: 'secret', commodity_code: 'iothub', data_format: null, protocol_type: null, net_type: 'WIFI', validate_type: 1, category_key: null, region: null };
+    for (const productKey of new Set(vectors.map((v) => v.productKey))) {
+      await createProduct(db, server.app.secrets, account.id, instanceId, { ...fields, name: `vectors_${productKey}` }, now, { productKey });
+    }
+    const devices = new Map(vectors.map((v) => [`${v.productKey}/${v.deviceName}`, v]));
+    for (const v of devices.values()) await registerDevice(db, server.app.secrets, account.id, v.productKey, { deviceName: v.deviceName, secret: v.deviceSecret, nickname: null }, now);
+    for (const v of vectors) {
+      const options = { clientId: v.mqttClientId, username: v.mqttUsername, password: v.password, reconnectPeriod: 0 };
+      await (await connected(mqtt.connect(mqttUrl, options))).endAsync();
+      const altered = `${v.password.slice(0, -1)}${v.password.endsWith('0') ? '1' : '0'}`;
+      expect(await connectRefusal(mqtt.connect(mqttUrl, { ...options, password: altered })), v.mqttClientId).toBe(4);
+    }
   });
 
   it('publishing to another device\'s topic closes the connection; a second connection of the same device closes the first and it stays ONLINE', async () => {

@@ -7,6 +7,17 @@ import { freePort } from '../../../support/ports.ts';
 import { mqttPassword, mqttUsername } from '../../../support/tencent-device-client.ts';
 import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '../../../support/mqtt-client.ts';
 import { iotcloudClient, unique, type IotcloudClient } from './support.ts';
+import { readReference } from '../../../support/reference.ts';
+import { createDevice } from '../../../../src/services/tencent/iotcloud/store/devices.ts';
+
+interface MqttVector {
+  readonly psk: string;
+  readonly clientId: string;
+  readonly username: string;
+  readonly password_hmacsha1: string;
+  readonly password_hmacsha256: string;
+}
+const [vector] = readReference<{ iotcloud_mqtt_password: MqttVector[] }>('tencent/test-vectors.json').iotcloud_mqtt_password;
 
 /** IoT Hub devices on the MQTT listener (PROTOCOL.md §4.4), with mqtt.js and credentials made from the documented algorithm. */
 
@@ -67,6 +78,30 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
     const again = await describeDevice(device.client, device);
     expect(again).toMatchObject({ Online: 1, FirstOnlineTime: online.FirstOnlineTime });
     await second.endAsync();
+  });
+
+  it('the documented vector (PROTOCOL.md §4.4) connects with both hash methods while its expiry is ahead of the server clock', async () => {
+    const v = vector!;
+    const device = { productId: v.clientId.slice(0, 10), deviceName: v.clientId.slice(10) };
+    const account = await server.createAccount();
+    const client = iotcloudClient(server, account);
+    const created = (await client.CreateProduct({ ProductName: unique('vector'), ProductProperties: { EncryptionType: '2' } })).ProductId!;
+    // The vector's ProductId is not of the API's form (it has a lower-case letter): the fresh product
+    // takes it in the store, and its device is made there.
+    const { db } = server.app.store;
+    await db.updateTable('iotcloud_products').set({ product_id: device.productId }).where('product_id', '=', created).execute();
+    await createDevice(db, server.app.secrets, account.id, { ...device, psk: v.psk }, server.app.now());
+    const expiry = Number(v.username.split(';')[3]);
+    const options = { clientId: v.clientId, username: v.username, reconnectPeriod: 0 };
+    server.app.clock.set(expiry * 1000 - Date.now() - 60_000);
+    try {
+      for (const password of [v.password_hmacsha1, v.password_hmacsha256]) await (await connected(mqtt.connect(url, { ...options, password }))).endAsync();
+      expect(await connectRefusal(mqtt.connect(url, { ...options, password: v.password_hmacsha1.replace(';hmacsha1', ';hmacsha256') }))).toBe(4);
+      server.app.clock.set(expiry * 1000 - Date.now() + 1_000);
+      expect(await connectRefusal(mqtt.connect(url, { ...options, password: v.password_hmacsha1 }))).toBe(4);
+    } finally {
+      server.app.clock.reset();
+    }
   });
 
   it('refuses an expired username, a wrong psk and a stranger (bad user name or password), a disabled device and a forbidden product (not authorized)', async () => {
