@@ -3,6 +3,7 @@ import { createServer as createTcpServer, type Server, type AddressInfo, type So
 import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
 import type { AppContext } from '../core/app-context.ts';
+import type { Metrics } from '../core/metrics.ts';
 import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, type MqttConnect, type MqttRealm, type MqttReply, type MqttSession } from './realm.ts';
 
 export interface MqttListenerOptions {
@@ -47,7 +48,7 @@ const refusal = (code: number, reason: string): AuthenticateError => Object.assi
  * own topics are routed by Aedes to subscribers of those topics (the same device, or another
  * connection of it); nothing else is delivered anywhere.
  */
-export async function startMqttListener(ctx: AppContext, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
+export async function startMqttListener(ctx: AppContext & { readonly metrics: Metrics }, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
   const held = new Map<string, Held>();
   const sessions = new WeakMap<Client, Held>();
   const replies = new WeakMap<Client, MqttReply>();
@@ -74,6 +75,7 @@ export async function startMqttListener(ctx: AppContext, realms: readonly MqttRe
         (error) => done(error, error === null),
         (error: unknown) => {
           ctx.logger.error({ err: error }, 'MQTT authentication failed');
+          ctx.metrics.mqttConnects.inc({ realm: 'unknown', result: 'error' });
           done(refusal(3, 'server unavailable'), false);
         },
       );
@@ -93,24 +95,35 @@ export async function startMqttListener(ctx: AppContext, realms: readonly MqttRe
 
   async function admit(client: Client, connect: MqttConnect): Promise<AuthenticateError | null> {
     const realm = realms.find((candidate) => candidate.claims(connect));
-    if (!realm) return refusal(CONNACK_BAD_CREDENTIALS, 'the username is neither deviceName&productKey nor an IoT Hub username');
+    const count = (result: string) => ctx.metrics.mqttConnects.inc({ realm: realm?.name ?? 'unknown', result });
+    if (!realm) {
+      count('bad_credentials');
+      ctx.logger.info({ clientId: connect.clientId, username: connect.username }, 'MQTT connection refused: unknown username form');
+      return refusal(CONNACK_BAD_CREDENTIALS, 'the username is neither deviceName&productKey nor an IoT Hub username');
+    }
     const admission = await realm.admit(ctx, connect);
     if (admission.kind === 'refused') {
+      count(admission.code === CONNACK_NOT_AUTHORIZED ? 'not_authorized' : 'bad_credentials');
       // The reason never includes the password or a secret; the ClientId and username are not secret.
       ctx.logger.info({ realm: realm.name, clientId: connect.clientId, username: connect.username, reason: admission.reason }, 'MQTT connection refused');
       return refusal(admission.code, admission.reason);
     }
     if (admission.kind === 'reply') {
+      count('registered');
       replies.set(client, admission.reply);
       (client as { id: string }).id = `registration:${randomUUID()}`;
       return null;
     }
     const { session } = admission;
     const mark = await session.online(ctx.now());
-    if (mark === undefined) return refusal(CONNACK_NOT_AUTHORIZED, 'the device no longer exists');
+    if (mark === undefined) {
+      count('not_authorized');
+      return refusal(CONNACK_NOT_AUTHORIZED, 'the device no longer exists');
+    }
     const entry: Held = { client, session, mark, replaced: false };
     const offline = () => {
       if (held.get(session.identity) === entry) held.delete(session.identity);
+      ctx.metrics.mqttConnected.set(held.size);
       if (entry.replaced) return;
       track(session.offline(mark, ctx.now())).catch((error: unknown) => ctx.logger.error({ err: error, identity: session.identity }, 'MQTT offline record failed'));
     };
@@ -122,6 +135,8 @@ export async function startMqttListener(ctx: AppContext, realms: readonly MqttRe
     const previous = held.get(session.identity);
     if (previous) previous.replaced = true;
     held.set(session.identity, entry);
+    ctx.metrics.mqttConnected.set(held.size);
+    count('accepted');
     sessions.set(client, entry);
     // Keyed by the device, Aedes closes the identity's previous connection on this node
     // ([MQTT-3.1.4-2]) and keeps a persistent session per device, never per free-form ClientId.

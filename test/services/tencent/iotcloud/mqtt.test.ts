@@ -115,6 +115,9 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
     await device.client.SetProductsForbiddenStatus({ ProductId: [device.productId], Status: 1 });
     expect(await connectRefusal(mqtt.connect(url, login(device, nowSeconds() + HOUR)))).toBe(5);
     expect((await describeDevice(device.client, device)).FirstOnlineTime).toBeNull();
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    expect(metrics).toMatch(/^fleetgate_mqtt_connects_total\{realm="tencent.iotcloud",result="bad_credentials"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^fleetgate_mqtt_connects_total\{realm="tencent.iotcloud",result="not_authorized"\} [1-9]\d*$/m);
   });
 
   it('a device uses its own topics ($thing/…/<ProductId>/<DeviceName>, <ProductId>/<DeviceName>/…), never another device\'s; over TLS with the generated certificate', async () => {
