@@ -13,6 +13,7 @@ import { MAX_PATH_SEGMENT_LENGTH, sendUnroutablePath } from './admin/errors.ts';
 import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS, MQTT_REALMS, SEED_SECTIONS } from './services/registry.ts';
 import { startMqttListener, type MqttListener, type MqttStatus } from './mqtt/broker.ts';
 import { mqttTlsMaterial } from './mqtt/tls-material.ts';
+import { ConfigError } from './config.ts';
 import { registerDeviceGateway } from './device/device-gateway.ts';
 import { registerEmulatorApi } from './emulator/emulator-api.ts';
 import { EMULATOR_PREFIX } from './emulator/prefix.ts';
@@ -111,7 +112,12 @@ function mqttStatus(app: FastifyInstance, runtime: Runtime): () => MqttStatus {
   if (config.mqttPort !== undefined || config.mqttTlsPort !== undefined) {
     app.addHook('onReady', async () => {
       const tls = config.mqttTlsPort === undefined ? undefined : { port: config.mqttTlsPort, ...(await mqttTlsMaterial(config, runtime.now())) };
-      listener = await startMqttListener(runtime, MQTT_REALMS, { host: config.host, port: config.mqttPort, tls });
+      try {
+        listener = await startMqttListener(runtime, MQTT_REALMS, { host: config.host, port: config.mqttPort, tls });
+      } catch (error) {
+        const ports = [config.mqttPort, config.mqttTlsPort].filter((port) => port !== undefined).join(' / ');
+        throw new ConfigError(`cannot listen for MQTT on ${config.host}:${ports}: ${(error as Error).message}`, 'ListenFailed');
+      }
       runtime.logger.info({ port: listener.port, tlsPort: listener.tlsPort }, 'MQTT listener is serving');
     });
     app.addHook('onClose', async () => listener?.close());
