@@ -146,6 +146,20 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
     return null;
   }
 
+  // Each PINGREQ (every keep-alive interval) asks the database whether the connection is still
+  // the device's latest login: a device that connected again on another node, or was deleted,
+  // reset or disabled, loses this connection within one keep-alive.
+  broker.on('ping', (_packet, client) => {
+    const own = sessions.get(client);
+    if (!own) return;
+    track(own.session.current(own.mark)).then(
+      (current) => {
+        if (!current) client.close();
+      },
+      (error: unknown) => ctx.logger.error({ err: error, identity: own.session.identity }, 'MQTT session check failed'),
+    );
+  });
+
   broker.on('clientReady', (client) => {
     const reply = replies.get(client);
     if (!reply) return;

@@ -29,6 +29,11 @@ export interface MqttSession {
    */
   online(now: number): Promise<number | undefined>;
   offline(mark: number, now: number): Promise<void>;
+  /**
+   * Whether the connection that went online with `mark` may stay: false once a newer login (on
+   * any node) has replaced it, or the device was deleted, reset or disabled meanwhile.
+   */
+  current(mark: number): Promise<boolean>;
 }
 
 /** A CONNECT that only delivers a message (MQTT dynamic registration): the broker sends it, then closes. */

@@ -9,7 +9,7 @@ import { isDeviceName } from './rules.ts';
 import { findDeviceByKey, openDeviceSecret, registerDevice, type DeviceRow } from './store/devices.ts';
 import { openProductSecret } from './store/products.ts';
 import { findClientToken, recordClientId } from './store/client-ids.ts';
-import { findRegistrationTarget, recordDeviceAuthenticated, recordDeviceOffline, replaceSecretBeforeActivation, type RegistrationTarget } from './store/registration.ts';
+import { findRegistrationTarget, isCurrentLogin, recordDeviceAuthenticated, recordDeviceOffline, replaceSecretBeforeActivation, type RegistrationTarget } from './store/registration.ts';
 
 type Ctx = Pick<AppContext, 'store' | 'secrets' | 'now'>;
 
@@ -36,6 +36,7 @@ function deviceSession(ctx: Ctx, device: Pick<DeviceRow, 'iot_id' | 'product_key
       mayUse: (topic) => isDeviceTopic(topic, TOPIC_PREFIXES, [device.product_key, device.device_name]),
       online: async (now) => ((await recordDeviceAuthenticated(ctx.store.db, device.iot_id, now, 'online')) === undefined ? undefined : now),
       offline: (mark) => recordDeviceOffline(ctx.store.db, device.iot_id, mark),
+      current: (mark) => isCurrentLogin(ctx.store.db, device.iot_id, mark),
     },
   };
 }

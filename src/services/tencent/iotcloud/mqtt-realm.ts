@@ -1,7 +1,7 @@
 import { parseMqttUsername } from '../../../protocols/tencent-device/index.ts';
 import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, type MqttRealm } from '../../../mqtt/realm.ts';
 import { checkMqttCredentials } from './mqtt-credentials.ts';
-import { recordDeviceOffline, recordDeviceOnline } from './store/devices.ts';
+import { isCurrentLogin, recordDeviceOffline, recordDeviceOnline } from './store/devices.ts';
 
 /**
  * The topics of a device `<ProductId>/<DeviceName>` (IoT Hub docs, "Topic management"): its
@@ -38,6 +38,7 @@ export const iotcloudMqttRealm: MqttRealm = {
         mayUse: (topic) => isDeviceTopic(topic, TOPIC_PREFIXES, [productId, deviceName]),
         online: (now) => recordDeviceOnline(ctx.store.db, productId, deviceName, now, connect.remoteAddress ?? null),
         offline: (mark, now) => recordDeviceOffline(ctx.store.db, productId, deviceName, mark, now),
+        current: (mark) => isCurrentLogin(ctx.store.db, productId, deviceName, mark),
       },
     };
   },

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import mqtt from 'mqtt';
 import { device as DeviceClient, register, type Device, type RegisterAnswer } from 'alibabacloud-iot-device-sdk';
+import { signUtil } from 'alibabacloud-iot-device-sdk/lib/utils.js';
 import { startTestServer, type TestServer } from '../../../support/server.ts';
 import { freePort } from '../../../support/ports.ts';
 import { alibabaClient, type AlibabaClient } from '../../../support/alibaba-harness.ts';
@@ -149,6 +150,21 @@ describe('Alibaba devices on the MQTT listener', () => {
     await closed;
     await until(async () => (await client.call('QueryDeviceDetail', { IotId: device.IotId })).Data.Status === 'OFFLINE');
     second.end(true);
+  });
+
+  it('ResetThing ends a held connection at its next keep-alive; the device stays UNACTIVE', async () => {
+    const account = await server.createAccount();
+    const client = alibabaClient('pop-core POST', server, account);
+    const { productKey } = await product(client, false);
+    const device = (await client.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'reset-device' })).Data as { IotId: string; DeviceSecret: string };
+    const login = signUtil({ productKey, deviceName: 'reset-device', deviceSecret: device.DeviceSecret }, 'sha1');
+    const options = { clientId: `${login.clientId}|securemode=3,signmethod=${login.signMethod},timestamp=${login.timestamp}|`, username: `reset-device&${productKey}`, password: login.sign };
+    const held = await connected(mqtt.connect(mqttUrl, { ...options, keepalive: 1, reconnectPeriod: 0 }));
+    const closed = new Promise<void>((resolve) => held.once('close', () => resolve()));
+    await client.call('ResetThing', { IotId: device.IotId });
+    await closed;
+    held.end(true);
+    expect((await client.call('QueryDeviceDetail', { IotId: device.IotId })).Data.Status).toBe('UNACTIVE');
   });
 
   it('MQTT dynamic registration: register publishes /ext/register with a new secret; regnwl issues a ClientId and token the device connects with, QueryClientIds lists and DeleteClientIds revokes', async () => {

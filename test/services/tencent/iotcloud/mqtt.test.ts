@@ -156,6 +156,20 @@ describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
     await until(async () => (await describeDevice(viaB, device)).Online === 0);
   });
 
+  it('a second connection of the device on node B closes its connection on node A at A\'s next keep-alive; the device stays online', async () => {
+    const [a, b] = cluster.nodes as [TestServer, TestServer];
+    const device = await keyDevice(a, 'moving-dev');
+    const onA = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(a)).port}`, { ...login(device, nowSeconds() + HOUR), keepalive: 1 }));
+    const closedOnA = new Promise<void>((resolve) => onA.once('close', () => resolve()));
+    const onB = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(b)).port}`, login(device, nowSeconds() + HOUR)));
+    await closedOnA;
+    onA.end(true);
+    expect((await describeDevice(device.client, device)).Online).toBe(1);
+    expect((await health(a)).connectedDevices).toBe(0);
+    await onB.endAsync();
+    await until(async () => (await describeDevice(device.client, device)).Online === 0);
+  });
+
   it('a node that shuts down marks its devices offline before it closes the database', async () => {
     const [a, b] = cluster.nodes as [TestServer, TestServer];
     const c = await startTestServer({ dialect: 'postgres', databaseUrl: a.app.config.databaseUrl, masterKey: a.app.config.masterKey, env: { FLEETGATE_MQTT_PORT: '0' } });

@@ -101,3 +101,9 @@ export async function resetDeviceRegistration(db: Kysely<Database>, accountId: s
 export async function recordDeviceOffline(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<void> {
   await db.updateTable('iot_devices').set({ status: 'OFFLINE' }).where('iot_id', '=', iotId).where('online_at', '=', onlineAt).where('status', '=', 'ONLINE').execute();
 }
+
+/** Whether the device still exists, is not disabled and its latest login is the one at `onlineAt` (not replaced, not reset). */
+export async function isCurrentLogin(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<boolean> {
+  const row = await db.selectFrom('iot_devices').select(['online_at', 'status']).where('iot_id', '=', iotId).executeTakeFirst();
+  return row !== undefined && Number(row.online_at) === onlineAt && row.status !== 'DISABLE';
+}

@@ -266,3 +266,9 @@ export async function recordDeviceOffline(db: Kysely<Database>, productId: strin
     .where('login_at', '=', loginAt)
     .execute();
 }
+
+/** Whether the device still exists, is enabled and its latest login is the one at `loginAt` (not replaced). */
+export async function isCurrentLogin(db: Kysely<Database>, productId: string, deviceName: string, loginAt: number): Promise<boolean> {
+  const row = await db.selectFrom('iotcloud_devices').select(['login_at', 'enable_state']).where('product_id', '=', productId).where('device_name', '=', deviceName).executeTakeFirst();
+  return row !== undefined && Number(row.login_at) === loginAt && row.enable_state === 1;
+}
