@@ -35,6 +35,10 @@ const LOWER_LAYERS = [
     files: ['src/device/**'],
     patterns: [{ ...outOf(['services', 'admin', 'billing']), message: 'The device pipeline knows no product: products register their endpoints with it through the registry.' }],
   },
+  {
+    files: ['src/mqtt/**'],
+    patterns: [{ ...outOf(['services', 'admin', 'billing', 'device']), message: 'The MQTT listener knows no product: products register their realms with it through the registry.' }],
+  },
 ];
 
 /** Cloud products (src/services/<cloud>/<product>): none imports another. */

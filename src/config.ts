@@ -49,6 +49,13 @@ export interface Config {
    * the clock, in seconds; 0 (the default) checks no clock, as the current C SDK signs a fixed time.
    */
   readonly iothubRegisterWindowSeconds: number;
+  /** Devices' MQTT listener (plain TCP) on `host`; undefined: off (the default). */
+  readonly mqttPort: number | undefined;
+  /** Devices' MQTT over TLS; undefined: off. */
+  readonly mqttTlsPort: number | undefined;
+  /** The operator's PEM key and certificate for MQTT over TLS; both undefined: generated in dataDir on first start. */
+  readonly mqttTlsKeyFile: string | undefined;
+  readonly mqttTlsCertFile: string | undefined;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -67,15 +74,22 @@ export interface ConfigOverrides {
   readonly logLevel?: string;
   readonly lenientSignatures?: boolean;
   readonly seed?: string;
+  readonly mqttPort?: number | string;
+  readonly mqttTlsPort?: number | string;
 }
 
 /** Long enough for load balancers polling /readyz every few seconds to stop sending. */
 const DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
-  const portText = String(overrides.port ?? env.FLEETGATE_PORT ?? 8080);
-  const port = Number(portText);
-  if (!/^\d+$/.test(portText) || port > 65535) throw new ConfigError(`invalid port "${portText}": expected a number from 0 to 65535`);
+  const port = checkPort(String(overrides.port ?? env.FLEETGATE_PORT ?? 8080), 'port');
+  const mqttPortText = nonEmpty(overrides.mqttPort === undefined ? env.FLEETGATE_MQTT_PORT : String(overrides.mqttPort));
+  const mqttTlsPortText = nonEmpty(overrides.mqttTlsPort === undefined ? env.FLEETGATE_MQTT_TLS_PORT : String(overrides.mqttTlsPort));
+  const mqttTlsKeyFile = optionalPath(env.FLEETGATE_MQTT_TLS_KEY_FILE);
+  const mqttTlsCertFile = optionalPath(env.FLEETGATE_MQTT_TLS_CERT_FILE);
+  if ((mqttTlsKeyFile === undefined) !== (mqttTlsCertFile === undefined)) {
+    throw new ConfigError('set both FLEETGATE_MQTT_TLS_KEY_FILE and FLEETGATE_MQTT_TLS_CERT_FILE, or neither (a certificate is then generated)');
+  }
   const defaultRateLimit = Number(env.FLEETGATE_RATE_LIMIT ?? 20);
   if (!(defaultRateLimit > 0)) throw new ConfigError(`FLEETGATE_RATE_LIMIT must be a positive number, not "${env.FLEETGATE_RATE_LIMIT}"`);
   const dataDir = resolve(overrides.dataDir ?? env.FLEETGATE_DATA_DIR ?? 'data');
@@ -107,6 +121,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     lenientSignatures: overrides.lenientSignatures ?? flag(env, 'FLEETGATE_LENIENT_SIGNATURES'),
     seedFile: optionalPath(overrides.seed ?? env.FLEETGATE_SEED_FILE),
     iothubRegisterWindowSeconds: Number(registerWindow),
+    mqttPort: mqttPortText === undefined ? undefined : checkPort(mqttPortText, 'MQTT port'),
+    mqttTlsPort: mqttTlsPortText === undefined ? undefined : checkPort(mqttTlsPortText, 'MQTT TLS port'),
+    mqttTlsKeyFile,
+    mqttTlsCertFile,
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
 }
@@ -232,6 +250,12 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const parsed = FLAG_VALUES[value.toLowerCase()];
   if (parsed === undefined) throw new ConfigError(`${name} must be 1, true, yes, on or 0, false, no, off, not "${value}"`);
   return parsed;
+}
+
+function checkPort(text: string, what: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new ConfigError(`invalid ${what} "${text}": expected a number from 0 to 65535`);
+  return port;
 }
 
 function optionalPath(value: string | undefined): string | undefined {

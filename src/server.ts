@@ -10,8 +10,11 @@ import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
 import { MAX_PATH_SEGMENT_LENGTH, sendUnroutablePath } from './admin/errors.ts';
-import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS, SEED_SECTIONS, DOWNLOAD_ROUTES } from './services/registry.ts';
+import { TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS, SEED_SECTIONS, DOWNLOAD_ROUTES, MQTT_REALMS } from './services/registry.ts';
 import { registerDownloads } from './services/downloads.ts';
+import { startMqttListener, type MqttListener, type MqttStatus } from './mqtt/broker.ts';
+import { mqttTlsMaterial } from './mqtt/tls-material.ts';
+import { ConfigError } from './config.ts';
 import { registerDeviceGateway } from './device/device-gateway.ts';
 import { registerEmulatorApi } from './emulator/emulator-api.ts';
 import { EMULATOR_PREFIX } from './emulator/prefix.ts';
@@ -84,9 +87,10 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
 
   await app.register(async (device) => registerDeviceGateway(device, runtime, DEVICE_ENDPOINTS));
   await app.register(async (downloads) => registerDownloads(downloads, runtime, DOWNLOAD_ROUTES));
+  const mqtt = mqttStatus(app, runtime);
   await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
   const surface = emulatedSurface(TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS);
-  await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface, SEED_SECTIONS), { prefix: EMULATOR_PREFIX });
+  await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface, SEED_SECTIONS, mqtt), { prefix: EMULATOR_PREFIX });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -98,6 +102,34 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
     reply.header('content-type', runtime.metrics.registry.contentType).send(await runtime.metrics.registry.metrics()),
   );
   return app;
+}
+
+/**
+ * The devices' MQTT listener, when configured: it starts with the HTTP server (a taken port fails
+ * the start like the HTTP port does) and closes with it, after which every device is offline.
+ */
+function mqttStatus(app: FastifyInstance, runtime: Runtime): () => MqttStatus {
+  const { config } = runtime;
+  let listener: MqttListener | undefined;
+  if (config.mqttPort !== undefined || config.mqttTlsPort !== undefined) {
+    app.addHook('onReady', async () => {
+      const tls = config.mqttTlsPort === undefined ? undefined : { port: config.mqttTlsPort, ...(await mqttTlsMaterial(config, runtime.now())) };
+      try {
+        listener = await startMqttListener(runtime, MQTT_REALMS, { host: config.host, port: config.mqttPort, tls });
+      } catch (error) {
+        const ports = [config.mqttPort, config.mqttTlsPort].filter((port) => port !== undefined).join(' / ');
+        throw new ConfigError(`cannot listen for MQTT on ${config.host}:${ports}: ${(error as Error).message}`, 'ListenFailed');
+      }
+      runtime.logger.info({ port: listener.port, tlsPort: listener.tlsPort }, 'MQTT listener is serving');
+    });
+    app.addHook('onClose', async () => listener?.close());
+  }
+  return () => ({
+    configured: config.mqttPort !== undefined || config.mqttTlsPort !== undefined,
+    port: listener?.port,
+    tlsPort: listener?.tlsPort,
+    connectedDevices: listener?.connectedDevices() ?? 0,
+  });
 }
 
 function unsupportedProtocol(raw: RawRequest): TencentError {

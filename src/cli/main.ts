@@ -46,9 +46,11 @@ program
   .option('--host <host>', 'listen address; env FLEETGATE_HOST (default 127.0.0.1)')
   .option('--port <port>', 'listen port; env FLEETGATE_PORT (default 8080)')
   .option('--seed <file>', 'emulator fixture (YAML or JSON) applied at start-up and after every reset; env FLEETGATE_SEED_FILE')
+  .option('--mqtt-port <port>', 'devices\' MQTT listener, plain TCP (off unless set); env FLEETGATE_MQTT_PORT')
+  .option('--mqtt-tls-port <port>', 'devices\' MQTT listener over TLS (off unless set); env FLEETGATE_MQTT_TLS_PORT')
   .option('--lenient-signatures', 'emulator: accept any signature from a known key (never in production); env FLEETGATE_LENIENT_SIGNATURES=1')
   .addHelpText('after', SERVE_ENVIRONMENT_HELP)
-  .action(async (options: { host?: string; port?: string; seed?: string; lenientSignatures?: boolean }) => {
+  .action(async (options: { host?: string; port?: string; seed?: string; lenientSignatures?: boolean; mqttPort?: string; mqttTlsPort?: string }) => {
     // Loaded on demand: the HTTP server (Fastify, the admin API's schemas) is for `serve` alone, and
     // the bundle keeps it in a chunk of its own that other commands never parse.
     const { serve } = await import('./serve.ts');

@@ -15,6 +15,8 @@ Settings read only from the environment:
   FLEETGATE_LENIENT_SIGNATURES         1 for --lenient-signatures
   FLEETGATE_SHUTDOWN_GRACE_SECONDS     on SIGTERM, how long /readyz reports draining before the
                                        listener closes (default 5; SIGINT skips it)
+  FLEETGATE_MQTT_TLS_KEY_FILE          PEM key and certificate of the MQTT TLS listener (set both or
+  FLEETGATE_MQTT_TLS_CERT_FILE         neither: default generated <data dir>/mqtt-tls.{key,crt})
   FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS
                                        IoT Hub dynamic registration: seconds the signed timestamp may
                                        be from the clock (default 0: no clock check)

@@ -26,6 +26,8 @@ export async function serve(config: Config): Promise<void> {
     // A taken port must end the process, not leave it idling with an open database.
     await app.close();
     await runtime.close();
+    // The MQTT listener names its own ports.
+    if (error instanceof ConfigError) throw error;
     throw new ConfigError(`cannot listen on ${config.host}:${config.port}: ${(error as Error).message}`, 'ListenFailed');
   }
   const workers = BACKGROUND_WORKERS.map((start) => start(runtime));

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** Prometheus metrics of one process, on a registry of its own (tests start several servers). */
 export class Metrics {
@@ -14,6 +14,19 @@ export class Metrics {
     help: 'Cloud API request latency',
     labelNames: ['cloud', 'product', 'action'] as const,
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  /** realm: a registered realm's name or `unknown`; result: accepted, registered, bad_credentials, not_authorized, error. */
+  readonly mqttConnects = new Counter({
+    name: 'fleetgate_mqtt_connects_total',
+    help: 'MQTT CONNECTs of devices by realm and result',
+    labelNames: ['realm', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly mqttConnected = new Gauge({
+    name: 'fleetgate_mqtt_connected_devices',
+    help: 'Devices holding an MQTT connection on this node',
     registers: [this.registry],
   });
 

@@ -187,11 +187,14 @@ function healthRows(health: Body): Body[] {
   const pipelines = (health.pipelines as Body[]).map((p) => ({ component: `pipeline ${p.pipeline}`, state: p.state, detail: p.endpoints === undefined ? '' : `${p.endpoints} endpoints` }));
   const database = health.database as Body;
   const redis = health.redis as Body;
+  const mqtt = health.mqtt as Body;
+  const ports = [mqtt.port === undefined ? '' : `tcp ${mqtt.port}`, mqtt.tlsPort === undefined ? '' : `tls ${mqtt.tlsPort}`].filter(Boolean).join(', ');
   return [
     ...products,
     ...pipelines,
     { component: 'database', state: database.state, detail: database.dialect },
     { component: 'redis', state: redis.state, detail: redis.configured ? '' : 'not configured' },
+    { component: 'mqtt', state: mqtt.state, detail: mqtt.configured ? `${ports}; ${mqtt.connectedDevices} devices connected` : 'not configured' },
     { component: 'faults', state: '', detail: `${health.faults} active` },
   ];
 }

@@ -7,6 +7,7 @@ import { findAccount } from '../core/accounts.ts';
 import { ANY, type Fault } from './fault-table.ts';
 import { FaultRefused, ISO_INSTANT, defineFault } from './fault-rules.ts';
 import { healthReport } from './health.ts';
+import type { MqttStatus } from '../mqtt/broker.ts';
 import type { EmulatedSurface } from './emulated-products.ts';
 import type { SeedSection } from './seed/seed-section.ts';
 import { SeedRefused } from './seed/seed-section.ts';
@@ -65,10 +66,16 @@ function present(fault: Fault) {
  * The emulator controls under /_fleetgate, guarded by the admin token: health, and faults
  * injected into the two API gateways.
  */
-export function registerEmulatorApi(app: FastifyInstance, runtime: Runtime, surface: EmulatedSurface, sections: readonly SeedSection[]): void {
+export function registerEmulatorApi(
+  app: FastifyInstance,
+  runtime: Runtime,
+  surface: EmulatedSurface,
+  sections: readonly SeedSection[],
+  mqtt: () => MqttStatus,
+): void {
   guardWithAdminToken(app, runtime);
   const state = new EmulatorState(runtime, sections);
-  app.get('/health', async () => healthReport(runtime, surface));
+  app.get('/health', async () => healthReport(runtime, surface, mqtt()));
 
   app.post<{ Body: Record<string, unknown> }>('/seed', { schema: { body: fixtureSchema(sections) } }, async (request, reply) => {
     try {

@@ -3,6 +3,7 @@ import type { Runtime } from '../runtime.ts';
 import { isReachable } from '../storage/database.ts';
 import { ANY, type Fault } from './fault-table.ts';
 import type { EmulatedSurface } from './emulated-products.ts';
+import type { MqttStatus } from '../mqtt/broker.ts';
 
 /**
  * `running`: serving. `faulted`: serving, with an injected fault on it. `error`: cannot serve (its
@@ -14,7 +15,7 @@ export type HealthState = 'running' | 'faulted' | 'error' | 'disabled';
 const REDIS_PING_TIMEOUT_MS = 1_000;
 
 /** Each product, pipeline and backing store with its state, like LocalStack's /_localstack/health. */
-export async function healthReport(runtime: Runtime, surface: EmulatedSurface) {
+export async function healthReport(runtime: Runtime, surface: EmulatedSurface, mqtt: MqttStatus) {
   const [databaseReachable, redisReachable] = await Promise.all([isReachable(runtime.store), runtime.redis ? pingRedis(runtime.redis) : undefined]);
   const backingUp = databaseReachable && redisReachable !== false;
   const faults = runtime.faults.list();
@@ -42,6 +43,8 @@ export async function healthReport(runtime: Runtime, surface: EmulatedSurface) {
       reachable: redisReachable ?? false,
       state: redisReachable === undefined ? 'disabled' : redisReachable ? 'running' : 'error',
     },
+    // Device connections do not pass the API gateways' faults either.
+    mqtt: { ...mqtt, state: !mqtt.configured ? 'disabled' : stateOf(false) },
     faults: faults.length,
     clock: runtime.clock.state(),
     lenientSignatures: runtime.config.lenientSignatures,

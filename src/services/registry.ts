@@ -3,11 +3,12 @@ import type { AdminModule } from '../admin/admin-module.ts';
 import type { CliModule } from '../cli/cli-module.ts';
 import type { DeviceEndpoint } from '../device/device-endpoint.ts';
 import type { DownloadRoute } from './download-route.ts';
+import type { MqttRealm } from '../mqtt/realm.ts';
 import type { AppContext } from '../core/app-context.ts';
 import type { SeedSection } from '../emulator/seed/seed-section.ts';
 import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed, mnaDownloadRoutes } from './tencent/mna/index.ts';
-import { iotcloudProduct, iotcloudDeviceEndpoints, iotcloudSeed } from './tencent/iotcloud/index.ts';
-import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, iotSeed, startImportJobRunner } from './alibaba/iot/index.ts';
+import { iotcloudProduct, iotcloudDeviceEndpoints, iotcloudSeed, iotcloudMqttRealm } from './tencent/iotcloud/index.ts';
+import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, iotMqttRealm, iotSeed, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
 import { billingAdminModule, billingCliModule, billingSeed, subUsersSeed } from '../billing/index.ts';
 import { emulatorCliModule } from '../emulator/cli.ts';
@@ -22,6 +23,9 @@ export const ALIBABA_PRODUCTS: readonly AlibabaProduct[] = [iotProduct];
 
 /** Device-side endpoints (no API signature), served by path beside the two API gateways. */
 export const DEVICE_ENDPOINTS: readonly DeviceEndpoint[] = [...iotcloudDeviceEndpoints, ...iotDeviceEndpoints];
+
+/** Each cloud's device authentication on the MQTT listener, asked in this order which one a CONNECT's username belongs to. */
+export const MQTT_REALMS: readonly MqttRealm[] = [iotcloudMqttRealm, iotMqttRealm];
 
 /**
  * The sections of an emulator fixture, applied in this order: accounts first, since the others

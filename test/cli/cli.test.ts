@@ -97,7 +97,7 @@ describe('fleetgate CLI', () => {
   it('serve --help lists every option, the global ones and the settings read only from the environment', async () => {
     const { code, stdout } = await runCli(['serve', '--help']);
     expect(code).toBe(0);
-    for (const option of ['--host', '--port', '--data-dir', '--database-url', '--redis-url', '--log-level', '--version']) expect(stdout).toContain(option);
+    for (const option of ['--host', '--port', '--data-dir', '--database-url', '--redis-url', '--log-level', '--version', '--mqtt-port', '--mqtt-tls-port']) expect(stdout).toContain(option);
     for (const variable of [
       'FLEETGATE_HOST',
       'FLEETGATE_PORT',
@@ -114,6 +114,10 @@ describe('fleetgate CLI', () => {
       'FLEETGATE_ALIBABA_ACCESS_KEY_ID',
       'FLEETGATE_ALIBABA_ACCESS_KEY_SECRET',
       'FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS',
+      'FLEETGATE_MQTT_PORT',
+      'FLEETGATE_MQTT_TLS_PORT',
+      'FLEETGATE_MQTT_TLS_KEY_FILE',
+      'FLEETGATE_MQTT_TLS_CERT_FILE',
     ]) {
       expect(stdout).toContain(variable);
     }

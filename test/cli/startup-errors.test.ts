@@ -90,6 +90,19 @@ describe('mistakes a user can make at start: one clear line, exit 1', () => {
     }
   });
 
+  it('a taken MQTT port ends the process too and names the MQTT address', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = blocker.address() as { port: number };
+      const result = await runCli(['serve', '--port', '0', '--mqtt-port', String(port), '--data-dir', fresh('mqtt-taken'), '--log-level', 'silent']);
+      expect(result.code).toBe(1);
+      expect(result.stderr.trimEnd().split('\n').at(-1)).toBe(`fleetgate: cannot listen for MQTT on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('with --json, the same mistakes are one JSON error on stderr with a code', async () => {
     const result = await runCli(['migrate', '--json', '--data-dir', '/proc/fleetgate']);
     expect(result.code).toBe(1);

@@ -41,6 +41,7 @@ describe.each(DIALECTS)('fleetgate emulator (CLI) against a server on %s', (dial
     expect(table.stdout).toMatch(/^tencent mna 2021-01-19\s+running\s+\d+ actions$/m);
     expect(table.stdout).toMatch(new RegExp(`^database\\s+running\\s+${dialect}$`, 'm'));
     expect(table.stdout).toMatch(/^redis\s+disabled\s+not configured$/m);
+    expect(table.stdout).toMatch(/^mqtt\s+disabled\s+not configured$/m);
   });
 
   it('faults add injects an error the MNA SDK receives; list, remove and clear manage them', async () => {

@@ -78,6 +78,7 @@ describe.each(DIALECTS)('emulator controls on %s', (dialect) => {
     ]);
     expect(body.database).toEqual({ dialect, reachable: true, state: 'running' });
     expect(body.redis).toEqual({ configured: false, reachable: false, state: 'disabled' });
+    expect(body.mqtt).toEqual({ configured: false, connectedDevices: 0, state: 'disabled' });
     expect(body.faults).toBe(0);
   });
 

@@ -11,6 +11,13 @@ export interface MqttDeviceCredentials {
   readonly secureMode: string | undefined;
   /** Signed when present. */
   readonly timestamp: string | undefined;
+  /**
+   * MQTT dynamic registration (PROTOCOL 5.2): `register` or `regnwl`, signed with the
+   * ProductSecret over deviceName, productKey and `random`; `connwl` for a ClientId and device
+   * token issued by `regnwl`. Undefined for a DeviceSecret login.
+   */
+  readonly authType: string | undefined;
+  readonly random: string | undefined;
 }
 
 /** Why a CONNECT's client id or user name cannot be a DeviceSecret login. */
@@ -52,6 +59,8 @@ export function parseMqttCredentials(mqttClientId: string, username: string): Mq
     signMethod,
     secureMode: values.get('securemode'),
     timestamp: values.get('timestamp'),
+    authType: values.get('authType'),
+    random: values.get('random'),
   };
 }
 

@@ -26,6 +26,7 @@ export { iotAdminModule } from './admin-routes.ts';
 export { iotCliModule } from './cli.ts';
 export { iotSeed } from './seed.ts';
 export { iotDeviceEndpoints } from './device-endpoints.ts';
+export { iotMqttRealm } from './mqtt-realm.ts';
 export { startImportJobRunner, type ImportJobRunner, type ImportJobRunnerOptions } from './import-runner.ts';
 
 /**

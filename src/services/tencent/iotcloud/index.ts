@@ -23,6 +23,7 @@ import { DeletePrivateCA } from './DeletePrivateCA.ts';
 
 export { iotcloudDeviceEndpoints } from './device-endpoints.ts';
 export { iotcloudSeed } from './seed.ts';
+export { iotcloudMqttRealm } from './mqtt-realm.ts';
 
 /**
  * IoT Hub (iotcloud 2021-04-08): the 20 actions of the international site (products, devices,

@@ -11,7 +11,13 @@ export interface MqttCredentials {
   readonly password: string;
 }
 
-export type MqttVerdict = { readonly allowed: true; readonly productId: string; readonly deviceName: string } | { readonly allowed: false; readonly reason: string };
+/**
+ * `credentials`: no such device or a wrong password (a broker answers "bad user name or
+ * password"); `access`: genuine credentials of a forbidden product or disabled device ("not authorized").
+ */
+export type MqttVerdict =
+  | { readonly allowed: true; readonly productId: string; readonly deviceName: string }
+  | { readonly allowed: false; readonly reason: string; readonly refusal: 'credentials' | 'access' };
 
 /** ProductIds are 10 characters, so a ClientId (ProductId + DeviceName, no separator) splits there. */
 const PRODUCT_ID_LENGTH = 10;
@@ -37,7 +43,7 @@ export async function checkMqttCredentials(
 ): Promise<MqttVerdict> {
   const productId = input.clientId.slice(0, PRODUCT_ID_LENGTH);
   const deviceName = input.clientId.slice(PRODUCT_ID_LENGTH);
-  const deny = (reason: string): MqttVerdict => ({ allowed: false, reason });
+  const deny = (reason: string, refusal: 'credentials' | 'access' = 'credentials'): MqttVerdict => ({ allowed: false, reason, refusal });
   if (deviceName === '') return deny('the ClientId is not ProductId + DeviceName');
   const product = await findProductForDevice(ctx.store.db, productId);
   if (!product) return deny('no such device');
@@ -48,7 +54,7 @@ export async function checkMqttCredentials(
   const denial = checkMqttPassword(input, psk, Math.floor(ctx.clock.signatureNow() / 1000));
   if (denial) return deny(PASSWORD_DENIALS[denial]);
   // Checked only for a genuine device, so the answer tells a stranger nothing about the product.
-  if (product.forbidden === 1) return deny('the product is forbidden');
-  if (device.enable_state !== 1) return deny('the device is disabled');
+  if (product.forbidden === 1) return deny('the product is forbidden', 'access');
+  if (device.enable_state !== 1) return deny('the device is disabled', 'access');
   return { allowed: true, productId, deviceName };
 }

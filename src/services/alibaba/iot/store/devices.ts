@@ -191,3 +191,12 @@ const existingNamesSqlite = preparedQuery((db: Kysely<Database>, productKey: str
     .where('account_id', '=', accountId)
     .where('device_name', 'in', sql<string>`(select value from json_each(${namesJson}))`),
 );
+
+const deviceByKey = preparedQuery((db: Kysely<Database>, productKey: string, deviceName: string) =>
+  db.selectFrom('iot_devices').selectAll().where('product_key', '=', productKey).where('device_name', '=', deviceName),
+);
+
+/** The device a device-side login names (any account's: ProductKeys are unique platform-wide). */
+export async function findDeviceByKey(db: Kysely<Database>, productKey: string, deviceName: string): Promise<DeviceRow | undefined> {
+  return (await deviceByKey(db, productKey, deviceName))[0];
+}

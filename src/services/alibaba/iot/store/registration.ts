@@ -93,3 +93,17 @@ export async function resetDeviceRegistration(db: Kysely<Database>, accountId: s
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * The MQTT connection that went online at `onlineAt` ended: OFFLINE. A newer connection (on any
+ * node) has changed GmtOnline, and the operator's DISABLE stands, so a stale end changes nothing.
+ */
+export async function recordDeviceOffline(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<void> {
+  await db.updateTable('iot_devices').set({ status: 'OFFLINE' }).where('iot_id', '=', iotId).where('online_at', '=', onlineAt).where('status', '=', 'ONLINE').execute();
+}
+
+/** Whether the device still exists, is not disabled and its latest login is the one at `onlineAt` (not replaced, not reset). */
+export async function isCurrentLogin(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<boolean> {
+  const row = await db.selectFrom('iot_devices').select(['online_at', 'status']).where('iot_id', '=', iotId).executeTakeFirst();
+  return row !== undefined && Number(row.online_at) === onlineAt && row.status !== 'DISABLE';
+}

@@ -236,3 +236,39 @@ export async function updateDevice(
     .executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/**
+ * A device's MQTT connection began: online, LoginTime now, FirstOnlineTime on the first one, and
+ * the peer's address. The login time it wrote (the mark recordDeviceOffline compares); undefined
+ * when the device is gone.
+ */
+export async function recordDeviceOnline(db: Kysely<Database>, productId: string, deviceName: string, now: number, clientIp: string | null): Promise<number | undefined> {
+  const row = await db
+    .updateTable('iotcloud_devices')
+    .set((eb) => ({ online: 1, login_at: now, first_online_at: eb.fn.coalesce('first_online_at', eb.val(now)), client_ip: clientIp }))
+    .where('product_id', '=', productId)
+    .where('device_name', '=', deviceName)
+    .returning('login_at')
+    .executeTakeFirst();
+  return row ? now : undefined;
+}
+
+/**
+ * The connection that logged in at `loginAt` ended: offline, LastOfflineTime now. A newer login
+ * (on any node) has changed login_at, so a stale connection's end changes nothing.
+ */
+export async function recordDeviceOffline(db: Kysely<Database>, productId: string, deviceName: string, loginAt: number, now: number): Promise<void> {
+  await db
+    .updateTable('iotcloud_devices')
+    .set({ online: 0, last_offline_at: now })
+    .where('product_id', '=', productId)
+    .where('device_name', '=', deviceName)
+    .where('login_at', '=', loginAt)
+    .execute();
+}
+
+/** Whether the device still exists, is enabled and its latest login is the one at `loginAt` (not replaced). */
+export async function isCurrentLogin(db: Kysely<Database>, productId: string, deviceName: string, loginAt: number): Promise<boolean> {
+  const row = await db.selectFrom('iotcloud_devices').select(['login_at', 'enable_state']).where('product_id', '=', productId).where('device_name', '=', deviceName).executeTakeFirst();
+  return row !== undefined && Number(row.login_at) === loginAt && row.enable_state === 1;
+}
