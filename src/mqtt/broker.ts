@@ -1,3 +1,4 @@
+import type { ReplayGuard } from '../core/replay-guard.ts';
 import type { EmulatorClock } from '../emulator/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer as createTcpServer, type Server, type AddressInfo, type Socket } from 'node:net';
@@ -49,7 +50,7 @@ const refusal = (code: number, reason: string): AuthenticateError => Object.assi
  * own topics are routed by Aedes to subscribers of those topics (the same device, or another
  * connection of it); nothing else is delivered anywhere.
  */
-export async function startMqttListener(ctx: AppContext & { readonly metrics: Metrics; readonly clock: Pick<EmulatorClock, 'signatureNow'> }, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
+export async function startMqttListener(ctx: AppContext & { readonly metrics: Metrics; readonly clock: Pick<EmulatorClock, 'signatureNow'>; readonly replayGuard: ReplayGuard }, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
   const held = new Map<string, Held>();
   const sessions = new WeakMap<Client, Held>();
   const replies = new WeakMap<Client, MqttReply>();
@@ -83,7 +84,11 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
     },
     authorizePublish(client, packet, done) {
       const own = client && sessions.get(client);
-      if (own && own.session.mayUse(packet.topic)) return done(null);
+      if (own && own.session.mayUse(packet.topic)) {
+        // Neither cloud keeps retained messages for devices: kept here, they would outlive the device.
+        packet.retain = false;
+        return done(null);
+      }
       // MQTT 3.1.1 has no refusal for a PUBLISH: the connection closes, as at the clouds.
       done(new Error(`not authorized to publish to ${packet.topic}`));
     },

@@ -1,3 +1,4 @@
+import type { ReplayGuard } from '../core/replay-guard.ts';
 import type { EmulatorClock } from '../emulator/clock.ts';
 import type { AppContext } from '../core/app-context.ts';
 
@@ -49,7 +50,7 @@ export type MqttAdmission =
   | { readonly kind: 'refused'; readonly code: typeof CONNACK_BAD_CREDENTIALS | typeof CONNACK_NOT_AUTHORIZED; readonly reason: string };
 
 /** One cloud's device authentication, registered with the broker through the registry. */
-export type MqttRealmContext = Pick<AppContext, 'store' | 'secrets' | 'now'> & { readonly clock: Pick<EmulatorClock, 'signatureNow'> };
+export type MqttRealmContext = Pick<AppContext, 'store' | 'secrets' | 'now'> & { readonly clock: Pick<EmulatorClock, 'signatureNow'>; readonly replayGuard: ReplayGuard };
 
 export interface MqttRealm {
   readonly name: string;

@@ -14,7 +14,7 @@ import { findRegistrationTarget, replaceSecretBeforeActivation } from './store/r
 export const DYNREG_REPLAY_WINDOW_SECONDS = 15 * 60;
 
 /** Longest `random` accepted: the SDKs send up to 15 characters; the replay guard keeps each one. */
-const MAX_RANDOM_LENGTH = 64;
+export const MAX_RANDOM_LENGTH = 64;
 
 interface RegistrationRequest {
   readonly productKey: string;

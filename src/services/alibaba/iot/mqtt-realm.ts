@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { AppContext } from '../../../core/app-context.ts';
 import { parseMqttCredentials, verifyMqttPassword, verifyRegistrationSign, type MqttDeviceCredentials } from '../../../protocols/alibaba-device/index.ts';
 import { safeEqual } from '../../../protocols/digest.ts';
-import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, type MqttAdmission, type MqttConnect, type MqttRealm } from '../../../mqtt/realm.ts';
+import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, type MqttAdmission, type MqttConnect, type MqttRealm, type MqttRealmContext } from '../../../mqtt/realm.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { newDeviceSecret } from './ids.ts';
+import { DYNREG_REPLAY_WINDOW_SECONDS, MAX_RANDOM_LENGTH } from './device-endpoints.ts';
 import { isDeviceName } from './rules.ts';
 import { findDeviceByKey, openDeviceSecret, registerDevice, type DeviceRow } from './store/devices.ts';
 import { openProductSecret } from './store/products.ts';
 import { findClientToken, recordClientId } from './store/client-ids.ts';
 import { findRegistrationTarget, isCurrentLogin, recordDeviceAuthenticated, recordDeviceOffline, replaceSecretBeforeActivation, type RegistrationTarget } from './store/registration.ts';
 
-type Ctx = Pick<AppContext, 'store' | 'secrets' | 'now'>;
+type Ctx = MqttRealmContext;
 
 /** The topic prefixes before `<productKey>/<deviceName>` of a device's own topics (custom, system, shadow, NTP, OTA). */
 const TOPIC_PREFIXES = [
@@ -71,7 +71,12 @@ async function registration(ctx: Ctx, credentials: MqttDeviceCredentials, passwo
   if (!target || !verifyRegistrationSign({ productKey, deviceName, random, signMethod, sign: password }, openProductSecret(ctx.secrets, target))) {
     return badCredentials('no such product or a wrong sign');
   }
+  // As over HTTPS: one (productKey, deviceName, random) registers once, so a captured CONNECT cannot be replayed.
+  if (random.length > MAX_RANDOM_LENGTH) return badCredentials(`random must be at most ${MAX_RANDOM_LENGTH} characters`);
+  if (!(await ctx.replayGuard.claim(`mqtt-register:${productKey}:${deviceName}:${random}`, DYNREG_REPLAY_WINDOW_SECONDS))) return badCredentials('random already used');
   if (target.dynamic_registration !== 1) return notAuthorized('dynamic registration is off for this product');
+  // A device that has activated keeps its credentials: neither way of registering takes it over (ResetThing lets it register again).
+  if (target.activated_at !== null) return notAuthorized('the device has already activated; ResetThing lets it register again');
   const now = ctx.now();
   if (credentials.authType === 'register') {
     if (target.iot_id === null) return notAuthorized('the device is not registered (authType=register needs a pre-registered device)');

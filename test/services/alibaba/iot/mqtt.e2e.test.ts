@@ -211,8 +211,13 @@ describe('Alibaba devices on the MQTT listener', () => {
     await device.endAsync();
     await client.call('DeleteClientIds', { IotId: nwl.IotId });
     expect(await connectRefusal(mqtt.connect(mqttUrl, tokenLogin))).toBe(4);
-    // An activated device registers no more.
+    // An activated device registers no more, either way: no one holding the ProductSecret takes it over.
     expect(await connectRefusal(mqtt.connect(mqttsUrl, { ...registration('nwl-device', 'register'), ca, reconnectPeriod: 0 }))).toBe(5);
+    expect(await connectRefusal(mqtt.connect(mqttsUrl, { ...registration('nwl-device', 'regnwl'), ca, reconnectPeriod: 0 }))).toBe(5);
+    // A captured registration CONNECT replayed: its random was used.
+    const once = registration('nwl-other', 'regnwl');
+    await answer(once, '/ext/regnwl');
+    expect(await connectRefusal(mqtt.connect(mqttsUrl, { ...once, ca, reconnectPeriod: 0 }))).toBe(4);
     expect(lines.join('')).not.toContain(issued.deviceToken);
     expect(lines.join('')).not.toContain(registered.deviceSecret);
   });
