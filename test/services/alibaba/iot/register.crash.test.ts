@@ -24,10 +24,10 @@ describe.each(DIALECTS)('BatchRegisterDevice across a kill -9 (%s)', (dialect) =
     expect(outcome.deviceCount).toBe(CALLS * COUNT);
     expect(outcome.stored).toEqual({ devices: CALLS * COUNT, names: CALLS * COUNT });
     // The restarted server took the dead process's jobs over at once (same host): no lease wait,
-    // at most one attempt counted per job, none still leased.
+    // at most one attempt counted per job (a job the killed process held at that moment), none
+    // still leased. Whether any job was held at the kill depends on its timing, so none is required.
     expect(outcome.resumeMs).toBeLessThan(20_000);
     expect(outcome.jobs.every((job) => !job.leased && job.attempts <= 1)).toBe(true);
-    expect(outcome.jobs.some((job) => job.attempts === 1)).toBe(true);
     expect(outcome.lastListed.secret).toBe(outcome.lastListed.listed.DeviceSecret);
   }, 60_000);
 });

@@ -207,10 +207,11 @@ describe.each(DIALECTS)('MNA traffic packages (%s)', (dialect) => {
   it('GetFlowPackages filters by ResourceId, DeviceId and Status, pages, and shows only the caller’s', async () => {
     const { party, devices } = await customerWith(1_000_000, 3);
     const a = await order(party, [devices[0]!]);
+    // Listed oldest first by purchase time (milliseconds): the second order comes a little later.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     const b = await order(party, [devices[1]!, devices[2]!]);
     const list = (params: object) => party.client.GetFlowPackages({ PageNumber: 1, PageSize: 10, ...params });
-    // Oldest first; two orders within one millisecond may come in either order.
-    expect((await list({})).PackageList!.map((p) => p.ResourceId).sort()).toEqual([a.ResourceId, b.ResourceId].sort());
+    expect((await list({})).PackageList!.map((p) => p.ResourceId)).toEqual([a.ResourceId, b.ResourceId]);
     expect((await list({ ResourceId: b.ResourceId })).PackageList!.map((p) => p.DeviceList)).toEqual([[devices[1], devices[2]]]);
     expect((await list({ DeviceId: devices[2] })).PackageList!.map((p) => p.ResourceId)).toEqual([b.ResourceId]);
     expect((await list({ Status: 1 })).Total).toBe(2);
