@@ -176,15 +176,19 @@ function databaseLocation(url: string): string {
   throw new ConfigError(`FLEETGATE_DATABASE_URL / --database-url "${redactUrl(url)}" is not a database URL; use ${DATABASE_URL_FORMS}`);
 }
 
+/** The URL, or undefined when it does not parse. */
+function parsedUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
 /** An http(s) origin, optionally with a path prefix; kept without its trailing slash. */
 function checkPublicUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parsedUrl(url);
   if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.search !== '' || parsed.hash !== '') {
     throw new ConfigError(`FLEETGATE_PUBLIC_URL "${url}" is not an http:// or https:// URL without query or fragment`);
   }
@@ -193,12 +197,7 @@ function checkPublicUrl(url: string | undefined): string | undefined {
 
 function checkRedisUrl(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    parsed = undefined;
-  }
+  const parsed = parsedUrl(url);
   if (parsed?.protocol !== 'redis:' && parsed?.protocol !== 'rediss:') {
     throw new ConfigError(`FLEETGATE_REDIS_URL / --redis-url "${redactUrl(url)}" is not a Redis URL; use redis://host:port or rediss://host:port`);
   }

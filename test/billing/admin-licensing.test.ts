@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, startTestServer, type TestServer } from '../support/server.ts';
+import { adminCaller, DIALECTS, startTestServer, type TestServer } from '../support/server.ts';
 import { expectTencentError, mnaClient } from '../support/tencent-harness.ts';
 import { DEFAULT_PRICES } from '../../src/storage/migrations/0009_billing_licensing.ts';
 
@@ -12,12 +12,7 @@ describe.each(DIALECTS)('billing admin API for licensing on %s', (dialect) => {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes are asserted below
   const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}/admin/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = (method: string, path: string, body?: unknown) => adminCaller(server)(method, path, body);
 
   it('GET /prices lists the documented defaults; PUT /prices changes items of the list, all or none', async () => {
     const { prices } = await json(call('GET', '/prices'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIALECTS, startTestServer, type TestServer } from '../support/server.ts';
+import { adminCaller, DIALECTS, startTestServer, type TestServer } from '../support/server.ts';
 
 describe.each(DIALECTS)('billing admin API on %s', (dialect) => {
   let server: TestServer;
@@ -10,12 +10,7 @@ describe.each(DIALECTS)('billing admin API on %s', (dialect) => {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes are asserted below
   const json = async (response: Response | Promise<Response>): Promise<any> => (await response).json();
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${server.url}/admin/v1${path}`, {
-      method,
-      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = (method: string, path: string, body?: unknown) => adminCaller(server)(method, path, body);
 
   it('GET /accounts/{id}/balance answers {balance, currency: CNY}, 0 before any movement', async () => {
     const { id } = await server.createAccount();

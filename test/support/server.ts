@@ -32,6 +32,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A call to the server's admin API with its token (a JSON body when one is given). */
+export function adminCaller(server: Pick<TestServer, 'url' | 'adminToken'>): (method: string, path: string, body?: unknown) => Promise<Response> {
+  return (method, path, body) =>
+    fetch(`${server.url}/admin/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${server.adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+}
+
 export interface TestServerOptions {
   readonly dialect: Dialect;
   /** Env-style settings, e.g. { FLEETGATE_RATE_LIMIT: '5', FLEETGATE_REDIS_URL: REDIS_URL }. */
