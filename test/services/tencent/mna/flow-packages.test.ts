@@ -207,8 +207,8 @@ describe.each(DIALECTS)('MNA traffic packages (%s)', (dialect) => {
   it('GetFlowPackages filters by ResourceId, DeviceId and Status, pages, and shows only the caller’s', async () => {
     const { party, devices } = await customerWith(1_000_000, 3);
     const a = await order(party, [devices[0]!]);
-    // Listed oldest first by purchase time (milliseconds): the second order comes a little later.
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Listed oldest first by purchase time: the faked Date moves in 20 ms steps, so the second order is set a second later.
+    vi.setSystemTime(Date.now() + 1_000);
     const b = await order(party, [devices[1]!, devices[2]!]);
     const list = (params: object) => party.client.GetFlowPackages({ PageNumber: 1, PageSize: 10, ...params });
     expect((await list({})).PackageList!.map((p) => p.ResourceId)).toEqual([a.ResourceId, b.ResourceId]);
