@@ -11,6 +11,7 @@ import {
   type Kysely,
   type QueryResult,
   type SqliteDatabase,
+  type SqliteStatement,
 } from 'kysely';
 import type { DirectRead } from './prepared-query.ts';
 import type { GuardedStatement } from './atomic-write.ts';
@@ -133,19 +134,59 @@ async function runOnWriter(writer: WriterThread, request: WriterRequest): Promis
   return reply;
 }
 
-/** A FIFO lock: one transaction, atomic write or lone write at a time on the writing connection. */
+/**
+ * Who may send to the writing connection. The writer thread runs each message whole and in order,
+ * so self-contained messages (an atomic write, a lone statement) share it: many can be in flight,
+ * and a burst of registrations is not one round trip after another. A transaction spans several
+ * messages, so it holds the connection alone, once the messages sent before it are answered.
+ * First come, first served: a waiting transaction holds back the messages asked for after it.
+ */
 class WriteLock {
-  #tail: Promise<void> = Promise.resolve();
+  readonly #waiting: { readonly alone: boolean; grant(release: () => void): void }[] = [];
+  #inFlight = 0;
+  #heldAlone = false;
 
-  /** Resolves, once the lock is ours, to the function that hands it on. */
+  /** Resolves, once the connection is ours alone (a transaction), to the function that hands it on. */
   acquire(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => (release = resolve));
-    const acquired = this.#tail.then(() => release);
-    this.#tail = next;
-    return acquired;
+    return this.#take(true);
+  }
+
+  /** Resolves, once no transaction holds the connection, to the function that ends this message's share. */
+  share(): Promise<() => void> {
+    return this.#take(false);
+  }
+
+  #take(alone: boolean): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.#waiting.push({ alone, grant: resolve });
+      this.#grant();
+    });
+  }
+
+  #grant(): void {
+    while (!this.#heldAlone && this.#waiting.length > 0) {
+      const next = this.#waiting[0]!;
+      if (next.alone && this.#inFlight > 0) return;
+      this.#waiting.shift();
+      if (next.alone) {
+        this.#heldAlone = true;
+        next.grant(() => {
+          this.#heldAlone = false;
+          this.#grant();
+        });
+      } else {
+        this.#inFlight++;
+        next.grant(() => {
+          this.#inFlight--;
+          this.#grant();
+        });
+      }
+    }
   }
 }
+
+/** Distinct SELECT texts kept prepared on the main thread (Kysely builds queries from a fixed set of shapes). */
+const READ_CACHE_SIZE = 500;
 
 export interface SplitSqliteOptions {
   readonly file: string;
@@ -173,16 +214,27 @@ export class SplitSqliteDialect implements Dialect {
     this.#writer = new WriterThread(options.file, options.onWriterFailure);
   }
 
+  /** The main thread's prepared SELECTs by SQL text, as the writer thread keeps its own (preparing costs more than a point read). */
+  readonly #reads = new Map<string, SqliteStatement>();
+
   /** Runs a SELECT at once on the main thread's connection, outside any transaction. */
-  readonly read: DirectRead = (sql, parameters) => this.#options.reader.prepare(sql).all(parameters);
+  readonly read: DirectRead = (sql, parameters) => {
+    let statement = this.#reads.get(sql);
+    if (!statement) {
+      if (this.#reads.size >= READ_CACHE_SIZE) this.#reads.delete(this.#reads.keys().next().value!);
+      statement = this.#options.reader.prepare(sql);
+      this.#reads.set(sql, statement);
+    }
+    return statement.all(parameters);
+  };
 
   /**
-   * Runs the statements as one transaction in a single message to the writer thread: the write
-   * lock is held for one round trip, not one per statement (see atomic-write.ts).
+   * Runs the statements as one transaction in a single message to the writer thread, which other
+   * such messages may follow before it is answered (see WriteLock and atomic-write.ts).
    */
   async writeAtomically(statements: readonly GuardedStatement[]): Promise<void> {
     const atomic = statements.map(({ query, expectedChanges }) => ({ sql: query.sql, parameters: query.parameters, expectedChanges }));
-    const release = await this.#lock.acquire();
+    const release = await this.#lock.share();
     try {
       await runOnWriter(this.#writer, { atomic });
     } finally {
@@ -269,9 +321,9 @@ class SplitSqliteDriver implements Driver {
 }
 
 /**
- * One Kysely connection: a transaction holds the write lock from begin to release and runs every
- * statement on the writer; outside one, SELECTs run here and anything else takes the lock for
- * one statement.
+ * One Kysely connection: a transaction holds the write lock alone from begin to release and runs
+ * every statement on the writer; outside one, SELECTs run here and anything else shares the lock
+ * for one statement.
  */
 class RoutedConnection implements DatabaseConnection {
   readonly #read: DirectRead;
@@ -323,7 +375,7 @@ class RoutedConnection implements DatabaseConnection {
       }
       return toResult(await reply);
     }
-    const release = await this.#lock.acquire();
+    const release = await this.#lock.share();
     try {
       return toResult(await runOnWriter(this.#writer, { sql: compiled.sql, parameters: compiled.parameters }));
     } finally {
