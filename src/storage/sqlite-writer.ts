@@ -44,6 +44,8 @@ class WriterThread {
   #checkpointsElsewhere = true;
   readonly #onFailure: (error: unknown) => void;
   readonly #pending = new Map<number, { resolve(reply: WriterReply): void; reject(error: unknown): void }>();
+  /** Requests waiting for the end of this turn of the event loop, to be posted together. */
+  #outbox: ({ readonly id: number } & WriterRequest)[] = [];
   #worker: Worker | undefined;
   #exited: Promise<void> = Promise.resolve();
   #nextId = 1;
@@ -62,8 +64,20 @@ class WriterThread {
       this.#pending.set(id, { resolve, reject });
       // Referenced only while it owes an answer, as an inline connection keeps nothing alive.
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ id, ...request });
+      this.#outbox.push({ id, ...request });
+      if (this.#outbox.length === 1) setImmediate(() => this.#send(worker));
     });
+  }
+
+  /**
+   * Posts what this turn of the event loop asked for as one message, in order: under load, many
+   * requests' writes cost one message each way instead of one each (posting a message costs more
+   * than a point write). The thread answers a batch with one message of replies.
+   */
+  #send(worker: Worker): void {
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    if (outbox.length > 0 && this.#worker === worker) worker.postMessage(outbox.length === 1 ? outbox[0] : { batch: outbox });
   }
 
   #start(): Worker {
@@ -73,11 +87,13 @@ class WriterThread {
       workerData: { file: this.#file, checkpointsElsewhere: this.#checkpointsElsewhere },
     });
     worker.unref();
-    worker.on('message', (reply: WriterReply) => {
-      const waiter = this.#pending.get(reply.id);
-      this.#pending.delete(reply.id);
+    worker.on('message', (message: WriterReply | { readonly batch: readonly WriterReply[] }) => {
+      for (const reply of 'batch' in message ? message.batch : [message]) {
+        const waiter = this.#pending.get(reply.id);
+        this.#pending.delete(reply.id);
+        waiter?.resolve(reply);
+      }
       if (this.#pending.size === 0) worker.unref();
-      waiter?.resolve(reply);
     });
     worker.on('error', (error) => this.#lost(worker, error));
     this.#exited = new Promise((resolve) =>
@@ -101,6 +117,7 @@ class WriterThread {
     this.#worker = undefined;
     for (const waiter of this.#pending.values()) waiter.reject(error);
     this.#pending.clear();
+    this.#outbox = [];
     this.#onFailure(error);
   }
 
@@ -109,6 +126,7 @@ class WriterThread {
     const worker = this.#worker;
     if (!worker) return;
     worker.ref();
+    this.#send(worker);
     worker.postMessage('close');
     await this.#exited;
   }
