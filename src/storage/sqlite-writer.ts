@@ -11,7 +11,6 @@ import {
   type Kysely,
   type QueryResult,
   type SqliteDatabase,
-  type SqliteStatement,
 } from 'kysely';
 import type { DirectRead } from './prepared-query.ts';
 import type { GuardedStatement } from './atomic-write.ts';
@@ -203,9 +202,6 @@ class WriteLock {
   }
 }
 
-/** Distinct SELECT texts kept prepared on the main thread (Kysely builds queries from a fixed set of shapes). */
-const READ_CACHE_SIZE = 500;
-
 export interface SplitSqliteOptions {
   readonly file: string;
   /** The main thread's connection, used for reads outside transactions. */
@@ -232,19 +228,8 @@ export class SplitSqliteDialect implements Dialect {
     this.#writer = new WriterThread(options.file, options.onWriterFailure);
   }
 
-  /** The main thread's prepared SELECTs by SQL text, as the writer thread keeps its own (preparing costs more than a point read). */
-  readonly #reads = new Map<string, SqliteStatement>();
-
-  /** Runs a SELECT at once on the main thread's connection, outside any transaction. */
-  readonly read: DirectRead = (sql, parameters) => {
-    let statement = this.#reads.get(sql);
-    if (!statement) {
-      if (this.#reads.size >= READ_CACHE_SIZE) this.#reads.delete(this.#reads.keys().next().value!);
-      statement = this.#options.reader.prepare(sql);
-      this.#reads.set(sql, statement);
-    }
-    return statement.all(parameters);
-  };
+  /** Runs a SELECT at once on the main thread's connection (its statements cached), outside any transaction. */
+  readonly read: DirectRead = (sql, parameters) => this.#options.reader.prepare(sql).all(parameters);
 
   /**
    * Runs the statements as one transaction in a single message to the writer thread, which other
