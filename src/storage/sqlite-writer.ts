@@ -64,7 +64,7 @@ class WriterThread {
       // Referenced only while it owes an answer, as an inline connection keeps nothing alive.
       if (this.#pending.size === 1) worker.ref();
       this.#outbox.push({ id, ...request });
-      if (this.#outbox.length === 1) setImmediate(() => this.#send(worker));
+      if (this.#outbox.length === 1) setImmediate(() => this.#send());
     });
   }
 
@@ -73,10 +73,11 @@ class WriterThread {
    * requests' writes cost one message each way instead of one each (posting a message costs more
    * than a point write). The thread answers a batch with one message of replies.
    */
-  #send(worker: Worker): void {
+  #send(): void {
     const outbox = this.#outbox;
     this.#outbox = [];
-    if (outbox.length > 0 && this.#worker === worker) worker.postMessage(outbox.length === 1 ? outbox[0] : { batch: outbox });
+    // A lost thread took its requests with it (#lost); those left are the current thread's.
+    if (outbox.length > 0) this.#worker?.postMessage(outbox.length === 1 ? outbox[0] : { batch: outbox });
   }
 
   #start(): Worker {
@@ -125,7 +126,7 @@ class WriterThread {
     const worker = this.#worker;
     if (!worker) return;
     worker.ref();
-    this.#send(worker);
+    this.#send();
     worker.postMessage('close');
     await this.#exited;
   }
