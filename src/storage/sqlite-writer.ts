@@ -43,6 +43,8 @@ class WriterThread {
   #checkpointsElsewhere = true;
   readonly #onFailure: (error: unknown) => void;
   readonly #pending = new Map<number, { resolve(reply: WriterReply): void; reject(error: unknown): void }>();
+  /** Requests waiting for the end of this turn of the event loop, to be posted together. */
+  #outbox: ({ readonly id: number } & WriterRequest)[] = [];
   #worker: Worker | undefined;
   #exited: Promise<void> = Promise.resolve();
   #nextId = 1;
@@ -61,8 +63,20 @@ class WriterThread {
       this.#pending.set(id, { resolve, reject });
       // Referenced only while it owes an answer, as an inline connection keeps nothing alive.
       if (this.#pending.size === 1) worker.ref();
-      worker.postMessage({ id, ...request });
+      this.#outbox.push({ id, ...request });
+      if (this.#outbox.length === 1) setImmediate(() => this.#send(worker));
     });
+  }
+
+  /**
+   * Posts what this turn of the event loop asked for as one message, in order: under load, many
+   * requests' writes cost one message each way instead of one each (posting a message costs more
+   * than a point write). The thread answers a batch with one message of replies.
+   */
+  #send(worker: Worker): void {
+    const outbox = this.#outbox;
+    this.#outbox = [];
+    if (outbox.length > 0 && this.#worker === worker) worker.postMessage(outbox.length === 1 ? outbox[0] : { batch: outbox });
   }
 
   #start(): Worker {
@@ -72,11 +86,13 @@ class WriterThread {
       workerData: { file: this.#file, checkpointsElsewhere: this.#checkpointsElsewhere },
     });
     worker.unref();
-    worker.on('message', (reply: WriterReply) => {
-      const waiter = this.#pending.get(reply.id);
-      this.#pending.delete(reply.id);
+    worker.on('message', (message: WriterReply | { readonly batch: readonly WriterReply[] }) => {
+      for (const reply of 'batch' in message ? message.batch : [message]) {
+        const waiter = this.#pending.get(reply.id);
+        this.#pending.delete(reply.id);
+        waiter?.resolve(reply);
+      }
       if (this.#pending.size === 0) worker.unref();
-      waiter?.resolve(reply);
     });
     worker.on('error', (error) => this.#lost(worker, error));
     this.#exited = new Promise((resolve) =>
@@ -100,6 +116,7 @@ class WriterThread {
     this.#worker = undefined;
     for (const waiter of this.#pending.values()) waiter.reject(error);
     this.#pending.clear();
+    this.#outbox = [];
     this.#onFailure(error);
   }
 
@@ -108,6 +125,7 @@ class WriterThread {
     const worker = this.#worker;
     if (!worker) return;
     worker.ref();
+    this.#send(worker);
     worker.postMessage('close');
     await this.#exited;
   }
@@ -133,17 +151,54 @@ async function runOnWriter(writer: WriterThread, request: WriterRequest): Promis
   return reply;
 }
 
-/** A FIFO lock: one transaction, atomic write or lone write at a time on the writing connection. */
+/**
+ * Who may send to the writing connection. The writer thread runs each message whole and in order,
+ * so self-contained messages (an atomic write, a lone statement) share it: many can be in flight,
+ * and a burst of registrations is not one round trip after another. A transaction spans several
+ * messages, so it holds the connection alone, once the messages sent before it are answered.
+ * First come, first served: a waiting transaction holds back the messages asked for after it.
+ */
 class WriteLock {
-  #tail: Promise<void> = Promise.resolve();
+  readonly #waiting: { readonly alone: boolean; grant(release: () => void): void }[] = [];
+  #inFlight = 0;
+  #heldAlone = false;
 
-  /** Resolves, once the lock is ours, to the function that hands it on. */
+  /** Resolves, once the connection is ours alone (a transaction), to the function that hands it on. */
   acquire(): Promise<() => void> {
-    let release!: () => void;
-    const next = new Promise<void>((resolve) => (release = resolve));
-    const acquired = this.#tail.then(() => release);
-    this.#tail = next;
-    return acquired;
+    return this.#take(true);
+  }
+
+  /** Resolves, once no transaction holds the connection, to the function that ends this message's share. */
+  share(): Promise<() => void> {
+    return this.#take(false);
+  }
+
+  #take(alone: boolean): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.#waiting.push({ alone, grant: resolve });
+      this.#grant();
+    });
+  }
+
+  #grant(): void {
+    while (!this.#heldAlone && this.#waiting.length > 0) {
+      const next = this.#waiting[0]!;
+      if (next.alone && this.#inFlight > 0) return;
+      this.#waiting.shift();
+      if (next.alone) {
+        this.#heldAlone = true;
+        next.grant(() => {
+          this.#heldAlone = false;
+          this.#grant();
+        });
+      } else {
+        this.#inFlight++;
+        next.grant(() => {
+          this.#inFlight--;
+          this.#grant();
+        });
+      }
+    }
   }
 }
 
@@ -173,16 +228,16 @@ export class SplitSqliteDialect implements Dialect {
     this.#writer = new WriterThread(options.file, options.onWriterFailure);
   }
 
-  /** Runs a SELECT at once on the main thread's connection, outside any transaction. */
+  /** Runs a SELECT at once on the main thread's connection (its statements cached), outside any transaction. */
   readonly read: DirectRead = (sql, parameters) => this.#options.reader.prepare(sql).all(parameters);
 
   /**
-   * Runs the statements as one transaction in a single message to the writer thread: the write
-   * lock is held for one round trip, not one per statement (see atomic-write.ts).
+   * Runs the statements as one transaction in a single message to the writer thread, which other
+   * such messages may follow before it is answered (see WriteLock and atomic-write.ts).
    */
   async writeAtomically(statements: readonly GuardedStatement[]): Promise<void> {
     const atomic = statements.map(({ query, expectedChanges }) => ({ sql: query.sql, parameters: query.parameters, expectedChanges }));
-    const release = await this.#lock.acquire();
+    const release = await this.#lock.share();
     try {
       await runOnWriter(this.#writer, { atomic });
     } finally {
@@ -269,9 +324,9 @@ class SplitSqliteDriver implements Driver {
 }
 
 /**
- * One Kysely connection: a transaction holds the write lock from begin to release and runs every
- * statement on the writer; outside one, SELECTs run here and anything else takes the lock for
- * one statement.
+ * One Kysely connection: a transaction holds the write lock alone from begin to release and runs
+ * every statement on the writer; outside one, SELECTs run here and anything else shares the lock
+ * for one statement.
  */
 class RoutedConnection implements DatabaseConnection {
   readonly #read: DirectRead;
@@ -323,7 +378,7 @@ class RoutedConnection implements DatabaseConnection {
       }
       return toResult(await reply);
     }
-    const release = await this.#lock.acquire();
+    const release = await this.#lock.share();
     try {
       return toResult(await runOnWriter(this.#writer, { sql: compiled.sql, parameters: compiled.parameters }));
     } finally {

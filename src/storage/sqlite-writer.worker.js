@@ -2,7 +2,8 @@
 // store goes through (see sqlite-writer.ts). Plain JavaScript so the thread starts without a
 // TypeScript loader. Messages: { id, sql, parameters, inTransaction? } → { id, rows } |
 // { id, changes, lastInsertRowid } | { id, error }; { id, atomic: [{ sql, parameters,
-// expectedChanges? }] } → { id } | { id, error } (see atomic-write.ts); 'close' closes the connection.
+// expectedChanges? }] } → { id } | { id, error } (see atomic-write.ts); { batch: [request…] } →
+// { batch: [reply…] }, run in order; 'close' closes the connection.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -58,17 +59,21 @@ function writeAtomically(statements) {
   return transact.immediate(statements);
 }
 
+function answer(message) {
+  try {
+    return { id: message.id, ...(message.atomic ? writeAtomically(message.atomic) : execute(message)) };
+  } catch (error) {
+    // Errors do not keep their own properties across threads: send what callers inspect.
+    return { id: message.id, error: { name: error.name, message: error.message, code: error.code, statement: error.statement } };
+  }
+}
+
 parentPort.on('message', (message) => {
   if (message === 'close') {
     db.close();
     parentPort.close();
     return;
   }
-  try {
-    const reply = message.atomic ? writeAtomically(message.atomic) : execute(message);
-    parentPort.postMessage({ id: message.id, ...reply });
-  } catch (error) {
-    // Errors do not keep their own properties across threads: send what callers inspect.
-    parentPort.postMessage({ id: message.id, error: { name: error.name, message: error.message, code: error.code, statement: error.statement } });
-  }
+  // A batch is run in order, each request on its own, and answered in one message.
+  parentPort.postMessage(message.batch ? { batch: message.batch.map(answer) } : answer(message));
 });

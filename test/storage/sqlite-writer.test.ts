@@ -6,6 +6,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
 import { openStore, type Store } from '../../src/storage/database.ts';
 import { isUniqueViolation } from '../../src/storage/constraints.ts';
+import { isUnmetExpectation } from '../../src/storage/atomic-write.ts';
 import { SplitSqliteDialect } from '../../src/storage/sqlite-writer.ts';
 import { migrateToLatest } from '../../src/storage/migrate.ts';
 import { preparedQuery } from '../../src/storage/prepared-query.ts';
@@ -108,6 +109,30 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
       ),
     );
     expect((await readA()).value).toBe(25);
+  });
+
+  it('atomic writes sent together stay one transaction each: 30 guarded increments against a cap of 10 make exactly 10', async () => {
+    const increment = { query: sql`update counters set value = value + 1 where name = 'a' and value < 10`.compile(store.db), expectedChanges: 1 };
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, () => store.writeAtomically([increment])));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    expect(outcomes.filter((o) => o.status === 'rejected' && isUnmetExpectation(o.reason))).toHaveLength(20);
+    expect((await readA()).value).toBe(10);
+  });
+
+  it('an atomic write asked for while a transaction is open waits for it: it neither runs inside it nor is rolled back with it', async () => {
+    const [held, finished] = [signal(), signal()];
+    const transaction = store.db.transaction().execute(async (trx) => {
+      await sql`update counters set value = 100 where name = 'a'`.execute(trx);
+      held.fire();
+      await finished.fired;
+      throw new Error('changed my mind');
+    });
+    await held.fired;
+    const write = store.writeAtomically([{ query: sql`update counters set value = value + 1 where name = 'a'`.compile(store.db), expectedChanges: 1 }]);
+    finished.fire();
+    await expect(transaction).rejects.toThrow('changed my mind');
+    await write;
+    expect((await readA()).value).toBe(1);
   });
 
   it('a constraint failure keeps its SQLite code across the thread boundary', async () => {

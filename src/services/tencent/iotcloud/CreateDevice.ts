@@ -9,9 +9,8 @@ import { checkDeviceName, productNotFound } from './validation.ts';
 import { usableProductOf } from './product-access.ts';
 import { createDevice } from './store/devices.ts';
 import type { ProductRow } from './store/products.ts';
-import { findPrivateCa } from './store/private-cas.ts';
-import { issueCredentials, type IssuedCredentials } from './credentials.ts';
-import { isIssuedBy, parseCertificate } from './certificates.ts';
+import { certificateOfProductCa, issueCredentials, type IssuedCredentials } from './credentials.ts';
+import { certificateContextOf } from './certificates.ts';
 
 type Params = Static<typeof iotcloudSpec.actions.CreateDevice.request>;
 type Tags = NonNullable<Static<typeof iotcloudSpec.structs.Attribute>['Tags']>;
@@ -61,11 +60,9 @@ function checkFitsProduct(product: ProductRow, p: Params): void {
 
 /** A device certificate the product's private CA issued (TlsCrt), else InvalidParameterValue. */
 async function deviceCertOfPrivateCa(ctx: ActionContext, product: ProductRow, pem: string): Promise<string> {
-  const ca = await findPrivateCa(ctx.store.db, ctx.accountId, product.private_ca_name!);
-  const caCert = ca && parseCertificate(ca.cert_text);
-  const cert = parseCertificate(pem);
-  if (!cert || !caCert || !(await isIssuedBy(cert, caCert))) throw invalidValue('TlsCrt', `it must be a PEM certificate issued by the private CA ${product.private_ca_name}`);
-  return cert.toString('pem');
+  const cert = await certificateOfProductCa(certificateContextOf(ctx), product, pem);
+  if (!cert) throw invalidValue('TlsCrt', `it must be a PEM certificate issued by the private CA ${product.private_ca_name}`);
+  return cert;
 }
 
 /**
@@ -85,7 +82,7 @@ export const CreateDevice = defineAction({
     const issued: IssuedCredentials =
       params.TlsCrt !== undefined
         ? { cert: await deviceCertOfPrivateCa(ctx, product, params.TlsCrt), privateKey: '' }
-        : await issueCredentials({ db: ctx.store.db, secrets: ctx.secrets, now: ctx.now }, product, DeviceName, params.DefinedPsk);
+        : await issueCredentials(certificateContextOf(ctx), product, DeviceName, params.DefinedPsk);
     const tags = (Attribute?.Tags ?? []).map((t) => ({ Tag: t.Tag, Type: t.Type, Value: t.Value, Name: t.Name ?? t.Tag }));
     try {
       await createDevice(

@@ -2,7 +2,7 @@ import { defineAction } from '../../cloud-action.ts';
 import { iotcloudSpec } from '../../../protocols/tencent/specs/iotcloud-2021-04-08.ts';
 import { productOf } from './product-access.ts';
 import { findPrivateCa } from './store/private-cas.ts';
-import { certFacts, platformCa } from './certificates.ts';
+import { certFacts, certificateContextOf, platformCa } from './certificates.ts';
 import { certInfo } from './render.ts';
 
 /** The CertName DescribeProductCA shows for the account's platform CA. */
@@ -23,7 +23,7 @@ export const DescribeProductCA = defineAction({
       const ca = await findPrivateCa(ctx.store.db, ctx.accountId, product.private_ca_name);
       return { CAs: ca ? [certInfo(ca)] : [] };
     }
-    const { cert } = await platformCa({ db: ctx.store.db, secrets: ctx.secrets, now: ctx.now }, ctx.accountId);
+    const { cert } = await platformCa(certificateContextOf(ctx), ctx.accountId);
     const facts = certFacts(cert);
     return {
       CAs: [

@@ -3,6 +3,7 @@ import * as x509 from '@peculiar/x509';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../storage/schema.ts';
 import type { SecretBox } from '../../../core/secret-box.ts';
+import type { ActionContext } from '../../action-context.ts';
 import { secureRandomBytes } from '../../../core/random.ts';
 import { ensureAccount, findAccount, setPlatformCaIfAbsent } from './store/accounts.ts';
 
@@ -20,6 +21,9 @@ export interface CertificateContext {
   readonly secrets: SecretBox;
   readonly now: () => number;
 }
+
+/** An action's store, keys and clock as certificates need them. */
+export const certificateContextOf = (ctx: ActionContext): CertificateContext => ({ db: ctx.store.db, secrets: ctx.secrets, now: ctx.now });
 
 const caKeyAad = (accountId: string): string => `iotcloud.ca:${accountId}`;
 /** 128 random bits with the top bit clear, so the serial is a positive DER INTEGER (RFC 5280 4.1.2.2). */

@@ -15,7 +15,6 @@ const CURRENT_CODES: Readonly<Record<RegisterRefusalReason, TencentErrorCode>> =
   productNotExist: 'ResourceNotFound.ProductNotExist',
   productForbidden: 'UnauthorizedOperation.ProductIsForbidden',
   registrationDisabled: 'UnauthorizedOperation.PermissionDenied',
-  privateCa: 'UnauthorizedOperation.PermissionDenied',
   deviceNotExist: 'ResourceNotFound.DeviceNotExist',
   limitReached: 'LimitExceeded.DeviceExceedLimit',
   deviceDisabled: 'UnauthorizedOperation.DeviceIsNotEnabled',
@@ -30,7 +29,6 @@ const LEGACY_REFUSAL_CODES: Readonly<Record<RegisterRefusalReason, number>> = {
   productNotExist: LEGACY_CODES.notFound,
   productForbidden: LEGACY_CODES.forbidden,
   registrationDisabled: LEGACY_CODES.forbidden,
-  privateCa: LEGACY_CODES.forbidden,
   deviceNotExist: LEGACY_CODES.notFound,
   limitReached: LEGACY_CODES.forbidden,
   deviceDisabled: LEGACY_CODES.forbidden,
@@ -43,6 +41,11 @@ async function registering<T>(work: () => Promise<T>, refuse: (refused: Register
   } catch (error) {
     throw error instanceof RegisterRefused ? refuse(error) : error;
   }
+}
+
+/** A body field the device may leave out; when sent, text. */
+function optionalField(params: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  return params[name] === undefined ? undefined : field(params, name);
 }
 
 /** A body field the device must send as text (or, for the legacy numbers, as an integer). */
@@ -65,8 +68,9 @@ function signatureHeaders(call: DeviceCall): RegisterSignatureHeaders {
 
 /**
  * IoT Hub dynamic registration, current protocol (IoT Hub docs "Dynamic Registration API
- * Description"): `POST /device/register`, a JSON body `{ProductId, DeviceName}` signed in X-TC-*
- * headers with the ProductSecret; the answer `{Response: {Len, Payload, RequestId}}`.
+ * Description"): `POST /device/register`, a JSON body `{ProductId, DeviceName}` (and, from a
+ * certificate device holding one, `clientCert`) signed in X-TC-* headers with the ProductSecret;
+ * the answer `{Response: {Len, Payload, RequestId}}`.
  */
 export const dynamicRegisterEndpoint: DeviceEndpoint = {
   path: '/device/register',
@@ -82,6 +86,7 @@ export const dynamicRegisterEndpoint: DeviceEndpoint = {
         return registerDevice(call, {
           productId: field(call.params, 'ProductId'),
           deviceName: field(call.params, 'DeviceName'),
+          clientCert: optionalField(call.params, 'clientCert'),
           timestamp: signed.timestamp,
           nonce: signed.nonce,
           verify: (secret) => verifyRegisterSignature(signed, call.raw, '/device/register', secret),

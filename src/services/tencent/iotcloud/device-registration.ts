@@ -2,7 +2,7 @@ import type { DeviceCall } from '../../../device/device-endpoint.ts';
 import { certPlaintext, encryptRegisterPayload, pskPlaintext } from '../../../protocols/tencent-device/index.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import type { CertificateContext } from './certificates.ts';
-import { issueCredentials, type IssuedCredentials } from './credentials.ts';
+import { certificateOfProductCa, issueCredentials, type IssuedCredentials } from './credentials.ts';
 import { createDevice, findDevice, type AtomicWriter, openDevicePsk, updateDevice, type DeviceRefusal as DeviceStoreRefusal, type DeviceRow } from './store/devices.ts';
 import { findProductForDevice, openProductSecret, type ProductRow } from './store/products.ts';
 
@@ -17,6 +17,10 @@ import { findProductForDevice, openProductSecret, type ProductRow } from './stor
  * - Re-registration of an existing, enabled device succeeds: a key device gets the same PSK
  *   again (a device that lost the answer can retry); a certificate device gets a new certificate
  *   and key, as the key is never stored, and the stored certificate is replaced.
+ * - A certificate device may bring its own certificate (the C SDK's `clientCert`, sent when it
+ *   holds one): it must be issued by the product's CA, becomes the device's certificate and is
+ *   answered back with an empty clientKey. Products bound to a private CA require it: Fleetgate
+ *   holds only that CA's certificate (CreatePrivateCA takes no key), so it cannot issue theirs.
  */
 
 /** Why a registration is refused; each protocol words it in its own envelope. */
@@ -28,7 +32,6 @@ export type RegisterRefusalReason =
   | 'productNotExist'
   | 'productForbidden'
   | 'registrationDisabled'
-  | 'privateCa'
   | 'deviceNotExist'
   | 'limitReached'
   | 'deviceDisabled';
@@ -49,6 +52,8 @@ export interface RegisterRequest {
   /** Unix seconds the device signed. */
   readonly timestamp: number;
   readonly nonce: string;
+  /** The device's own certificate (PEM), which only the current protocol carries (signed with the body). */
+  readonly clientCert?: string;
   verify(productSecret: string): boolean;
 }
 
@@ -77,28 +82,43 @@ export async function registerDevice(call: DeviceCall, request: RegisterRequest)
   await call.claimOnce(`${product.product_id}/${request.deviceName}/${request.timestamp}/${request.nonce}`, Math.max(2 * window, MIN_NONCE_TTL_SECONDS));
   if (product.forbidden === 1) throw new RegisterRefused('productForbidden', `The product ${product.product_id} is forbidden.`);
   if (product.register_type === 0) throw new RegisterRefused('registrationDisabled', `Dynamic registration is disabled for the product ${product.product_id} (RegisterType 0).`);
-  if (product.encryption_type === '1' && product.private_ca_name !== null) {
-    throw new RegisterRefused('privateCa', `The product ${product.product_id} is bound to a private CA: its devices bring their own certificates, which dynamic registration cannot issue.`);
-  }
   if (!DEVICE_NAME.test(request.deviceName)) {
     throw new RegisterRefused('badField', 'DeviceName must be 1 to 48 letters, digits or the characters : _ -.');
   }
   const ctx: RegistrationContext = { db: runtime.store.db, secrets: runtime.secrets, now: runtime.now, writeAtomically: runtime.store.writeAtomically };
-  const plaintext = await credentials(ctx, product, request.deviceName);
+  const broughtCert = await broughtCertificate(ctx, product, request.clientCert);
+  const plaintext = await credentials(ctx, product, request.deviceName, broughtCert);
   return encryptRegisterPayload(secret, plaintext);
+}
+
+/** The device's own certificate, checked against the product's CA; required by products bound to a private CA. */
+async function broughtCertificate(ctx: CertificateContext, product: ProductRow, clientCert: string | undefined): Promise<string | undefined> {
+  if (clientCert === undefined) {
+    if (product.encryption_type === '1' && product.private_ca_name !== null) {
+      throw new RegisterRefused(
+        'missingField',
+        `The product ${product.product_id} is bound to the private CA ${product.private_ca_name}: send the device certificate it issued as clientCert (on /device/register).`,
+      );
+    }
+    return undefined;
+  }
+  if (product.encryption_type !== '1') throw new RegisterRefused('badField', `The product ${product.product_id} is a key product: only certificate products take a clientCert.`);
+  const cert = await certificateOfProductCa(ctx, product, clientCert);
+  if (!cert) throw new RegisterRefused('badField', `The clientCert must be a PEM certificate issued by the CA of the product ${product.product_id}.`);
+  return cert;
 }
 
 /** The store, keys and clock registration works with: certificates', plus the store's one-round-trip atomic write. */
 type RegistrationContext = CertificateContext & { readonly writeAtomically: AtomicWriter };
 
 /** The device's credential as the payload's plaintext, creating the device under RegisterType 2. */
-async function credentials(ctx: RegistrationContext, product: ProductRow, deviceName: string): Promise<string> {
+async function credentials(ctx: RegistrationContext, product: ProductRow, deviceName: string, broughtCert: string | undefined): Promise<string> {
   const existing = await findDevice(ctx.db, product.account_id, product.product_id, deviceName);
-  if (existing) return credentialsOf(ctx, product, existing);
+  if (existing) return credentialsOf(ctx, product, existing, broughtCert);
   if (product.register_type !== 2) {
     throw new RegisterRefused('deviceNotExist', `The device ${deviceName} does not exist under the product ${product.product_id}, which registers only devices created beforehand (RegisterType 1).`);
   }
-  const issued = await issueCredentials(ctx, product, deviceName);
+  const issued = await credentialsFor(ctx, product, deviceName, broughtCert);
   const credential = 'psk' in issued ? { psk: issued.psk } : { cert: issued.cert };
   try {
     await createDevice(ctx.db, ctx.secrets, product.account_id, { productId: product.product_id, deviceName, ...credential, dynamic: true }, ctx.now(), ctx.writeAtomically);
@@ -108,7 +128,7 @@ async function credentials(ctx: RegistrationContext, product: ProductRow, device
     if (reason === 'name-taken') {
       // A concurrent registration of the same name won: answer with the device it created.
       const winner = await findDevice(ctx.db, product.account_id, product.product_id, deviceName);
-      if (winner) return credentialsOf(ctx, product, winner);
+      if (winner) return credentialsOf(ctx, product, winner, broughtCert);
     }
     if (reason === 'product-gone') throw new RegisterRefused('productNotExist', `The product ${product.product_id} does not exist.`);
     throw new RegisterRefused(
@@ -123,11 +143,15 @@ async function credentials(ctx: RegistrationContext, product: ProductRow, device
 
 const plaintextOf = (issued: IssuedCredentials): string => ('psk' in issued ? pskPlaintext(issued.psk) : certPlaintext(issued.cert, issued.privateKey));
 
-async function credentialsOf(ctx: CertificateContext, product: ProductRow, device: DeviceRow): Promise<string> {
+/** A brought certificate (with no key to hand out), else what the platform issues. */
+const credentialsFor = async (ctx: CertificateContext, product: ProductRow, deviceName: string, broughtCert: string | undefined): Promise<IssuedCredentials> =>
+  broughtCert === undefined ? issueCredentials(ctx, product, deviceName) : { cert: broughtCert, privateKey: '' };
+
+async function credentialsOf(ctx: CertificateContext, product: ProductRow, device: DeviceRow, broughtCert: string | undefined): Promise<string> {
   if (device.enable_state !== 1) throw new RegisterRefused('deviceDisabled', `The device ${device.device_name} is disabled.`);
   const psk = openDevicePsk(ctx.secrets, device);
   if (psk !== undefined) return pskPlaintext(psk);
-  const issued = await issueCredentials(ctx, product, device.device_name);
+  const issued = await credentialsFor(ctx, product, device.device_name, broughtCert);
   if ('cert' in issued) await updateDevice(ctx.db, product.account_id, product.product_id, device.device_name, { cert: issued.cert, cert_state: 1 }, ctx.now());
   return plaintextOf(issued);
 }

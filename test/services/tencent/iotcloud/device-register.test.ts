@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrivateKey, X509Certificate as NodeX509 } from 'node:crypto';
 import { DIALECTS, startTestServer, type TestAccount, type TestServer } from '../../../support/server.ts';
 import { iotcloudClient as iotcloud, unique, type IotcloudClient } from './support.ts';
-import { selfSigned } from './ca-fixtures.ts';
+import { selfSigned, type TestCa } from './ca-fixtures.ts';
 import { sendRaw } from '../../../support/http.ts';
 import { expectTencentError } from '../../../support/tencent-harness.ts';
 import {
@@ -112,6 +112,74 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
     expect(verdict.status).toBe(403);
   });
 
+  describe('certificate devices bringing their own certificate (clientCert, as the C SDK sends it)', () => {
+    /** A certificate product bound to a new private CA of the account, with dynamic registration on. */
+    async function privateCaProduct(registerType: number): Promise<Product & { authority: TestCa }> {
+      const authority = await selfSigned('customer-ca');
+      const CertName = unique('ca');
+      await client.CreatePrivateCA({ CertName, CertText: authority.certText, VerifyCertText: await authority.issue('verification') });
+      const created = await client.CreateProduct({ ProductName: unique('bound'), ProductProperties: { EncryptionType: '1', PrivateCAName: CertName } });
+      const updated = await client.UpdateProductDynamicRegister({ ProductId: created.ProductId!, RegisterType: registerType, RegisterLimit: 10 });
+      return { productId: created.ProductId!, productSecret: updated.ProductSecret!, authority };
+    }
+
+    const fingerprint = (pem: string) => new NodeX509(pem).fingerprint256;
+    const chainsTo = (pem: string, caPem: string) => {
+      const cert = new NodeX509(pem);
+      const ca = new NodeX509(caPem);
+      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+    };
+
+    it('a private-CA product registers a device with the certificate its CA issued: stored, answered back with an empty clientKey, chaining to DescribeProductCA', async () => {
+      const { authority, ...product } = await privateCaProduct(2);
+      const clientCert = await authority.issue(`${product.productId}own-1`);
+      const credential = opened(await register(server, { ...product, deviceName: 'own-1', extra: { clientCert } }), product.productSecret);
+      expect(credential).toEqual({ encryptionType: 1, clientCert: expect.stringContaining('BEGIN CERTIFICATE'), clientKey: '' });
+      expect(fingerprint(credential.clientCert)).toBe(fingerprint(clientCert));
+      const productCa = await client.DescribeProductCA({ ProductId: product.productId });
+      expect(chainsTo(credential.clientCert, productCa.CAs![0]!.CertText!)).toBe(true);
+      const device = await client.DescribeDevice({ ProductId: product.productId, DeviceName: 'own-1' });
+      expect(device).toMatchObject({ DeviceCert: credential.clientCert, CertState: 1, DevicePsk: '' });
+      // Re-registration with a newer certificate of the same CA replaces the stored one.
+      const renewed = await authority.issue(`${product.productId}own-1`);
+      expect(fingerprint(opened(await register(server, { ...product, deviceName: 'own-1', extra: { clientCert: renewed } }), product.productSecret).clientCert)).toBe(fingerprint(renewed));
+      expect(fingerprint((await client.DescribeDevice({ ProductId: product.productId, DeviceName: 'own-1' })).DeviceCert!)).toBe(fingerprint(renewed));
+    });
+
+    it('a private-CA product refuses a registration without clientCert (MissingParameter; legacy 400) or with another CA\'s certificate (InvalidParameterValue), creating nothing', async () => {
+      const product = await privateCaProduct(2);
+      const missing = await register(server, { ...product, deviceName: 'bare' });
+      refusedWith(missing, 'MissingParameter');
+      expect(missing.Response.Error.Message).toMatch(/private CA .* clientCert/);
+      expect(await legacy(server, { ...product, deviceName: 'bare' })).toEqual({ code: 400, message: expect.stringContaining('clientCert') });
+      const stranger = await selfSigned('stranger-ca');
+      refusedWith(await register(server, { ...product, deviceName: 'foreign', extra: { clientCert: await stranger.issue('foreign') } }), 'InvalidParameterValue');
+      refusedWith(await register(server, { ...product, deviceName: 'garbage', extra: { clientCert: 'not a certificate' } }), 'InvalidParameterValue');
+      expect((await client.DescribeDevices({ ProductId: product.productId, Offset: 0, Limit: 250 })).TotalCount).toBe(0);
+    });
+
+    it('a private-CA product with RegisterType 1 registers the device CreateDevice made with TlsCrt, and refuses an unknown one', async () => {
+      const { authority, ...product } = await privateCaProduct(1);
+      const tlsCrt = await authority.issue(`${product.productId}made`);
+      await client.CreateDevice({ ProductId: product.productId, DeviceName: 'made', TlsCrt: tlsCrt });
+      const credential = opened(await register(server, { ...product, deviceName: 'made', extra: { clientCert: tlsCrt } }), product.productSecret);
+      expect(credential).toEqual({ encryptionType: 1, clientCert: expect.any(String), clientKey: '' });
+      expect(fingerprint(credential.clientCert)).toBe(fingerprint(tlsCrt));
+      refusedWith(await register(server, { ...product, deviceName: 'unmade', extra: { clientCert: await authority.issue('unmade') } }), 'ResourceNotFound.DeviceNotExist');
+    });
+
+    it('a platform-CA device re-registering with the certificate it holds keeps it; a certificate of another CA, or any on a key product, is InvalidParameterValue', async () => {
+      const certProduct = await dynamicProduct(client, 'held', 2, 10, '1');
+      const first = opened(await register(server, { ...certProduct, deviceName: 'holder' }), certProduct.productSecret);
+      const again = opened(await register(server, { ...certProduct, deviceName: 'holder', extra: { clientCert: first.clientCert } }), certProduct.productSecret);
+      expect(again).toEqual({ encryptionType: 1, clientCert: first.clientCert, clientKey: '' });
+      expect((await client.DescribeDevice({ ProductId: certProduct.productId, DeviceName: 'holder' })).DeviceCert).toBe(first.clientCert);
+      const stranger = await selfSigned('stranger-ca');
+      refusedWith(await register(server, { ...certProduct, deviceName: 'holder', extra: { clientCert: await stranger.issue('holder') } }), 'InvalidParameterValue');
+      refusedWith(await register(server, { ...keyProduct, deviceName: 'with-cert', extra: { clientCert: first.clientCert } }), 'InvalidParameterValue');
+    });
+  });
+
   describe('refusals', () => {
     it('bad signature, missing header, unknown product: AuthFailure.SignatureFailure / ResourceNotFound.ProductNotExist', async () => {
       refusedWith(await register(server, { ...keyProduct, productSecret: `${keyProduct.productSecret}x`, deviceName: 'forged' }), 'AuthFailure.SignatureFailure');
@@ -139,17 +207,6 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
       refusedWith(await register(server, { ...preset, deviceName: 'unknown' }), 'ResourceNotFound.DeviceNotExist');
       const created = await client.CreateDevice({ ProductId: preset.productId, DeviceName: 'known' });
       expect(opened(await register(server, { ...preset, deviceName: 'known' }), preset.productSecret).psk).toBe(created.DevicePsk);
-    });
-
-    it('a certificate product bound to a private CA: UnauthorizedOperation.PermissionDenied (Fleetgate cannot issue its certificates)', async () => {
-      const authority = await selfSigned('customer-ca');
-      const CertName = unique('ca');
-      await client.CreatePrivateCA({ CertName, CertText: authority.certText, VerifyCertText: await authority.issue('verification') });
-      const created = await client.CreateProduct({ ProductName: unique('bound'), ProductProperties: { EncryptionType: '1', PrivateCAName: CertName } });
-      const updated = await client.UpdateProductDynamicRegister({ ProductId: created.ProductId!, RegisterType: 2, RegisterLimit: 10 });
-      const answer = await register(server, { productId: created.ProductId!, productSecret: updated.ProductSecret!, deviceName: 'd' });
-      refusedWith(answer, 'UnauthorizedOperation.PermissionDenied');
-      expect(answer.Response.Error.Message).toMatch(/private CA/);
     });
 
     it('RegisterLimit reached: LimitExceeded.DeviceExceedLimit; pre-created devices do not count', async () => {

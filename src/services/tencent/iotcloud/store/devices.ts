@@ -4,7 +4,7 @@ import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotcloudDeviceRow } from '../tables.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { isUnmetExpectation, writeInTransaction, type GuardedStatement } from '../../../../storage/atomic-write.ts';
-import { preparedQuery } from '../../../../storage/prepared-query.ts';
+import { preparedInsert, preparedQuery } from '../../../../storage/prepared-query.ts';
 import { brokenUniqueRule } from './constraints.ts';
 
 /** IoT Hub limit: devices per product (LimitExceeded.DeviceExceedLimit). */
@@ -50,6 +50,46 @@ export type DeviceRefusal = StoreRefusal<'quota' | 'register-limit' | 'name-take
 /** Runs guarded statements all or none: `writeInTransaction` on any Kysely, or a Store's `writeAtomically`. */
 export type AtomicWriter = (statements: readonly GuardedStatement[]) => Promise<void>;
 
+/** Raises the product's device count below the quota and, for a dynamic registration, its dynamic count below RegisterLimit. */
+const deviceCounter = (dynamic: boolean) =>
+  preparedQuery((db: Kysely<Database>, productId: string, accountId: string) =>
+    db
+      .updateTable('iotcloud_products')
+      .set((eb) => ({ device_count: eb('device_count', '+', 1), dynamic_device_count: eb('dynamic_device_count', '+', dynamic ? 1 : 0) }))
+      .where('product_id', '=', productId)
+      .where('account_id', '=', accountId)
+      .where('device_count', '<', MAX_DEVICES_PER_PRODUCT)
+      .$if(dynamic, (q) => q.whereRef('dynamic_device_count', '<', 'register_limit')),
+  );
+const countDevice = deviceCounter(false);
+const countDynamicDevice = deviceCounter(true);
+
+// Every column, as a device row is always inserted whole (the type makes sure none is left out).
+const DEVICE_COLUMNS = Object.keys({
+  product_id: true,
+  device_name: true,
+  account_id: true,
+  psk_sealed: true,
+  cert: true,
+  cert_state: true,
+  enable_state: true,
+  log_level: true,
+  tags: true,
+  isp: true,
+  imei: true,
+  version: true,
+  online: true,
+  login_at: true,
+  first_online_at: true,
+  last_offline_at: true,
+  client_ip: true,
+  shadow: true,
+  dynamic_registered: true,
+  created_at: true,
+  updated_at: true,
+} satisfies Record<keyof DeviceRow, true>) as (keyof DeviceRow)[];
+const insertDevice = preparedInsert('iotcloud_devices', DEVICE_COLUMNS);
+
 /**
  * Adds one device to one of the account's products. The product's counters are raised by a
  * conditional UPDATE in the same atomic write as the INSERT (device_count below the quota and, for
@@ -91,17 +131,11 @@ export async function createDevice(
     created_at: now,
     updated_at: now,
   };
-  const counted = db
-    .updateTable('iotcloud_products')
-    .set((eb) => ({ device_count: eb('device_count', '+', 1), dynamic_device_count: eb('dynamic_device_count', '+', dynamic ? 1 : 0) }))
-    .where('product_id', '=', device.productId)
-    .where('account_id', '=', accountId)
-    .where('device_count', '<', MAX_DEVICES_PER_PRODUCT)
-    .$if(dynamic, (q) => q.whereRef('dynamic_device_count', '<', 'register_limit'));
+  const counted = (dynamic ? countDynamicDevice : countDevice).compile(db, device.productId, accountId);
   try {
     await write([
-      { query: counted.compile(), expectedChanges: 1 },
-      { query: db.insertInto('iotcloud_devices').values(row).compile() },
+      { query: counted, expectedChanges: 1 },
+      { query: insertDevice.compile(db, [row]) },
     ]);
     return row;
   } catch (error) {
