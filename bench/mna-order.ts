@@ -10,7 +10,8 @@
  *   npm run bench -- mna-order      node --import tsx bench/mna-order.ts [orders] [connections] [accounts] [sqlite,postgres]
  *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createAccountWithKeys } from '../src/core/bootstrap.ts';
 import { balance, credit } from '../src/billing/ledger.ts';
@@ -50,6 +51,10 @@ async function run(dialect: Dialect, accounts: number) {
     let result;
     try {
       result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections });
+    } catch (error) {
+      // What the server said last, before its data directory goes.
+      console.error(readFileSync(join(dataDir, 'serve.log'), 'utf8').split('\n').slice(-20).join('\n'));
+      throw error;
     } finally {
       await server.stop();
     }
