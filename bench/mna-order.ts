@@ -1,96 +1,105 @@
 /**
  * OrderPerLicense through tencentcloud-sdk-nodejs at 50 connections, each order a different
- * device, on SQLite (file) and PostgreSQL: orders per second, then the audit: double charges
- * (devices with more than one order entry in the ledger), and the balance against the sum of the
- * ledger and against what the successful orders should have cost. Prints figures; asserts nothing.
- * The SDK runs in the server's process (a test server), so the figure includes the client's cost.
+ * device, against `node bin/fleetgate.js serve` in a process of its own (JSON log to a file), the
+ * SDK in another process: orders per second on SQLite (file) and PostgreSQL, with every order
+ * paid by one account (all orders serialise on its balance row, by design) and spread over
+ * several accounts as real tenants would. After each run, from the database: double charges
+ * (devices with more than one order entry), balances against the sum of their ledger, against
+ * what the paid orders should have cost, and paid orders against licenses. Prints figures; asserts nothing.
  *
- *   npm run bench -- mna-order            node --import tsx bench/mna-order.ts [orders] [connections]
+ *   npm run bench -- mna-order      node --import tsx bench/mna-order.ts [orders] [connections] [accounts] [sqlite,postgres]
+ *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there.
  */
-import { Agent } from 'node:http';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql } from 'kysely';
-import tencentcloud from 'tencentcloud-sdk-nodejs';
-import { startTestServer } from '../test/support/server.ts';
-import type { Dialect } from '../src/storage/database.ts';
+import { createAccountWithKeys } from '../src/core/bootstrap.ts';
 import { balance, credit } from '../src/billing/ledger.ts';
 import { priceOf } from '../src/billing/prices.ts';
-import { fmt, table } from './support/harness.ts';
+import type { Dialect } from '../src/storage/database.ts';
+import { freshPostgresSchema } from '../test/support/databases.ts';
+import { startFleetgate } from './support/serve.ts';
+import { benchDataDir, seed } from './support/seed.ts';
+import { fmt, orderFromClientProcess, table } from './support/harness.ts';
 
-const orders = Number(process.argv[2] ?? 5_000);
+const orders = Number(process.argv[2] ?? 10_000);
 const connections = Number(process.argv[3] ?? 50);
+const tenants = Number(process.argv[4] ?? 10);
+const dialects = (process.argv[5] ?? 'sqlite,postgres').split(',') as Dialect[];
+const PRICE_ITEM = 'mna.license.permanent.0';
 
-/** Runs `count` calls with `connections` in flight. */
-async function drive(count: number, call: (i: number) => Promise<unknown>): Promise<{ seconds: number; failed: number }> {
-  let next = 0;
-  let failed = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < count) {
-        const i = next++;
-        await call(i).catch(() => failed++);
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, failed };
-}
-
-async function run(dialect: Dialect) {
-  const server = await startTestServer({ dialect, env: { FLEETGATE_RATE_LIMIT: '1000000000', FLEETGATE_LOG_LEVEL: 'warn' } });
+async function run(dialect: Dialect, accounts: number) {
+  const { dataDir, env } = benchDataDir();
+  const schema = dialect === 'postgres' ? await freshPostgresSchema() : undefined;
+  if (schema) env.FLEETGATE_DATABASE_URL = schema.url;
+  const ordersPerAccount = Math.ceil(orders / accounts);
   try {
-    const account = await server.createAccount();
-    const { store } = server.app;
-    const price = await priceOf(store.db, 'mna.license.permanent.0');
-    const funds = price * orders;
-    await credit(store, account.id, funds, 'bench', server.app.now());
-    // One keep-alive connection per worker, as 50 SDK users would hold.
-    const agent = new Agent({ keepAlive: true, maxSockets: connections });
-    const client = new tencentcloud.mna.v20210119.Client({
-      credential: account.tencent,
-      region: 'ap-guangzhou',
-      profile: { httpProfile: { protocol: 'http://', endpoint: server.endpoint, agent } },
+    // Each account can pay for its timed orders and its warm-up order, no more.
+    const { keys, ids, price, funds } = await seed(dataDir, env, async ({ store, secrets }) => {
+      const now = Date.now();
+      const price = await priceOf(store.db, PRICE_ITEM);
+      const funds = price * (ordersPerAccount + 1);
+      const created = [];
+      for (let a = 0; a < accounts; a++) {
+        const made = await createAccountWithKeys(store.db, secrets, { name: `bench-${a}`, now });
+        await credit(store, made.account.id, funds, 'bench', now);
+        created.push(made);
+      }
+      return { keys: created.map((made) => ({ secretId: made.keys[0]!.keyId, secretKey: made.keys[0]!.secret })), ids: created.map((made) => made.account.id), price, funds };
     });
-    const devices: string[] = new Array(orders);
-    await drive(orders, async (i) => {
-      devices[i] = (await client.AddDevice({ DeviceName: `bench-${i}` })).DeviceId!;
+    const server = await startFleetgate(dataDir, env);
+    let result;
+    try {
+      result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections });
+    } catch (error) {
+      // What the server said last, before its data directory goes.
+      console.error(readFileSync(join(dataDir, 'serve.log'), 'utf8').split('\n').slice(-20).join('\n'));
+      throw error;
+    } finally {
+      await server.stop();
+    }
+    const audit = await seed(dataDir, env, async ({ store }) => {
+      let doubles = 0;
+      const mismatches: string[] = [];
+      for (const id of ids) {
+        const charged = await store.db
+          .selectFrom('billing_ledger')
+          .select(['device_id', sql<number>`count(*)`.as('n')])
+          .where('account_id', '=', id)
+          .where('kind', '=', 'order')
+          .groupBy('device_id')
+          .execute();
+        doubles += charged.filter((row) => Number(row.n) > 1).length;
+        const paid = charged.reduce((sum, row) => sum + Number(row.n), 0);
+        const { sum } = await store.db.selectFrom('billing_ledger').select(sql<string>`coalesce(sum(amount), 0)`.as('sum')).where('account_id', '=', id).executeTakeFirstOrThrow();
+        const { n: licenses } = await store.db.selectFrom('mna_licenses').select(sql<string>`count(*)`.as('n')).where('account_id', '=', id).executeTakeFirstOrThrow();
+        const fen = await balance(store.db, id);
+        if (fen !== Number(sum)) mismatches.push(`${id}: balance ${fen} != ledger sum ${sum}`);
+        if (fen !== funds - price * paid) mismatches.push(`${id}: balance ${fen} != ${funds - price * paid}`);
+        if (paid !== Number(licenses)) mismatches.push(`${id}: ${paid} orders charged, ${licenses} licenses`);
+      }
+      return { doubles, mismatches };
     });
-    // Warm-up outside the timed run: a device of its own, paid from an extra credit.
-    await credit(store, account.id, price, 'warm-up', server.app.now());
-    await client.OrderPerLicense({ DeviceId: (await client.AddDevice({ DeviceName: 'warm' })).DeviceId!, Type: 0 });
-
-    const { seconds, failed } = await drive(orders, (i) => client.OrderPerLicense({ DeviceId: devices[i]!, Type: 0 }));
-    agent.destroy();
-
-    const doubles = await store.db
-      .selectFrom('billing_ledger')
-      .select('device_id')
-      .where('account_id', '=', account.id)
-      .where('kind', '=', 'order')
-      .groupBy('device_id')
-      .having(sql`count(*)`, '>', 1)
-      .execute();
-    const { sum } = await store.db
-      .selectFrom('billing_ledger')
-      .select(sql<string>`coalesce(sum(amount), 0)`.as('sum'))
-      .where('account_id', '=', account.id)
-      .executeTakeFirstOrThrow();
-    const fen = await balance(store.db, account.id);
-    const succeeded = orders - failed;
+    const failed = Object.values(result.failed).reduce((a, b) => a + b, 0);
     return {
       dialect,
-      orders,
+      accounts,
+      orders: ordersPerAccount * accounts,
       connections,
-      'orders/s': fmt(orders / seconds),
-      failed,
-      'double charges': doubles.length,
-      'balance == ledger sum': fen === Number(sum) ? 'yes' : `NO (${fen} vs ${sum})`,
-      'balance == funds - price × paid': fen === funds - price * succeeded ? 'yes' : `NO (${fen} vs ${funds - price * succeeded})`,
+      'orders/s': fmt(result.ordersPerSecond),
+      failed: failed === 0 ? '0' : JSON.stringify(result.failed),
+      'double charges': audit.doubles,
+      'balances == ledger sums == funds - price × paid, paid == licenses': audit.mismatches.length === 0 ? 'yes' : `NO: ${audit.mismatches.slice(0, 3).join('; ')}`,
     };
   } finally {
-    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    await schema?.drop();
   }
 }
 
+console.log(`OrderPerLicense through \`fleetgate serve\`, tencentcloud-sdk-nodejs in its own process, ${connections} connections, each order a different device`);
 const rows = [];
-for (const dialect of ['sqlite', 'postgres'] as const) rows.push(await run(dialect));
+for (const dialect of dialects) {
+  for (const accounts of [1, tenants]) rows.push(await run(dialect, accounts));
+}
 table(rows);

@@ -49,6 +49,8 @@ export interface Config {
    * the clock, in seconds; 0 (the default) checks no clock, as the current C SDK signs a fixed time.
    */
   readonly iothubRegisterWindowSeconds: number;
+  /** How often a server renews the MNA traffic packages whose period ended with auto-renewal on, in seconds; 0: never on its own. */
+  readonly renewalSweepSeconds: number;
   /** Devices' MQTT listener (plain TCP) on `host`; undefined: off (the default). */
   readonly mqttPort: number | undefined;
   /** Devices' MQTT over TLS; undefined: off. */
@@ -80,6 +82,7 @@ export interface ConfigOverrides {
 
 /** Long enough for load balancers polling /readyz every few seconds to stop sending. */
 const DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
+const DEFAULT_RENEWAL_SWEEP_SECONDS = 60;
 
 export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): Config {
   const port = checkPort(String(overrides.port ?? env.FLEETGATE_PORT ?? 8080), 'port');
@@ -104,6 +107,10 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   if (!/^\d{1,7}$/.test(registerWindow)) {
     throw new ConfigError(`FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS must be a whole number of seconds (0 = no clock check), not "${registerWindow}"`);
   }
+  const renewalSweep = nonEmpty(env.FLEETGATE_RENEWAL_SWEEP_SECONDS) ?? String(DEFAULT_RENEWAL_SWEEP_SECONDS);
+  if (!/^\d{1,7}$/.test(renewalSweep)) {
+    throw new ConfigError(`FLEETGATE_RENEWAL_SWEEP_SECONDS must be a whole number of seconds (0 = no periodic sweep), not "${renewalSweep}"`);
+  }
   return Object.freeze({
     host: overrides.host ?? env.FLEETGATE_HOST ?? '127.0.0.1',
     port,
@@ -121,6 +128,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     lenientSignatures: overrides.lenientSignatures ?? flag(env, 'FLEETGATE_LENIENT_SIGNATURES'),
     seedFile: optionalPath(overrides.seed ?? env.FLEETGATE_SEED_FILE),
     iothubRegisterWindowSeconds: Number(registerWindow),
+    renewalSweepSeconds: Number(renewalSweep),
     mqttPort: mqttPortText === undefined ? undefined : checkPort(mqttPortText, 'MQTT port'),
     mqttTlsPort: mqttTlsPortText === undefined ? undefined : checkPort(mqttTlsPortText, 'MQTT TLS port'),
     mqttTlsKeyFile,

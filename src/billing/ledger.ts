@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/database.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../storage/atomic-write.ts';
+import { preparedQuery } from '../storage/prepared-query.ts';
 import { lowerAlphanumeric } from '../core/ids.ts';
 import type { LedgerKind, LedgerRow } from './tables.ts';
 
@@ -93,6 +94,65 @@ function checkNote(note: string | undefined): void {
   if (CONTROL_CHARACTER.test(note)) throw new InvalidMovement('note', 'note must not contain control characters');
 }
 
+// Casts: PostgreSQL cannot infer a parameter's type from the column an INSERT … SELECT fills.
+const bigint = (value: number) => sql<number>`cast(${value} as bigint)`;
+const text = (value: string | null) => sql<string | null>`cast(${value} as text)`;
+
+// Every order runs these: compiled once (see prepared-query.ts), not built anew per movement.
+const ensureBalanceRow = preparedQuery((db: Kysely<Database>, accountId: string, now: number) =>
+  db.insertInto('billing_balances').values({ account_id: accountId, balance: 0, entries: 0, updated_at: now }).onConflict((oc) => oc.column('account_id').doNothing()),
+);
+/** Moves the balance by `amount` if the result stays at or above `limit` (a debit, limit 0) or at or below it (a credit, limit 2^53 - 1). */
+const moveBalance = (bound: '>=' | '<=') =>
+  preparedQuery((db: Kysely<Database>, amount: number, now: number, accountId: string, limit: number) =>
+    db
+      .updateTable('billing_balances')
+      .set((eb) => ({ balance: eb('balance', '+', amount), entries: eb('entries', '+', 1), updated_at: now }))
+      .where('account_id', '=', accountId)
+      .where((eb) => eb(eb('balance', '+', amount), bound, limit)),
+  );
+const debitBalance = moveBalance('>=');
+const creditBalance = moveBalance('<=');
+const appendEntry = preparedQuery(
+  (
+    db: Kysely<Database>,
+    entryId: string,
+    kind: string,
+    amount: number,
+    requestId: string | null,
+    note: string | null,
+    resource: string | null,
+    now: number,
+    action: string | null,
+    deviceId: string | null,
+    voucherId: string | null,
+    accountId: string,
+  ) =>
+    db
+      .insertInto('billing_ledger')
+      .columns(['id', 'account_id', 'seq', 'kind', 'amount', 'balance_after', 'request_id', 'note', 'resource', 'created_at', 'action', 'device_id', 'voucher_id'])
+      .expression(
+        db
+          .selectFrom('billing_balances')
+          .select([
+            text(entryId).as('id'),
+            'account_id',
+            'entries',
+            text(kind).as('kind'),
+            bigint(amount).as('amount'),
+            'balance',
+            text(requestId).as('request_id'),
+            text(note).as('note'),
+            text(resource).as('resource'),
+            bigint(now).as('created_at'),
+            text(action).as('action'),
+            text(deviceId).as('device_id'),
+            text(voucherId).as('voucher_id'),
+          ])
+          .where('account_id', '=', accountId),
+      ),
+);
+
 /**
  * The statements that record one movement: they make sure the balance row exists, move the
  * balance only if it stays within 0 … 2^53 - 1 (exactly one row changes, or the whole write
@@ -101,43 +161,10 @@ function checkNote(note: string | undefined): void {
  * commit together. Concurrent movements of one account serialise on the balance row.
  */
 export function movementStatements(db: Kysely<Database>, movement: Movement, entryId: string): GuardedStatement[] {
-  const { accountId, amount, now } = movement;
-  const ensureRow = db
-    .insertInto('billing_balances')
-    .values({ account_id: accountId, balance: 0, entries: 0, updated_at: now })
-    .onConflict((oc) => oc.column('account_id').doNothing());
-  const move = db
-    .updateTable('billing_balances')
-    .set((eb) => ({ balance: eb('balance', '+', amount), entries: eb('entries', '+', 1), updated_at: now }))
-    .where('account_id', '=', accountId)
-    .where((eb) => eb(eb('balance', '+', amount), amount < 0 ? '>=' : '<=', amount < 0 ? 0 : Number.MAX_SAFE_INTEGER));
-  // Casts: PostgreSQL cannot infer a parameter's type from the column an INSERT … SELECT fills.
-  const bigint = (value: number) => sql<number>`cast(${value} as bigint)`;
-  const text = (value: string | undefined) => sql<string | null>`cast(${value ?? null} as text)`;
-  const append = db
-    .insertInto('billing_ledger')
-    .columns(['id', 'account_id', 'seq', 'kind', 'amount', 'balance_after', 'request_id', 'note', 'resource', 'created_at', 'action', 'device_id', 'voucher_id'])
-    .expression(
-      db
-        .selectFrom('billing_balances')
-        .select([
-          text(entryId).as('id'),
-          'account_id',
-          'entries',
-          text(movement.kind).as('kind'),
-          bigint(amount).as('amount'),
-          'balance',
-          text(movement.requestId).as('request_id'),
-          text(movement.note).as('note'),
-          text(movement.resource).as('resource'),
-          bigint(now).as('created_at'),
-          text(movement.action).as('action'),
-          text(movement.deviceId).as('device_id'),
-          text(movement.voucherId).as('voucher_id'),
-        ])
-        .where('account_id', '=', accountId),
-    );
-  return [{ query: ensureRow.compile() }, { query: move.compile(), expectedChanges: 1 }, { query: append.compile(), expectedChanges: 1 }];
+  const { accountId, kind, amount, now, requestId = null, note = null, resource = null, action = null, deviceId = null, voucherId = null } = movement;
+  const move = amount < 0 ? debitBalance.compile(db, amount, now, accountId, 0) : creditBalance.compile(db, amount, now, accountId, Number.MAX_SAFE_INTEGER);
+  const append = appendEntry.compile(db, entryId, kind, amount, requestId, note, resource, now, action, deviceId, voucherId, accountId);
+  return [{ query: ensureBalanceRow.compile(db, accountId, now) }, { query: move, expectedChanges: 1 }, { query: append, expectedChanges: 1 }];
 }
 
 /** A fresh ledger entry id: `le-` and 16 lowercase alphanumerics. */

@@ -4,6 +4,7 @@ import type { Store } from '../storage/database.ts';
 import { unmetStatement, type GuardedStatement } from '../storage/atomic-write.ts';
 import { isTransientConflict } from '../storage/constraints.ts';
 import { StoreRefusal } from '../storage/store-refusal.ts';
+import { preparedQuery } from '../storage/prepared-query.ts';
 import { balance, checkAmount, movementStatements, newEntryId } from './ledger.ts';
 import type { VoucherRow } from './tables.ts';
 
@@ -31,6 +32,8 @@ export interface Order {
   readonly deviceId?: string;
   /** ctx.now(), read once for the whole order. */
   readonly now: number;
+  /** The caller ran checkPayer for this order already (MNA's checkMayOrder does, first of its checks): payAtomically does not read the account again. */
+  readonly payerChecked?: boolean;
 }
 
 /** How an order is paid: at most one voucher, the rest from the balance. */
@@ -89,14 +92,11 @@ export function isUsable(voucher: VoucherRow, amount: number, now: number): bool
 export const deductibleAmount = (voucher: VoucherRow, amount: number): number => Math.min(voucher.remaining, amount);
 
 /**
- * Checks that the payer may pay (identity verified; a sub-user needs canPay), picks the voucher and
- * returns the statements that pay the order. Throws StoreRefusal<PaymentRefusal> (UnauthorizedUser,
- * NotAllowedToPay) having read only. A designated voucher that is unknown, another account's, or
- * does not meet the order's conditions is ignored: the balance pays it all.
+ * Picks the voucher and returns the statements that pay the order. A designated voucher that is
+ * unknown, another account's, or does not meet the order's conditions is ignored: the balance
+ * pays it all.
  */
-export async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payment> {
-  checkAmount(order.amount);
-  await checkPayer(db, order.payer);
+async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payment> {
   const voucher = await chooseVoucher(db, order);
   const voucherAmount = voucher ? deductibleAmount(voucher, order.amount) : 0;
   const statements: GuardedStatement[] = [];
@@ -122,7 +122,8 @@ export async function preparePayment(db: Kysely<Database>, order: Order): Promis
  * voucher, then the balance, the same for every paying action, so concurrent orders never
  * deadlock on each other (a caller changing several rows of its own changes them in id order).
  *
- * Throws, having written nothing:
+ * Checks that the payer may pay (identity verified; a sub-user needs canPay) unless the order says
+ * the caller did. Throws, having written nothing:
  * - StoreRefusal<PaymentRefusal>: UnauthorizedUser, NotAllowedToPay, InsufficientBalance, or
  *   TransactionFailed after PAYMENT_ATTEMPTS writes lost to concurrent vouchers spending or to
  *   database conflicts;
@@ -130,6 +131,8 @@ export async function preparePayment(db: Kysely<Database>, order: Order): Promis
  *   count: `unmetStatement(error)` is that statement's index within `own(payment)`.
  */
 export async function payAtomically(store: Store, order: Order, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Payment> {
+  checkAmount(order.amount);
+  if (!order.payerChecked) await checkPayer(store.db, order.payer);
   for (let attempt = 1; ; attempt++) {
     const payment = await preparePayment(store.db, order);
     const ownStatements = own(payment);
@@ -153,16 +156,35 @@ export async function payAtomically(store: Store, order: Order, own: (payment: P
 /** SQLite gave up waiting for another process's write lock (busy timeout). */
 const isBusy = (error: unknown): boolean => (error as { code?: string } | undefined)?.code === 'SQLITE_BUSY';
 
+const accountFlags = preparedQuery((db: Kysely<Database>, accountId: string) =>
+  db.selectFrom('accounts').select(['identity_verified', 'mna_authorized']).where('id', '=', accountId),
+);
+const subUserCanPay = preparedQuery((db: Kysely<Database>, userId: string, accountId: string) =>
+  db.selectFrom('billing_users').select('can_pay').where('id', '=', userId).where('account_id', '=', accountId),
+);
+
+/** The account's flags that decide whether it may order at all (billing README: identity verification, MNA authorisation); undefined for no such account. */
+export async function readAccountFlags(db: Kysely<Database>, accountId: string): Promise<AccountFlags | undefined> {
+  return (await accountFlags(db, accountId))[0];
+}
+
+/** 1 or 0 each, as the accounts table keeps them. */
+export interface AccountFlags {
+  readonly identity_verified: number;
+  readonly mna_authorized: number;
+}
+
 /**
  * Throws StoreRefusal<PaymentRefusal> UnauthorizedUser when the account has not verified its
  * identity, NotAllowedToPay when the payer is a sub-user without payment permission (or not the
- * account's). preparePayment checks it too; an action calls it first to refuse before its own checks.
+ * account's). payAtomically checks it too, unless told the caller did; an action calls it first to
+ * refuse before its own checks, passing the account's flags when it has read them already.
  */
-export async function checkPayer(db: Kysely<Database>, payer: Payer): Promise<void> {
-  const account = await db.selectFrom('accounts').select('identity_verified').where('id', '=', payer.accountId).executeTakeFirst();
-  if (account?.identity_verified !== 1) throw new StoreRefusal<PaymentRefusal>('UnauthorizedUser', `account ${payer.accountId} has not verified its identity`);
+export async function checkPayer(db: Kysely<Database>, payer: Payer, account?: AccountFlags): Promise<void> {
+  const flags = account ?? (await readAccountFlags(db, payer.accountId));
+  if (flags?.identity_verified !== 1) throw new StoreRefusal<PaymentRefusal>('UnauthorizedUser', `account ${payer.accountId} has not verified its identity`);
   if (payer.userId === null) return;
-  const user = await db.selectFrom('billing_users').select('can_pay').where('id', '=', payer.userId).where('account_id', '=', payer.accountId).executeTakeFirst();
+  const [user] = await subUserCanPay(db, payer.userId, payer.accountId);
   if (user?.can_pay !== 1) throw new StoreRefusal<PaymentRefusal>('NotAllowedToPay', `sub-user ${payer.userId} has no payment permission`);
 }
 

@@ -14,11 +14,36 @@ export interface Price {
 /** Why a price change was refused: it names an item the list does not have, or an amount that is not a positive whole number of fen. */
 export type PriceRefusal = 'UnknownItem' | 'InvalidAmount';
 
+/**
+ * How long a process keeps the price list it read. Every order reads a price, and prices change
+ * rarely: setPrices through this process drops the copy at once, and a change made by another
+ * node or a CLI command is seen within this time (an order paying meanwhile pays the price it
+ * read, as an order that read just before the change would).
+ */
+export const PRICE_CACHE_MS = 1000;
+
+const cachedLists = new WeakMap<Kysely<Database>, { readonly prices: Promise<Map<string, number>>; readonly readAt: number }>();
+
 /** The price of one item, in fen. The list holds every item a product charges for (migration 0009 inserts the defaults), so an unknown item is a bug: it throws. */
 export async function priceOf(db: Kysely<Database>, item: string): Promise<number> {
-  const row = await db.selectFrom('billing_prices').select('amount').where('item', '=', item).executeTakeFirst();
-  if (!row) throw new Error(`the price list has no item ${item}`);
-  return row.amount;
+  const amount = (await priceList(db)).get(item);
+  if (amount === undefined) throw new Error(`the price list has no item ${item}`);
+  return amount;
+}
+
+/** The price list by item, read at most PRICE_CACHE_MS ago (real time: the emulator clock does not age it). */
+function priceList(db: Kysely<Database>): Promise<Map<string, number>> {
+  const cached = cachedLists.get(db);
+  if (cached && performance.now() - cached.readAt < PRICE_CACHE_MS) return cached.prices;
+  const prices = db
+    .selectFrom('billing_prices')
+    .select(['item', 'amount'])
+    .execute()
+    .then((rows) => new Map(rows.map((row) => [row.item, row.amount])));
+  cachedLists.set(db, { prices, readAt: performance.now() });
+  // A failed read is not kept: the next order reads again.
+  prices.catch(() => cachedLists.delete(db));
+  return prices;
 }
 
 /** The whole price list, by item name. */
@@ -46,6 +71,8 @@ export async function setPrices(store: Store, prices: Readonly<Record<string, nu
     const failed = unmetStatement(error);
     if (failed === undefined) throw error;
     throw new StoreRefusal<PriceRefusal>('UnknownItem', `the price list has no item ${entries[failed]![0]}`);
+  } finally {
+    cachedLists.delete(store.db);
   }
   return listPrices(store.db);
 }

@@ -5,8 +5,9 @@ import type { DeviceEndpoint } from '../device/device-endpoint.ts';
 import type { DownloadRoute } from './download-route.ts';
 import type { MqttRealm } from '../mqtt/realm.ts';
 import type { AppContext } from '../core/app-context.ts';
+import type { Config } from '../config.ts';
 import type { SeedSection } from '../emulator/seed/seed-section.ts';
-import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed, mnaDownloadRoutes } from './tencent/mna/index.ts';
+import { mnaProduct, mnaAdminModule, mnaCliModule, mnaSeed, mnaDownloadRoutes, startPackageRenewalSweeper } from './tencent/mna/index.ts';
 import { iotcloudProduct, iotcloudDeviceEndpoints, iotcloudSeed, iotcloudMqttRealm } from './tencent/iotcloud/index.ts';
 import { iotProduct, iotAdminModule, iotCliModule, iotDeviceEndpoints, iotMqttRealm, iotSeed, startImportJobRunner } from './alibaba/iot/index.ts';
 import { accountsAdminModule } from '../admin/accounts-routes.ts';
@@ -41,4 +42,4 @@ export const ADMIN_MODULES: readonly AdminModule[] = [accountsAdminModule, billi
 export const CLI_MODULES: readonly CliModule[] = [billingCliModule, mnaCliModule, iotCliModule, emulatorCliModule];
 
 /** Long-running work a server process owns (started after listen, stopped before exit). */
-export const BACKGROUND_WORKERS: readonly ((app: AppContext) => { stop(): Promise<void> })[] = [startImportJobRunner];
+export const BACKGROUND_WORKERS: readonly ((app: AppContext & { readonly config: Config }) => { stop(): Promise<void> })[] = [startImportJobRunner, startPackageRenewalSweeper];

@@ -21,7 +21,16 @@ interface WriterReply {
   readonly rows?: unknown[];
   readonly changes?: number;
   readonly lastInsertRowid?: number | bigint;
-  readonly error?: { readonly name: string; readonly message: string; readonly code?: string; readonly statement?: number };
+  readonly error?: WriterFailure;
+  /** An atomicBatch's outcome per write, in order: {} or { error }. */
+  readonly outcomes?: readonly { readonly error?: WriterFailure }[];
+}
+
+interface WriterFailure {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly statement?: number;
 }
 
 type WriterRequest =
@@ -31,7 +40,13 @@ type WriterRequest =
       /** Refused unless the writer's connection is inside a transaction (see RoutedConnection.begin). */
       readonly inTransaction?: boolean;
     }
-  | { readonly atomic: readonly { readonly sql: string; readonly parameters: readonly unknown[]; readonly expectedChanges?: number }[] };
+  | { readonly atomicBatch: readonly (readonly AtomicStatement[])[] };
+
+interface AtomicStatement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+  readonly expectedChanges?: number;
+}
 
 /**
  * The thread that owns a file store's writing connection. Started on first use and again after
@@ -138,7 +153,7 @@ class WriterError extends Error {
   /** Which statement of an atomic write missed its expected change count (see atomic-write.ts). */
   readonly statement: number | undefined;
 
-  constructor(error: NonNullable<WriterReply['error']>) {
+  constructor(error: WriterFailure) {
     super(error.message);
     this.name = error.name;
     this.code = error.code;
@@ -152,12 +167,20 @@ async function runOnWriter(writer: WriterThread, request: WriterRequest): Promis
   return reply;
 }
 
+/** An atomic write waiting for its group to commit. */
+interface WaitingWrite {
+  readonly atomic: readonly AtomicStatement[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 /**
  * Who may send to the writing connection. The writer thread runs each message whole and in order,
- * so self-contained messages (an atomic write, a lone statement) share it: many can be in flight,
- * and a burst of registrations is not one round trip after another. A transaction spans several
- * messages, so it holds the connection alone, once the messages sent before it are answered.
- * First come, first served: a waiting transaction holds back the messages asked for after it.
+ * so lone statements share it: many can be in flight, not one round trip after another. A
+ * transaction spans several messages and a group of atomic writes is answered only once it has
+ * committed, so each holds the connection alone, once the messages sent before it are answered
+ * (while a group commits, the next one gathers). First come, first served: a waiting holder holds
+ * back the messages asked for after it.
  */
 class WriteLock {
   readonly #waiting: { readonly alone: boolean; grant(release: () => void): void }[] = [];
@@ -223,6 +246,8 @@ export class SplitSqliteDialect implements Dialect {
   readonly #options: SplitSqliteOptions;
   readonly #writer: WriterThread;
   readonly #lock = new WriteLock();
+  /** The atomic writes waiting for the write lock, which later ones join until it is taken. */
+  #group: WaitingWrite[] | undefined;
 
   constructor(options: SplitSqliteOptions) {
     this.#options = options;
@@ -233,14 +258,37 @@ export class SplitSqliteDialect implements Dialect {
   readonly read: DirectRead = (sql, parameters) => this.#options.reader.prepare(sql).all(parameters);
 
   /**
-   * Runs the statements as one transaction in a single message to the writer thread, which other
-   * such messages may follow before it is answered (see WriteLock and atomic-write.ts).
+   * Runs the statements as one transaction on the writer thread (see atomic-write.ts). Atomic
+   * writes that arrive while the write lock is taken wait together and go in one message, one
+   * commit (group commit): each write is a savepoint of its own inside it, so each still commits
+   * or fails alone, and none is answered before the commit that holds it. Under load this costs
+   * one round trip and one commit per group instead of per write. A group holds the connection
+   * alone, so the next group gathers while one commits.
    */
-  async writeAtomically(statements: readonly GuardedStatement[]): Promise<void> {
+  writeAtomically(statements: readonly GuardedStatement[]): Promise<void> {
     const atomic = statements.map(({ query, expectedChanges }) => ({ sql: query.sql, parameters: query.parameters, expectedChanges }));
-    const release = await this.#lock.share();
+    return new Promise((resolve, reject) => {
+      const waiting = { atomic, resolve, reject };
+      if (this.#group) return void this.#group.push(waiting);
+      const group = [waiting];
+      this.#group = group;
+      void this.#commitGroup(group);
+    });
+  }
+
+  async #commitGroup(group: WaitingWrite[]): Promise<void> {
+    const release = await this.#lock.acquire();
+    this.#group = undefined;
     try {
-      await runOnWriter(this.#writer, { atomic });
+      const { outcomes } = await runOnWriter(this.#writer, { atomicBatch: group.map((write) => write.atomic) });
+      group.forEach((write, i) => {
+        const error = outcomes![i]!.error;
+        if (error) write.reject(new WriterError(error));
+        else write.resolve();
+      });
+    } catch (error) {
+      // The whole group rolled back (or the thread was lost): none of its writes happened.
+      for (const write of group) write.reject(error);
     } finally {
       release();
     }

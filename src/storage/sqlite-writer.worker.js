@@ -1,9 +1,10 @@
 // The SQLite writer thread: owns the connection that every write and every transaction of a file
 // store goes through (see sqlite-writer.ts). Plain JavaScript so the thread starts without a
 // TypeScript loader. Messages: { id, sql, parameters, inTransaction? } → { id, rows } |
-// { id, changes, lastInsertRowid } | { id, error }; { id, atomic: [{ sql, parameters,
-// expectedChanges? }] } → { id } | { id, error } (see atomic-write.ts); { batch: [request…] } →
-// { batch: [reply…] }, run in order; 'close' closes the connection.
+// { id, changes, lastInsertRowid } | { id, error }; { id, atomicBatch: [[{ sql, parameters,
+// expectedChanges? }, …], …] } (atomic writes, see atomic-write.ts, committed as one group) →
+// { id, outcomes: [{} | { error }, …] } | { id, error }; { batch: [request…] } → { batch: [reply…] },
+// run in order; 'close' closes the connection.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -52,19 +53,36 @@ const transact = db.transaction((statements) => {
   return {};
 });
 
-function writeAtomically(statements) {
-  // Inside an open transaction better-sqlite3 would nest this as a savepoint that commits with the outer one.
+const failure = (error) => ({ name: error.name, message: error.message, code: error.code, statement: error.statement });
+
+// Group commit: every write of the group is a savepoint (better-sqlite3 nests transact so) that
+// rolls back alone when it fails; the group commits once. Should SQLite have ended the whole
+// transaction (an I/O error, a full disk), nothing of the group stays: it fails as a whole.
+const transactGroup = db.transaction((writes) =>
+  writes.map((statements) => {
+    try {
+      transact(statements);
+      return {};
+    } catch (error) {
+      if (!db.inTransaction) throw error;
+      return { error: failure(error) };
+    }
+  }),
+);
+
+function writeGroup(writes) {
+  // Inside an open transaction better-sqlite3 would nest the group as a savepoint that commits with the outer one.
   if (db.inTransaction) throw new Error('not run: an atomic write cannot join an open transaction');
   // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
-  return transact.immediate(statements);
+  return { outcomes: transactGroup.immediate(writes) };
 }
 
 function answer(message) {
   try {
-    return { id: message.id, ...(message.atomic ? writeAtomically(message.atomic) : execute(message)) };
+    return { id: message.id, ...(message.atomicBatch ? writeGroup(message.atomicBatch) : execute(message)) };
   } catch (error) {
     // Errors do not keep their own properties across threads: send what callers inspect.
-    return { id: message.id, error: { name: error.name, message: error.message, code: error.code, statement: error.statement } };
+    return { id: message.id, error: failure(error) };
   }
 }
 

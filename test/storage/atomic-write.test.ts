@@ -79,3 +79,31 @@ describe.each(Object.entries(STORES))('atomic writes on %s', (_, open) => {
     expect(await values()).toEqual([['a', 21], ['b', 0]]);
   });
 });
+
+describe('atomic writes on a SQLite file, committed in groups', () => {
+  it('each write of a group commits or fails alone: a failing one leaves the others and is told its own error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fleetgate-atomic-'));
+    const store = openStore({ location: join(dir, 'atomic.db') });
+    try {
+      await sql`create table counters (name text primary key, value integer not null)`.execute(store.db);
+      const insert = (name: string) => sql`insert into counters (name, value) values (${name}, 1)`.compile(store.db);
+      const bump = (name: string) => sql`update counters set value = value + 1 where name = ${name}`.compile(store.db);
+      // Fired together: all but the first wait for the write lock and go as one group.
+      const outcomes = await Promise.allSettled([
+        store.writeAtomically([{ query: insert('a') }]),
+        store.writeAtomically([{ query: insert('b') }, { query: bump('b'), expectedChanges: 1 }]),
+        store.writeAtomically([{ query: insert('c') }, { query: bump('missing'), expectedChanges: 1 }]),
+        store.writeAtomically([{ query: insert('d') }, { query: insert('a') }]),
+        store.writeAtomically([{ query: insert('e') }]),
+      ]);
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected', 'fulfilled']);
+      expect(isUnmetExpectation((outcomes[2] as PromiseRejectedResult).reason)).toBe(true);
+      expect(isUniqueViolation((outcomes[3] as PromiseRejectedResult).reason)).toBe(true);
+      const rows = (await sql<{ name: string; value: number }>`select name, value from counters order by name`.execute(store.db)).rows;
+      expect(rows.map((r) => [r.name, Number(r.value)])).toEqual([['a', 1], ['b', 2], ['e', 1]]);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

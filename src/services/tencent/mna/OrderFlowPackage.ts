@@ -64,6 +64,7 @@ export const OrderFlowPackage = defineAction({
       created_at: now,
       active_at: now,
       expire_at: packageExpiry(now),
+      renewals: 0,
     };
     const statements = packageStatements(db, row, DeviceList);
     try {

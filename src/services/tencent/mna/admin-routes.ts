@@ -4,6 +4,7 @@ import { AdminErrorBody, sendAdminError } from '../../../admin/errors.ts';
 import { VENDOR_NAME_PATTERN, VendorRegistrationError, findVendorByName, findVendorOfAccount, listVendors, registerVendor } from './store/vendors.ts';
 import { importUploadRoute } from '../../../bulk-import/admin-routes.ts';
 import { hardwareImport } from './hardware-import.ts';
+import { sweepPackageRenewals } from './package-renewal.ts';
 
 const Vendor = Type.Object({
   accountId: Type.String({ description: 'the account that owns the vendor hardware' }),
@@ -16,6 +17,12 @@ const HardwareImportQuery = Type.Object(
   { licenseChargingMode: Type.Optional(Type.Integer({ description: 'LicenseChargingMode of rows without that column' })) },
   { additionalProperties: false },
 );
+
+const RenewalSweepBody = Type.Object({
+  renewed: Type.Integer({ description: 'periods renewed and charged' }),
+  stopped: Type.Integer({ description: 'packages whose renewal failed for good (balance too low, identity not verified, a device lost its hold): renewal turned off, they expire' }),
+  deferred: Type.Integer({ description: 'packages left for the next sweep after a failure that may pass' }),
+});
 
 const STATUS = { InvalidVendorName: 400, AccountNotFound: 404, VendorNameTaken: 409, AlreadyVendor: 409 } as const;
 
@@ -54,6 +61,18 @@ export const mnaAdminModule: AdminModule = (app, ctx) => {
       const vendor = await findVendorByName(db, request.params.name);
       return vendor ?? sendAdminError(reply, 404, 'VendorNotFound', `no vendor named ${request.params.name}`);
     },
+  );
+
+  app.post(
+    '/flow-packages/renewals',
+    {
+      schema: {
+        summary: 'Renew now the MNA traffic packages whose period has ended with auto-renewal on (what the periodic sweep does)',
+        tags: ['mna'],
+        response: { 200: RenewalSweepBody },
+      },
+    },
+    async () => sweepPackageRenewals(ctx),
   );
 
   importUploadRoute(app, ctx, {

@@ -30,6 +30,7 @@ import { OrderPerLicense } from './OrderPerLicense.ts';
 export { mnaAdminModule } from './admin-routes.ts';
 export { mnaCliModule } from './cli.ts';
 export { mnaSeed } from './seed.ts';
+export { startPackageRenewalSweeper } from './package-renewal.ts';
 
 /** DownloadActiveDeviceCount's CSV files. */
 export const mnaDownloadRoutes = [activeDeviceReportRoute];

@@ -1,6 +1,6 @@
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
-import { checkPayer, payAtomically, type Order, type Payer, type Payment, type PaymentRefusal, type VoucherChoice } from '../../../billing/payment.ts';
+import { checkPayer, payAtomically, readAccountFlags, type Order, type Payer, type Payment, type PaymentRefusal, type VoucherChoice } from '../../../billing/payment.ts';
 import type { GuardedStatement } from '../../../storage/atomic-write.ts';
 import type { ActionContext } from '../../action-context.ts';
 
@@ -34,19 +34,20 @@ export function voucherChoice(autoVoucher: boolean | undefined, voucherIds: read
  * (OperationDenied.NotAllowedToPay).
  */
 export async function checkMayOrder(ctx: ActionContext): Promise<void> {
-  const account = await ctx.store.db.selectFrom('accounts').select('mna_authorized').where('id', '=', ctx.accountId).executeTakeFirst();
+  const account = await readAccountFlags(ctx.store.db, ctx.accountId);
   if (account?.mna_authorized !== 1) throw new TencentError('UnauthorizedOperation.NoPermission');
-  await mapRefusal(() => checkPayer(ctx.store.db, payerOf(ctx)));
+  await mapRefusal(() => checkPayer(ctx.store.db, payerOf(ctx), account));
 }
 
 /**
  * Pays an MNA order with the action's own guarded statements in one atomic write (see
- * billing/payment.ts payAtomically), answering the payment refusals with MNA's codes. An unmet
+ * billing/payment.ts payAtomically), answering the payment refusals with MNA's codes. The action
+ * has called checkMayOrder first, so the payer is not checked again. An unmet
  * guard of the action's own statements is passed through for the action to explain
  * (`unmetStatement(error)` is its index in `own(payment)`).
  */
 export function payOrder(ctx: ActionContext, order: Omit<Order, 'payer' | 'requestId'>, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Payment> {
-  return mapRefusal(() => payAtomically(ctx.store, { ...order, payer: payerOf(ctx), requestId: ctx.requestId }, own));
+  return mapRefusal(() => payAtomically(ctx.store, { ...order, payer: payerOf(ctx), requestId: ctx.requestId, payerChecked: true }, own));
 }
 
 async function mapRefusal<T>(pay: () => Promise<T>): Promise<T> {

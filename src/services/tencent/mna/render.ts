@@ -121,8 +121,8 @@ export function flowPackageInfo(row: PackageView, now: number): Record<string, u
     // No data plane yet: nothing of a package has been used.
     CapacityRemain: row.capacity_mb,
     RenewFlag: row.renew_flag === 1,
-    // Fleetgate neither changes nor renews packages (README.md, "Traffic packages").
-    ModifyStatus: 0,
+    // 2 "changed or renewed" once auto-renewal has renewed it; Fleetgate never changes a package's tier.
+    ModifyStatus: row.renewals > 0 ? 2 : 0,
     TruncFlag: row.trunc_flag === 1,
     CapacityRemainPrecise: row.capacity_mb,
   };

@@ -132,8 +132,11 @@ export interface MnaFlowPackageRow {
   /** What the order cost before any voucher, in fen. */
   price: number;
   created_at: number;
+  /** The current period: bought at active_at, or renewed from the end of the previous period. */
   active_at: number;
   expire_at: number;
+  /** How many times auto-renewal renewed it (migration 0018). */
+  renewals: number;
 }
 
 /** A device a package is bound to; kept after the package expires (GetFlowPackages shows it). */

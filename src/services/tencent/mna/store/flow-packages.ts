@@ -164,3 +164,81 @@ export async function setRenewFlag(db: Kysely<Database>, accountId: string, reso
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
+
+/** A package whose period has ended with auto-renewal on, as the renewal sweep takes it. */
+export interface DuePackage extends Pick<MnaFlowPackageRow, 'resource_id' | 'account_id' | 'package_type' | 'region' | 'expire_at'> {
+  /** The devices it is bound to, in DeviceList order. */
+  readonly devices: string[];
+}
+
+/** Up to `limit` packages whose period ended before `now` with auto-renewal on, the earliest ended first. */
+export async function packagesDueForRenewal(db: Kysely<Database>, now: number, limit: number): Promise<DuePackage[]> {
+  const rows = await db
+    .selectFrom('mna_flow_packages')
+    .select(['resource_id', 'account_id', 'package_type', 'region', 'expire_at'])
+    .where('renew_flag', '=', 1)
+    .where('expire_at', '<', now)
+    .orderBy('expire_at')
+    .orderBy('resource_id')
+    .limit(limit)
+    .execute();
+  if (rows.length === 0) return [];
+  const devices = await db
+    .selectFrom('mna_flow_package_devices')
+    .select(['resource_id', 'device_id'])
+    .where('resource_id', 'in', rows.map((row) => row.resource_id))
+    .orderBy('resource_id')
+    .orderBy('position')
+    .execute();
+  return rows.map((row) => ({ ...row, devices: devices.filter((d) => d.resource_id === row.resource_id).map((d) => d.device_id) }));
+}
+
+/** Index, within renewalStatements, of the guard that fails when the period was renewed already (another sweep, another node) or renewal was turned off meanwhile. */
+export const ALREADY_RENEWED = 0;
+/** Index of the guard that fails when one of its devices no longer holds the region through it (the device was deleted, or another package took the hold after this one's period ended). */
+export const HOLDS_LOST = 1;
+
+/**
+ * The statements that move a due package into its next period, for the renewal's atomic write
+ * with its payment. Both are keyed by the period that ended: only one renewal of a period can
+ * ever commit, however many sweeps race for it (on PostgreSQL the later one waits for the row,
+ * then finds its period gone and rolls back with its charge).
+ */
+export function renewalStatements(db: Kysely<Database>, due: DuePackage, next: Pick<MnaFlowPackageRow, 'active_at' | 'expire_at' | 'price'>): GuardedStatement[] {
+  const { resource_id, account_id, expire_at } = due;
+  return [
+    {
+      query: db
+        .updateTable('mna_flow_packages')
+        .set((eb) => ({ active_at: next.active_at, expire_at: next.expire_at, price: next.price, renewals: eb('renewals', '+', 1) }))
+        .where('account_id', '=', account_id)
+        .where('resource_id', '=', resource_id)
+        .where('expire_at', '=', expire_at)
+        .where('renew_flag', '=', 1)
+        .compile(),
+      expectedChanges: 1,
+    },
+    {
+      query: db
+        .updateTable('mna_flow_package_claims')
+        .set({ expire_at: next.expire_at })
+        .where('account_id', '=', account_id)
+        .where('resource_id', '=', resource_id)
+        .where('expire_at', '=', expire_at)
+        .compile(),
+      expectedChanges: due.devices.length,
+    },
+  ];
+}
+
+/** Turns renewal off on a package whose renewal failed for good, unless its period was renewed meanwhile: it expires at the end of that period. */
+export async function stopRenewal(db: Kysely<Database>, due: DuePackage): Promise<void> {
+  await db
+    .updateTable('mna_flow_packages')
+    .set({ renew_flag: 0 })
+    .where('account_id', '=', due.account_id)
+    .where('resource_id', '=', due.resource_id)
+    .where('expire_at', '=', due.expire_at)
+    .where('renew_flag', '=', 1)
+    .execute();
+}

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
+import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import type { HardwareStatus, MnaLicenseRow } from '../tables.ts';
 import { boundToEffectivePackage } from './package-binding.ts';
 import { deleteDeviceRecorded } from './device-records.ts';
@@ -11,16 +12,19 @@ export interface DeviceLicenseState {
   readonly licensed: boolean;
 }
 
-/** The state of one of the account's devices, or undefined when it has no such device. */
-export async function deviceLicenseState(db: Kysely<Database>, accountId: string, deviceId: string): Promise<DeviceLicenseState | undefined> {
-  const row = await db
+const deviceLicenseRow = preparedQuery((db: Kysely<Database>, accountId: string, deviceId: string) =>
+  db
     .selectFrom('mna_devices as d')
     .leftJoin('mna_hardware as h', (join) => join.onRef('h.hardware_id', '=', 'd.hardware_id').onRef('h.owner_account_id', '=', 'd.account_id'))
     .leftJoin('mna_licenses as l', 'l.device_id', 'd.device_id')
     .select(['h.license_charging_mode', 'l.resource_id'])
     .where('d.account_id', '=', accountId)
-    .where('d.device_id', '=', deviceId)
-    .executeTakeFirst();
+    .where('d.device_id', '=', deviceId),
+);
+
+/** The state of one of the account's devices, or undefined when it has no such device. */
+export async function deviceLicenseState(db: Kysely<Database>, accountId: string, deviceId: string): Promise<DeviceLicenseState | undefined> {
+  const [row] = await deviceLicenseRow(db, accountId, deviceId);
   return row && { chargingMode: row.license_charging_mode, licensed: row.resource_id !== null };
 }
 
@@ -58,20 +62,40 @@ export const ALREADY_LICENSED = 1;
  */
 export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow): GuardedStatement[] {
   const target =
-    license.device_id !== null
-      ? db.updateTable('mna_devices').set({ license_pay_mode: 1 }).where('account_id', '=', license.account_id).where('device_id', '=', license.device_id)
-      : db
-          .updateTable('mna_hardware')
-          .set({ license_charging_mode: 3 })
-          .where('account_id', '=', license.account_id)
-          .where('hardware_id', '=', license.hardware_id!)
-          .where('status', '=', 1);
-  const insert = db.insertInto('mna_licenses').values(license).onConflict((oc) => oc.doNothing());
+    license.device_id !== null ? makeDevicePermanent.compile(db, license.account_id, license.device_id) : makeHardwareVendorPermanent.compile(db, license.account_id, license.hardware_id!);
+  const l = license;
+  const insert = insertLicense.compile(db, l.resource_id, l.account_id, l.type, l.device_id, l.hardware_id, l.amount, l.voucher_id, l.request_id, l.created_at);
   return [
-    { query: target.compile(), expectedChanges: 1 },
-    { query: insert.compile(), expectedChanges: 1 },
+    { query: target, expectedChanges: 1 },
+    { query: insert, expectedChanges: 1 },
   ];
 }
+
+// Compiled once (see prepared-query.ts): every order runs them.
+const makeDevicePermanent = preparedQuery((db: Kysely<Database>, accountId: string, deviceId: string) =>
+  db.updateTable('mna_devices').set({ license_pay_mode: 1 }).where('account_id', '=', accountId).where('device_id', '=', deviceId),
+);
+const makeHardwareVendorPermanent = preparedQuery((db: Kysely<Database>, accountId: string, hardwareId: string) =>
+  db.updateTable('mna_hardware').set({ license_charging_mode: 3 }).where('account_id', '=', accountId).where('hardware_id', '=', hardwareId).where('status', '=', 1),
+);
+const insertLicense = preparedQuery(
+  (
+    db: Kysely<Database>,
+    resourceId: string,
+    accountId: string,
+    type: number,
+    deviceId: string | null,
+    hardwareId: string | null,
+    amount: number,
+    voucherId: string | null,
+    requestId: string,
+    createdAt: number,
+  ) =>
+    db
+      .insertInto('mna_licenses')
+      .values({ resource_id: resourceId, account_id: accountId, type, device_id: deviceId, hardware_id: hardwareId, amount, voucher_id: voucherId, request_id: requestId, created_at: createdAt })
+      .onConflict((oc) => oc.doNothing()),
+);
 
 /** What RollBack did after a failed purchase. */
 export type RollBackOutcome = 'deleted' | 'bound' | 'kept';
