@@ -317,7 +317,7 @@ describe.each(STORE_KINDS)('IoT bulk registration: BatchCheckDeviceNames, BatchR
       const listed = await tenant.call('QueryClientIds', { IotId: iotId });
       expectDocumentedShape('QueryClientIds', listed);
       expect(listed.Data).toEqual({ IotId: iotId, DynamicRegClientIds: [{ ClientId: 'client-a', CreateTime: first + 1_000 }, { ClientId: 'client-b', CreateTime: first + 2_000 }] });
-      expect(await findClientToken(bed.store.db, bed.secrets, iotId, 'client-b')).toBe('token-b2');
+      expect((await findClientToken(bed.store.db, bed.secrets, iotId, 'client-b'))?.token).toBe('token-b2');
       expect(await findClientToken(bed.store.db, bed.secrets, iotId, 'client-c')).toBeUndefined();
       // Tokens are sealed at rest, each bound to its (device, ClientId) pair.
       const rows = await bed.store.db.selectFrom('iot_client_ids').selectAll().where('iot_id', '=', iotId).execute();

@@ -43,10 +43,10 @@ export async function recordClientId(
   }
 }
 
-/** The device token issued with a device's ClientId, in the clear; undefined once revoked or never issued. */
-export async function findClientToken(db: Kysely<Database>, secrets: SecretBox, iotId: string, clientId: string): Promise<string | undefined> {
+/** The device token issued with a device's ClientId, in the clear and as sealed; undefined once revoked or never issued. */
+export async function findClientToken(db: Kysely<Database>, secrets: SecretBox, iotId: string, clientId: string): Promise<{ token: string; sealed: string } | undefined> {
   const row = await db.selectFrom('iot_client_ids').select('token_sealed').where('iot_id', '=', iotId).where('client_id', '=', clientId).executeTakeFirst();
-  return row && secrets.open(row.token_sealed, tokenSealingContext(iotId, clientId));
+  return row && { token: secrets.open(row.token_sealed, tokenSealingContext(iotId, clientId)), sealed: row.token_sealed };
 }
 
 /** The account's ClientIds of a device, oldest first. */
