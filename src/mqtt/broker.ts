@@ -333,7 +333,8 @@ interface PacketParser {
 
 /** Waits for the sockets to close, destroying those still open after `graceMs`. */
 async function closeWithin(sockets: ReadonlySet<Socket>, graceMs: number): Promise<void> {
-  const closed = (socket: Socket) => new Promise((resolve) => (socket.destroyed ? resolve(undefined) : socket.once('close', resolve)));
+  // 'close', not destroy: a device's offline record starts in its socket's 'close' listeners.
+  const closed = (socket: Socket) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)));
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
   await Promise.race([Promise.all([...sockets].map(closed)), grace]);
