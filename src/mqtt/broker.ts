@@ -21,7 +21,7 @@ export interface MqttListenerOptions {
    * Runs `tick` every `intervalMs` until the returned function is called: setInterval unless a
    * test ticks revalidation by hand.
    */
-  readonly revalidationTimer?: (tick: () => void, intervalMs: number) => () => void;
+  readonly revalidationTimer?: (tick: () => Promise<void>, intervalMs: number) => () => void;
 }
 
 /** The listener's limits (README "MQTT"), from the configuration. */
@@ -76,8 +76,8 @@ const refusal = (code: number, reason: string): AuthenticateError => Object.assi
 /** Logins per revalidation query: one query per realm and tick, split only to keep IN lists sane. */
 const REVALIDATION_BATCH = 500;
 
-const everyInterval = (tick: () => void, intervalMs: number): (() => void) => {
-  const timer = setInterval(tick, intervalMs);
+const everyInterval = (tick: () => Promise<void>, intervalMs: number): (() => void) => {
+  const timer = setInterval(() => void tick(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 };
@@ -255,7 +255,7 @@ export async function startMqttListener(ctx: MqttListenerContext, realms: readon
     );
     return running;
   };
-  const stopTimer = (options.revalidationTimer ?? everyInterval)(() => void revalidate(), limits.revalidateMs);
+  const stopTimer = (options.revalidationTimer ?? everyInterval)(revalidate, limits.revalidateMs);
   const unsubscribe = ctx.revocations?.subscribe(() => void revalidate());
 
   broker.on('clientReady', (client) => {
