@@ -8,7 +8,7 @@ import { DYNREG_REPLAY_WINDOW_SECONDS, MAX_RANDOM_LENGTH } from './device-endpoi
 import { isDeviceName } from './rules.ts';
 import { findDeviceByKey, openDeviceSecret, registerDevice, type DeviceRow } from './store/devices.ts';
 import { openProductSecret } from './store/products.ts';
-import { findClientToken, recordClientId } from './store/client-ids.ts';
+import { findClientToken, MAX_CLIENT_IDS_PER_DEVICE, recordClientId } from './store/client-ids.ts';
 import { findLoginStandings, findRegistrationTarget, recordDeviceOffline, recordDeviceOnline, replaceSecretBeforeActivation, type RegistrationTarget } from './store/registration.ts';
 
 type Ctx = MqttRealmContext;
@@ -99,8 +99,8 @@ async function registration(ctx: Ctx, credentials: MqttDeviceCredentials, passwo
   try {
     await recordClientId(ctx.store.db, ctx.secrets, { accountId: target.account_id, iotId }, issued, now);
   } catch (error) {
-    if (error instanceof StoreRefusal) return notAuthorized('the device was deleted meanwhile');
-    throw error;
+    if (!(error instanceof StoreRefusal)) throw error;
+    return notAuthorized(error.reason === 'client-id-limit' ? `the device holds its ${MAX_CLIENT_IDS_PER_DEVICE} ClientIds; DeleteClientIds frees them` : 'the device was deleted meanwhile');
   }
   return { kind: 'reply', reply: { topic: '/ext/regnwl', payload: JSON.stringify({ productKey, deviceName, ...issued }) } };
 }
