@@ -220,7 +220,11 @@ export async function startMqttListener(ctx: MqttListenerContext, realms: readon
    */
   async function revalidateAll(): Promise<void> {
     const byRealm = new Map<MqttRealm, Held[]>();
-    for (const entry of held.values()) byRealm.set(entry.realm, [...(byRealm.get(entry.realm) ?? []), entry]);
+    for (const entry of held.values()) {
+      const entries = byRealm.get(entry.realm);
+      if (entries) entries.push(entry);
+      else byRealm.set(entry.realm, [entry]);
+    }
     for (const [realm, entries] of byRealm) {
       for (let start = 0; start < entries.length; start += REVALIDATION_BATCH) {
         const batch = entries.slice(start, start + REVALIDATION_BATCH);
