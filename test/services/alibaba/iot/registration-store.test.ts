@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_KINDS } from '../../../support/databases.ts';
 import { openTestbed, type Tenant, type Testbed } from './support.ts';
 import { openDeviceSecret, findDeviceByName } from '../../../../src/services/alibaba/iot/store/devices.ts';
+import { deleteClientIds, recordClientId } from '../../../../src/services/alibaba/iot/store/client-ids.ts';
+import { iotMqttRealm } from '../../../../src/services/alibaba/iot/mqtt-realm.ts';
+import { standingOf, type MqttRealmContext } from '../../../../src/mqtt/realm.ts';
 import { recordActivationWithoutConnection, recordDeviceOffline, recordDeviceOnline, replaceSecretBeforeActivation, resetDeviceRegistration } from '../../../../src/services/alibaba/iot/store/registration.ts';
 
 describe.each(STORE_KINDS)('activation and dynamic-registration storage (%s)', (kind) => {
@@ -56,6 +59,27 @@ describe.each(STORE_KINDS)('activation and dynamic-registration storage (%s)', (
     expect((await tenant.call('QueryDeviceDetail', { IotId: iotId })).Data.Status).toBe('ONLINE');
     await recordDeviceOffline(bed.store.db, iotId, 'login-new');
     expect((await tenant.call('QueryDeviceDetail', { IotId: iotId })).Data.Status).toBe('OFFLINE');
+  });
+
+  it('revalidation: a login stands with its DeviceSecret and each of its ClientId tokens until replaced by a newer login, its ClientIds deleted or the device reset', async () => {
+    const { productKey, iotId } = await device('revalidated-device');
+    const ctx = { store: bed.store } as MqttRealmContext;
+    const standings = (...logins: string[]) => iotMqttRealm.standings(ctx, logins);
+    await recordClientId(bed.store.db, bed.secrets, { accountId: tenant.accountId, iotId }, { clientId: 'nwl-1', deviceToken: 'token-1' }, bed.clock.now);
+    await recordDeviceOnline(bed.store.db, iotId, 'login-a', bed.clock.now);
+    const { secret_sealed } = (await findDeviceByName(bed.store.db, tenant.accountId, productKey, 'revalidated-device'))!;
+    const [tokenSealed] = (await bed.store.db.selectFrom('iot_client_ids').select('token_sealed').where('iot_id', '=', iotId).execute()).map((row) => row.token_sealed);
+    const bySecret = standingOf('login-a', 'ONLINE', 'secret', secret_sealed);
+    const byToken = standingOf('login-a', 'ONLINE', 'client', 'nwl-1', tokenSealed!);
+    expect(await standings('login-a')).toEqual(new Set([bySecret, byToken]));
+
+    await deleteClientIds(bed.store.db, tenant.accountId, iotId);
+    expect(await standings('login-a')).toEqual(new Set([bySecret]));
+    await recordDeviceOnline(bed.store.db, iotId, 'login-b', bed.clock.now);
+    expect(await standings('login-a')).toEqual(new Set());
+    expect(await standings('login-a', 'login-b')).toEqual(new Set([standingOf('login-b', 'ONLINE', 'secret', secret_sealed)]));
+    await resetDeviceRegistration(bed.store.db, tenant.accountId, iotId, bed.clock.now);
+    expect([...(await standings('login-b'))]).not.toContain(standingOf('login-b', 'ONLINE', 'secret', secret_sealed));
   });
 
   it('a new secret replaces only an unactivated device\'s; ResetThing makes it replaceable again', async () => {
