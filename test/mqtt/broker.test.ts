@@ -9,7 +9,7 @@ import { startMqttListener, MAX_PACKET_BYTES, type MqttLimits, type MqttListener
 import { mqttTlsMaterial } from '../../src/mqtt/tls-material.ts';
 import type { MqttRealm } from '../../src/mqtt/realm.ts';
 import { MQTT_REALMS } from '../../src/services/registry.ts';
-import { setDevicesEnableState } from '../../src/services/tencent/iotcloud/store/devices.ts';
+import { recordDeviceOffline, recordDeviceOnline, setDevicesEnableState } from '../../src/services/tencent/iotcloud/store/devices.ts';
 
 /**
  * The listener itself, started on a test server's runtime as another node would be: its
@@ -112,6 +112,20 @@ describe('revalidation (what covers revocations made on other nodes)', () => {
     } finally {
       await Promise.all([a.listener.close(), b.listener.close()]);
     }
+  });
+});
+
+describe('online state', () => {
+  it('two IoT Hub logins in the same millisecond: the first one\'s end leaves the device online (logins are random tokens, not times)', async () => {
+    const dev = await device();
+    const { db } = server.app.store;
+    const now = Date.now();
+    await recordDeviceOnline(db, dev.productId, dev.deviceName, 'login-old', now, null);
+    await recordDeviceOnline(db, dev.productId, dev.deviceName, 'login-new', now, null);
+    await recordDeviceOffline(db, dev.productId, dev.deviceName, 'login-old', now);
+    expect((await dev.client.DescribeDevice({ ProductId: dev.productId, DeviceName: dev.deviceName })).Online).toBe(1);
+    await recordDeviceOffline(db, dev.productId, dev.deviceName, 'login-new', now);
+    expect((await dev.client.DescribeDevice({ ProductId: dev.productId, DeviceName: dev.deviceName })).Online).toBe(0);
   });
 });
 
