@@ -81,7 +81,7 @@ const productKey = await seed(dataDir, env, async ({ store, secrets }) => {
     const rows = Array.from({ length: Math.min(SEED_BATCH, DEVICES - start) }, (_, i) => {
       const iotId = newIotId();
       const base = { iot_id: iotId, account_id: account.id, product_key: row.product_key, device_name: `device-${start + i}`, sn: null, nickname: null };
-      return { ...base, secret_sealed: secrets.seal(secret, deviceSealingContext(iotId)), status: 'UNACTIVE' as const, created_at: now, modified_at: now, activated_at: null, online_at: null };
+      return { ...base, secret_sealed: secrets.seal(secret, deviceSealingContext(iotId)), status: 'UNACTIVE' as const, created_at: now, modified_at: now, activated_at: null, online_at: null, mqtt_login: null };
     });
     await store.db.insertInto('iot_devices').values(rows).execute();
   }
@@ -91,7 +91,8 @@ const productKey = await seed(dataDir, env, async ({ store, secrets }) => {
 
 const rows: Record<string, string>[] = [];
 const fleetgateMqtt = await freePort();
-const fleetgate = await startFleetgate(dataDir, { ...env, FLEETGATE_MQTT_PORT: String(fleetgateMqtt) });
+// All CONNECTs come from 127.0.0.1: the per-address limit is off.
+const fleetgate = await startFleetgate(dataDir, { ...env, FLEETGATE_MQTT_PORT: String(fleetgateMqtt), FLEETGATE_MQTT_CONNECTS_PER_IP: '0' });
 try {
   rows.push(await measure('fleetgate (auth + state)', fleetgate, fleetgateMqtt, { productKey, secret }));
 } finally {

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import type { MqttLimits } from './mqtt/broker.ts';
 
 /** A setting the user can fix: reported in one line (with a code for --json), never with a stack. */
 export class ConfigError extends Error {
@@ -58,6 +59,8 @@ export interface Config {
   /** The operator's PEM key and certificate for MQTT over TLS; both undefined: generated in dataDir on first start. */
   readonly mqttTlsKeyFile: string | undefined;
   readonly mqttTlsCertFile: string | undefined;
+  /** The MQTT listener's limits (README "MQTT"). */
+  readonly mqttLimits: MqttLimits;
   readonly bootstrap: {
     readonly tencentSecretId: string | undefined;
     readonly tencentSecretKey: string | undefined;
@@ -133,6 +136,12 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     mqttTlsPort: mqttTlsPortText === undefined ? undefined : checkPort(mqttTlsPortText, 'MQTT TLS port'),
     mqttTlsKeyFile,
     mqttTlsCertFile,
+    mqttLimits: Object.freeze({
+      revalidateMs: wholeNumber(env, 'FLEETGATE_MQTT_REVALIDATE_SECONDS', 30, 1, 86_400) * 1000,
+      maxConnections: wholeNumber(env, 'FLEETGATE_MQTT_MAX_CONNECTIONS', 100_000, 1, 10_000_000),
+      connectsPerIpPerSecond: wholeNumber(env, 'FLEETGATE_MQTT_CONNECTS_PER_IP', 100, 0, 1_000_000),
+      connectTimeoutMs: wholeNumber(env, 'FLEETGATE_MQTT_CONNECT_TIMEOUT_SECONDS', 10, 1, 600) * 1000,
+    }),
     bootstrap: Object.freeze({ tencentSecretId, tencentSecretKey, alibabaAccessKeyId, alibabaAccessKeySecret }),
   });
 }
@@ -257,6 +266,15 @@ function flag(env: NodeJS.ProcessEnv, name: string): boolean {
   const parsed = FLAG_VALUES[value.toLowerCase()];
   if (parsed === undefined) throw new ConfigError(`${name} must be 1, true, yes, on or 0, false, no, off, not "${value}"`);
   return parsed;
+}
+
+/** A whole-number setting from `min` to `max`, `fallback` when unset. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${text}"`);
+  return value;
 }
 
 function checkPort(text: string, what: string): number {

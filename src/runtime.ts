@@ -12,6 +12,7 @@ import { KeyRing } from './core/credentials.ts';
 import { RateLimits, rateLimitTable } from './core/rate-limit.ts';
 import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './core/replay-guard.ts';
 import { Metrics } from './core/metrics.ts';
+import { AccessRevocations } from './core/access-revocations.ts';
 import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
 import { FaultTable } from './emulator/fault-table.ts';
 import { EmulatorClock } from './emulator/clock.ts';
@@ -22,6 +23,7 @@ import { SEED_SECTIONS } from './services/registry.ts';
 /** Everything one running Fleetgate process holds: the app context plus the gateway's shared parts. */
 export interface Runtime extends AppContext {
   readonly config: Config;
+  readonly revocations: AccessRevocations;
   readonly keyRing: KeyRing;
   readonly rateLimits: RateLimits;
   readonly replayGuard: ReplayGuard;
@@ -83,6 +85,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       secrets,
       logger,
       now,
+      revocations: new AccessRevocations(),
       keyRing: new KeyRing(store.db, secrets, 5_000, realNow),
       rateLimits: new RateLimits(rateLimitTable(config.rateLimits), redis),
       replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(realNow),

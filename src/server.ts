@@ -115,7 +115,7 @@ function mqttStatus(app: FastifyInstance, runtime: Runtime): () => MqttStatus {
     app.addHook('onReady', async () => {
       const tls = config.mqttTlsPort === undefined ? undefined : { port: config.mqttTlsPort, ...(await mqttTlsMaterial(config, runtime.now())) };
       try {
-        listener = await startMqttListener(runtime, MQTT_REALMS, { host: config.host, port: config.mqttPort, tls });
+        listener = await startMqttListener(runtime, MQTT_REALMS, { host: config.host, port: config.mqttPort, tls, limits: config.mqttLimits });
       } catch (error) {
         const ports = [config.mqttPort, config.mqttTlsPort].filter((port) => port !== undefined).join(' / ');
         throw new ConfigError(`cannot listen for MQTT on ${config.host}:${ports}: ${(error as Error).message}`, 'ListenFailed');

@@ -36,7 +36,8 @@ function connectPacket(spec: MqttLoadSpec, index: number): Buffer {
     protocolId: 'MQTT',
     protocolVersion: 4,
     clean: true,
-    keepalive: 0,
+    // What device SDKs send (Alibaba accepts 30-1200 s).
+    keepalive: 60,
     clientId: `${clientId}|securemode=3,signmethod=hmacsha1,timestamp=${timestamp}|`,
     username: `${deviceName}&${spec.productKey}`,
     password: Buffer.from(password),

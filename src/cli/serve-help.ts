@@ -17,6 +17,14 @@ Settings read only from the environment:
                                        listener closes (default 5; SIGINT skips it)
   FLEETGATE_MQTT_TLS_KEY_FILE          PEM key and certificate of the MQTT TLS listener (set both or
   FLEETGATE_MQTT_TLS_CERT_FILE         neither: default generated <data dir>/mqtt-tls.{key,crt})
+  FLEETGATE_MQTT_REVALIDATE_SECONDS    how often MQTT connections are checked against the database
+                                       for revocations made on other nodes (default 30)
+  FLEETGATE_MQTT_MAX_CONNECTIONS       devices connected to this node at once (default 100000)
+  FLEETGATE_MQTT_CONNECTS_PER_IP       MQTT CONNECTs per second from one address (default 100;
+                                       0: no limit; shared by all nodes with Redis)
+  FLEETGATE_MQTT_CONNECT_TIMEOUT_SECONDS
+                                       close a socket without TLS handshake and CONNECT by then
+                                       (default 10)
   FLEETGATE_IOTHUB_REGISTER_WINDOW_SECONDS
                                        IoT Hub dynamic registration: seconds the signed timestamp may
                                        be from the clock (default 0: no clock check)

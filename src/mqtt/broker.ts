@@ -1,12 +1,14 @@
+import type { Redis } from 'ioredis';
 import type { ReplayGuard } from '../core/replay-guard.ts';
 import type { EmulatorClock } from '../emulator/clock.ts';
 import { randomUUID } from 'node:crypto';
 import { createServer as createTcpServer, type Server, type AddressInfo, type Socket } from 'node:net';
-import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, TLSSocket } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client } from 'aedes';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AppContext } from '../core/app-context.ts';
 import type { Metrics } from '../core/metrics.ts';
-import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, type MqttConnect, type MqttRealm, type MqttReply, type MqttSession } from './realm.ts';
+import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, CONNACK_SERVER_UNAVAILABLE, type MqttConnect, type MqttRealm, type MqttReply, type MqttSession } from './realm.ts';
 
 export interface MqttListenerOptions {
   readonly host: string;
@@ -14,13 +16,38 @@ export interface MqttListenerOptions {
   readonly port: number | undefined;
   /** TLS (securemode=2), with the operator's or the generated certificate. */
   readonly tls?: { readonly port: number; readonly key: string; readonly cert: string };
+  readonly limits: MqttLimits;
+  /**
+   * Runs `tick` every `intervalMs` until the returned function is called: setInterval unless a
+   * test ticks revalidation by hand.
+   */
+  readonly revalidationTimer?: (tick: () => Promise<void>, intervalMs: number) => () => void;
 }
+
+/** The listener's limits (README "MQTT"), from the configuration. */
+export interface MqttLimits {
+  /** How often connections are revalidated against the database (other nodes' revocations). */
+  readonly revalidateMs: number;
+  /** Devices connected to this node at once; a CONNECT beyond is refused (CONNACK 3). */
+  readonly maxConnections: number;
+  /** CONNECTs per second from one IP address (all nodes together with Redis); 0: unlimited. */
+  readonly connectsPerIpPerSecond: number;
+  /** A socket that has not sent CONNECT (or finished its TLS handshake) by then is closed. */
+  readonly connectTimeoutMs: number;
+}
+
+/** Both clouds' largest message (Alibaba's 256 KB per message; Tencent's device SDK buffers at most 256 KiB). */
+export const MAX_PACKET_BYTES = 256 * 1024;
+/** How long a shutdown lets connections end on their own before it cuts the rest. */
+const SHUTDOWN_GRACE_MS = 500;
 
 export interface MqttListener {
   readonly port: number | undefined;
   readonly tlsPort: number | undefined;
   /** Devices holding a connection on this node. */
   connectedDevices(): number;
+  /** Revalidates every connection now (what the timer and this node's revocations do). */
+  revalidate(): Promise<void>;
   /** Stops accepting, closes every connection and waits for their offline records. */
   close(): Promise<void>;
 }
@@ -33,16 +60,34 @@ export interface MqttStatus {
   readonly connectedDevices: number;
 }
 
-/** A connection this node holds for a device, with the mark its online record left. */
+/** A connection this node holds for a device, with the login its online record carries. */
 interface Held {
   readonly client: Client;
+  readonly realm: MqttRealm;
   readonly session: MqttSession;
-  readonly mark: number;
+  readonly login: string;
+  readonly standing: string;
   /** Set when a newer connection of the same identity took over: it records the state from then on. */
   replaced: boolean;
 }
 
 const refusal = (code: number, reason: string): AuthenticateError => Object.assign(new Error(reason), { returnCode: code }) as AuthenticateError;
+
+/** Logins per revalidation query: one query per realm and tick, split only to keep IN lists sane. */
+const REVALIDATION_BATCH = 500;
+
+const everyInterval = (tick: () => Promise<void>, intervalMs: number): (() => void) => {
+  const timer = setInterval(() => void tick(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+};
+
+export type MqttListenerContext = AppContext & {
+  readonly metrics: Metrics;
+  readonly clock: Pick<EmulatorClock, 'signatureNow'>;
+  readonly replayGuard: ReplayGuard;
+  readonly redis?: Redis | undefined;
+};
 
 /**
  * Fleetgate's MQTT listener: an Aedes broker whose CONNECT authentication, publish and subscribe
@@ -50,20 +95,29 @@ const refusal = (code: number, reason: string): AuthenticateError => Object.assi
  * own topics are routed by Aedes to subscribers of those topics (the same device, or another
  * connection of it); nothing else is delivered anywhere.
  */
-export async function startMqttListener(ctx: AppContext & { readonly metrics: Metrics; readonly clock: Pick<EmulatorClock, 'signatureNow'>; readonly replayGuard: ReplayGuard }, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
+export async function startMqttListener(ctx: MqttListenerContext, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
+  const { limits } = options;
   const held = new Map<string, Held>();
   const sessions = new WeakMap<Client, Held>();
   const replies = new WeakMap<Client, MqttReply>();
+  const keepalives = new WeakMap<Client, number>();
   const pending = new Set<Promise<unknown>>();
   const track = <T>(work: Promise<T>): Promise<T> => {
     pending.add(work);
     void work.finally(() => pending.delete(work)).catch(() => undefined);
     return work;
   };
+  const connectRate = connectRateLimiter(ctx.redis, limits.connectsPerIpPerSecond);
 
   const broker = await Aedes.createBroker({
     // MQTT 3.1 caps ClientIds at 23 characters; the clouds' ClientIds carry their options.
     maxClientsIdLength: 1024,
+    connectTimeout: limits.connectTimeoutMs,
+    preConnect(client, packet, done) {
+      // The realm judges the keep-alive once it knows the cloud (authenticate does not see it).
+      keepalives.set(client, packet.keepalive ?? 0);
+      done(null, true);
+    },
     authenticate(client, username, password, done) {
       const connect: MqttConnect = {
         clientId: client.id,
@@ -72,13 +126,14 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
         // IPv4 peers of a dual-stack socket read ::ffff:a.b.c.d; ClientIP shows a.b.c.d.
         remoteAddress: (client.conn as { remoteAddress?: string }).remoteAddress?.replace(/^::ffff:/, ''),
         tls: client.conn instanceof TLSSocket,
+        keepalive: keepalives.get(client) ?? 0,
       };
       track(admit(client, connect)).then(
         (error) => done(error, error === null),
         (error: unknown) => {
           ctx.logger.error({ err: error }, 'MQTT authentication failed');
           ctx.metrics.mqttConnects.inc({ realm: 'unknown', result: 'error' });
-          done(refusal(3, 'server unavailable'), false);
+          done(refusal(CONNACK_SERVER_UNAVAILABLE, 'server unavailable'), false);
         },
       );
     },
@@ -102,36 +157,42 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
   async function admit(client: Client, connect: MqttConnect): Promise<AuthenticateError | null> {
     const realm = realms.find((candidate) => candidate.claims(connect));
     const count = (result: string) => ctx.metrics.mqttConnects.inc({ realm: realm?.name ?? 'unknown', result });
-    if (!realm) {
-      count('bad_credentials');
-      ctx.logger.info({ clientId: connect.clientId, username: connect.username }, 'MQTT connection refused: unknown username form');
-      return refusal(CONNACK_BAD_CREDENTIALS, 'the username is neither deviceName&productKey nor an IoT Hub username');
-    }
-    const admission = await realm.admit(ctx, connect);
-    if (admission.kind === 'refused') {
-      count(admission.code === CONNACK_NOT_AUTHORIZED ? 'not_authorized' : 'bad_credentials');
+    const refuse = (code: number, result: string, reason: string) => {
+      count(result);
       // The reason never includes the password or a secret; the ClientId and username are not secret.
-      ctx.logger.info({ realm: realm.name, clientId: connect.clientId, username: connect.username, reason: admission.reason }, 'MQTT connection refused');
-      return refusal(admission.code, admission.reason);
+      ctx.logger.info({ realm: realm?.name, clientId: connect.clientId, username: connect.username, reason }, 'MQTT connection refused');
+      return refusal(code, reason);
+    };
+    if (connectRate && !(await withinRate(connectRate, connect.remoteAddress ?? 'unknown'))) {
+      return refuse(CONNACK_SERVER_UNAVAILABLE, 'rate_limited', `more than ${limits.connectsPerIpPerSecond} CONNECTs a second from this address`);
     }
+    if (!realm) return refuse(CONNACK_BAD_CREDENTIALS, 'bad_credentials', 'the username is neither deviceName&productKey nor an IoT Hub username');
+    const admission = await realm.admit(ctx, connect);
+    if (admission.kind === 'refused') return refuse(admission.code, admission.code === CONNACK_NOT_AUTHORIZED ? 'not_authorized' : 'bad_credentials', admission.reason);
     if (admission.kind === 'reply') {
       count('registered');
       replies.set(client, admission.reply);
       (client as { id: string }).id = `registration:${randomUUID()}`;
       return null;
     }
-    const { session } = admission;
-    const mark = await session.online(ctx.now());
-    if (mark === undefined) {
-      count('not_authorized');
-      return refusal(CONNACK_NOT_AUTHORIZED, 'the device no longer exists');
+    const [minKeepalive, maxKeepalive] = realm.keepaliveSeconds ?? [0, Infinity];
+    if (connect.keepalive < minKeepalive || connect.keepalive > maxKeepalive) {
+      return refuse(CONNACK_NOT_AUTHORIZED, 'not_authorized', `the keep-alive must be ${minKeepalive} to ${maxKeepalive} seconds`);
     }
-    const entry: Held = { client, session, mark, replaced: false };
+    const { session } = admission;
+    // A device reconnecting replaces its own connection, so only new identities count.
+    if (!held.has(session.identity) && held.size >= limits.maxConnections) {
+      return refuse(CONNACK_SERVER_UNAVAILABLE, 'server_full', `this node holds its maximum of ${limits.maxConnections} connections`);
+    }
+    // Random, so two connects of a device within the same millisecond still tell apart.
+    const login = randomUUID();
+    if (!(await session.online(login, ctx.now()))) return refuse(CONNACK_NOT_AUTHORIZED, 'not_authorized', 'the device no longer exists');
+    const entry: Held = { client, realm, session, login, standing: session.standing(login), replaced: false };
     const offline = () => {
       if (held.get(session.identity) === entry) held.delete(session.identity);
       ctx.metrics.mqttConnected.set(held.size);
       if (entry.replaced) return;
-      track(session.offline(mark, ctx.now())).catch((error: unknown) => ctx.logger.error({ err: error, identity: session.identity }, 'MQTT offline record failed'));
+      track(session.offline(login, ctx.now())).catch((error: unknown) => ctx.logger.error({ err: error, identity: session.identity }, 'MQTT offline record failed'));
     };
     // The device hung up while its online record was being written.
     if (client.conn.destroyed) {
@@ -152,19 +213,54 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
     return null;
   }
 
-  // Each PINGREQ (every keep-alive interval) asks the database whether the connection is still
-  // the device's latest login: a device that connected again on another node, or was deleted,
-  // reset or disabled, loses this connection within one keep-alive.
-  broker.on('ping', (_packet, client) => {
-    const own = sessions.get(client);
-    if (!own) return;
-    track(own.session.current(own.mark)).then(
-      (current) => {
-        if (!current) client.close();
-      },
-      (error: unknown) => ctx.logger.error({ err: error, identity: own.session.identity }, 'MQTT session check failed'),
+  /**
+   * Closes the connections whose device lost access since it connected: replaced by a newer login
+   * on any node, deleted, disabled, reset, or its credential revoked or changed. One query per
+   * realm for all of this node's connections.
+   */
+  async function revalidateAll(): Promise<void> {
+    const byRealm = new Map<MqttRealm, Held[]>();
+    for (const entry of held.values()) {
+      const entries = byRealm.get(entry.realm);
+      if (entries) entries.push(entry);
+      else byRealm.set(entry.realm, [entry]);
+    }
+    for (const [realm, entries] of byRealm) {
+      for (let start = 0; start < entries.length; start += REVALIDATION_BATCH) {
+        const batch = entries.slice(start, start + REVALIDATION_BATCH);
+        const standings = await realm.standings(ctx, batch.map((entry) => entry.login));
+        for (const entry of batch) {
+          if (standings.has(entry.standing) || entry.client.closed) continue;
+          ctx.logger.info({ realm: realm.name, identity: entry.session.identity }, 'MQTT connection closed: the device lost access');
+          entry.client.close();
+        }
+      }
+    }
+  }
+
+  // One revalidation at a time; asks made meanwhile are served by one more run after it.
+  let running: Promise<void> | undefined;
+  let again = false;
+  const revalidate = (): Promise<void> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = track(
+      revalidateAll()
+        .catch((error: unknown) => ctx.logger.error({ err: error }, 'MQTT revalidation failed'))
+        .finally(() => {
+          running = undefined;
+          if (again) {
+            again = false;
+            void revalidate();
+          }
+        }),
     );
-  });
+    return running;
+  };
+  const stopTimer = (options.revalidationTimer ?? everyInterval)(revalidate, limits.revalidateMs);
+  const unsubscribe = ctx.revocations?.subscribe(() => void revalidate());
 
   broker.on('clientReady', (client) => {
     const reply = replies.get(client);
@@ -174,10 +270,12 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
     client.publish({ cmd: 'publish', topic: reply.topic, payload: Buffer.from(reply.payload), qos: 0, retain: false, dup: false }, () => client.close());
   });
 
+  const handle = (conn: Socket) => limitPacketSize(broker.handle(conn));
   const servers: Server[] = [];
+  // Every accepted socket, TLS ones from before their handshake: a shutdown cuts what lingers.
   const sockets = new Set<Socket>();
   const listen = async (server: Server, port: number): Promise<number> => {
-    server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (socket: Socket) => {
+    server.on('connection', (socket: Socket) => {
       sockets.add(socket);
       socket.once('close', () => sockets.delete(socket));
     });
@@ -191,37 +289,76 @@ export async function startMqttListener(ctx: AppContext & { readonly metrics: Me
     servers.push(server);
     return (server.address() as AddressInfo).port;
   };
-  try {
-    const port = options.port === undefined ? undefined : await listen(createTcpServer(broker.handle), options.port);
-    const tlsPort = options.tls ? await listen(createTlsServer({ key: options.tls.key, cert: options.tls.cert }, broker.handle), options.tls.port) : undefined;
-    return {
-      port,
-      tlsPort,
-      connectedDevices: () => held.size,
-      async close() {
-        const stopped = Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-        // Devices reconnect elsewhere at once; waiting for their output to drain would hold the
-        // shutdown. A socket's 'close' (which starts its offline record) comes after the server's
-        // own bookkeeping, so each one is awaited.
-        await Promise.all(
-          [...sockets].map(
-            (socket) =>
-              new Promise((resolve) => {
-                socket.once('close', resolve);
-                socket.destroy();
-              }),
-          ),
-        );
-        await stopped;
-        await new Promise<void>((resolve) => broker.close(() => resolve()));
-        // Closing the broker closes its connections; each one's offline record must land
-        // before the database closes.
-        while (pending.size > 0) await Promise.allSettled([...pending]);
-      },
-    };
-  } catch (error) {
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const stop = async () => {
+    stopTimer();
+    unsubscribe?.();
+    const stopped = Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    // The broker first: it closes every device's connection (each one's 'close' starts its
+    // offline record). Sockets still handshaking or without CONNECT get a short grace, then are cut.
     await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await closeWithin(sockets, SHUTDOWN_GRACE_MS);
+    await stopped;
+    // Each offline record must land before the database closes.
+    while (pending.size > 0) await Promise.allSettled([...pending]);
+  };
+  try {
+    const port = options.port === undefined ? undefined : await listen(createTcpServer(handle), options.port);
+    const tlsPort = options.tls
+      ? await listen(createTlsServer({ key: options.tls.key, cert: options.tls.cert, handshakeTimeout: limits.connectTimeoutMs }, handle), options.tls.port)
+      : undefined;
+    return { port, tlsPort, connectedDevices: () => held.size, revalidate, close: stop };
+  } catch (error) {
+    await stop();
     throw error;
+  }
+}
+
+/**
+ * Refuses a packet longer than MAX_PACKET_BYTES as soon as its fixed header says so, before its
+ * body is buffered. Aedes 1.x's parser (mqtt-packet) has no such limit for MQTT 3.1.1, so its
+ * length step is wrapped; the parser's error closes the connection, as the clouds do.
+ */
+function limitPacketSize(client: Client): Client {
+  const parser = (client as unknown as { _parser: PacketParser })._parser;
+  const parseLength = parser._parseLength;
+  parser._parseLength = function checkedLength(this: PacketParser) {
+    const parsed = parseLength.call(this);
+    if (parsed && this.packet.length > MAX_PACKET_BYTES) return this._emitError(new Error(`packet of ${this.packet.length} bytes exceeds ${MAX_PACKET_BYTES}`));
+    return parsed;
+  };
+  return client;
+}
+
+interface PacketParser {
+  packet: { length: number };
+  _parseLength(): boolean;
+  _emitError(error: Error): boolean;
+}
+
+/** Waits for the sockets to close, destroying those still open after `graceMs`. */
+async function closeWithin(sockets: ReadonlySet<Socket>, graceMs: number): Promise<void> {
+  // 'close', not destroy: a device's offline record starts in its socket's 'close' listeners.
+  const closed = (socket: Socket) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)));
+  let timer: NodeJS.Timeout | undefined;
+  const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
+  await Promise.race([Promise.all([...sockets].map(closed)), grace]);
+  clearTimeout(timer);
+  await Promise.all([...sockets].map((socket) => (socket.destroy(), closed(socket))));
+}
+
+function connectRateLimiter(redis: Redis | undefined, perSecond: number): RateLimiterAbstract | undefined {
+  if (perSecond === 0) return undefined;
+  // With Redis the budget of an address is shared by every node, like the API rate limits.
+  const options = { points: perSecond, duration: 1, keyPrefix: 'fleetgate:mqtt-connect' };
+  return redis ? new RateLimiterRedis({ ...options, storeClient: redis }) : new RateLimiterMemory(options);
+}
+
+async function withinRate(limiter: RateLimiterAbstract, address: string): Promise<boolean> {
+  try {
+    await limiter.consume(address);
+    return true;
+  } catch (rejection) {
+    if (rejection instanceof RateLimiterRes) return false;
+    throw rejection;
   }
 }

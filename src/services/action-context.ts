@@ -1,6 +1,7 @@
 import type { Store } from '../storage/database.ts';
 import type { SecretBox } from '../core/secret-box.ts';
 import type { AppContext } from '../core/app-context.ts';
+import type { AccessRevocations } from '../core/access-revocations.ts';
 
 /**
  * What a handler of any cloud action gets besides its parameters. Handlers never see HTTP:
@@ -23,10 +24,12 @@ export interface ActionContext {
   readonly secrets: SecretBox;
   /** Epoch milliseconds; injectable so tests can move time. */
   readonly now: () => number;
+  /** Actions that revoke device access (delete, disable, forbid, reset) notify it: this node's MQTT connections are revalidated at once. */
+  readonly revocations?: AccessRevocations;
 }
 
 /** The context of one authenticated call, built from the process's long-lived parts. */
 export function actionContext(app: AppContext, call: { accountId: string; userId: string | null; requestId: string; region: string | undefined; origin?: string }): ActionContext {
   // Spelled out: on Node 20, V8 adds each property that follows a spread on a slow path, about 1 µs each.
-  return { accountId: call.accountId, userId: call.userId, requestId: call.requestId, region: call.region, origin: call.origin, store: app.store, secrets: app.secrets, now: app.now };
+  return { accountId: call.accountId, userId: call.userId, requestId: call.requestId, region: call.region, origin: call.origin, store: app.store, secrets: app.secrets, now: app.now, revocations: app.revocations };
 }

@@ -16,6 +16,7 @@ import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registrat
 import * as csvImports from './migrations/0016_csv_imports.ts';
 import * as mnaLicenses from './migrations/0017_mna_licenses.ts';
 import * as mnaPackageRenewals from './migrations/0018_mna_package_renewals.ts';
+import * as mqttLogin from './migrations/0022_mqtt_login.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016_csv_imports': csvImports,
   '0017_mna_licenses': mnaLicenses,
   '0018_mna_package_renewals': mnaPackageRenewals,
+  '0022_mqtt_login': mqttLogin,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

@@ -118,6 +118,10 @@ describe('fleetgate CLI', () => {
       'FLEETGATE_MQTT_TLS_PORT',
       'FLEETGATE_MQTT_TLS_KEY_FILE',
       'FLEETGATE_MQTT_TLS_CERT_FILE',
+      'FLEETGATE_MQTT_REVALIDATE_SECONDS',
+      'FLEETGATE_MQTT_MAX_CONNECTIONS',
+      'FLEETGATE_MQTT_CONNECTS_PER_IP',
+      'FLEETGATE_MQTT_CONNECT_TIMEOUT_SECONDS',
     ]) {
       expect(stdout).toContain(variable);
     }

@@ -144,6 +144,15 @@ describe('configuration', () => {
     expect(loadConfig({}, { FLEETGATE_MQTT_TLS_KEY_FILE: 'k.pem', FLEETGATE_MQTT_TLS_CERT_FILE: 'c.pem' }).mqttTlsCertFile).toBe(resolve('c.pem'));
   });
 
+  it('the MQTT limits default to a 30 s revalidation, 100,000 connections, 100 CONNECTs/s per address and a 10 s connect timeout; out-of-range values are refused', () => {
+    expect(loadConfig({}, {}).mqttLimits).toEqual({ revalidateMs: 30_000, maxConnections: 100_000, connectsPerIpPerSecond: 100, connectTimeoutMs: 10_000 });
+    const env = { FLEETGATE_MQTT_REVALIDATE_SECONDS: '5', FLEETGATE_MQTT_MAX_CONNECTIONS: '10', FLEETGATE_MQTT_CONNECTS_PER_IP: '0', FLEETGATE_MQTT_CONNECT_TIMEOUT_SECONDS: '3' };
+    expect(loadConfig({}, env).mqttLimits).toEqual({ revalidateMs: 5_000, maxConnections: 10, connectsPerIpPerSecond: 0, connectTimeoutMs: 3_000 });
+    for (const [name, bad] of [['FLEETGATE_MQTT_REVALIDATE_SECONDS', '0'], ['FLEETGATE_MQTT_MAX_CONNECTIONS', '1.5'], ['FLEETGATE_MQTT_CONNECTS_PER_IP', '-1'], ['FLEETGATE_MQTT_CONNECT_TIMEOUT_SECONDS', 'ten']] as const) {
+      expect(() => loadConfig({}, { [name]: bad })).toThrow(new RegExp(`^${name} must be a whole number from \\d+ to \\d+, not "${bad}"$`));
+    }
+  });
+
   it('rejects unreadable settings instead of guessing, as configuration errors', () => {
     expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(ConfigError);
     expect(() => parseRateLimits('GetHardwareInfo=100')).toThrow(/cloud\.product:Action=N/);

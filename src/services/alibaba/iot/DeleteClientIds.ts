@@ -13,6 +13,7 @@ export const DeleteClientIds = defineAction({
   async handle(ctx, params) {
     const device = await requireDeviceByIotId(ctx, params);
     await deleteClientIds(ctx.store.db, ctx.accountId, device.iot_id);
+    ctx.revocations?.notify();
     return { Success: true };
   },
 });

@@ -12,6 +12,7 @@ export const DeleteDevice = defineAction({
     const { device } = await requireDevice(ctx, params);
     // A concurrent DeleteDevice may have won between the lookup and the delete.
     if (!(await deleteDevice(ctx.store.db, ctx.accountId, device))) throw new AlibabaError('iot.device.NotExistedDevice');
+    ctx.revocations?.notify();
     return { Success: true };
   },
 });

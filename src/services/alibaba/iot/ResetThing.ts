@@ -17,6 +17,7 @@ export const ResetThing = defineAction({
     const { device } = await requireDevice(ctx, params);
     // A concurrent DeleteDevice may have won between the lookup and the reset.
     if (!(await resetDeviceRegistration(ctx.store.db, ctx.accountId, device.iot_id, ctx.now()))) throw new AlibabaError('iot.device.NotExistedDevice');
+    ctx.revocations?.notify();
     return { Success: true, JobId: newResetJobId() };
   },
 });

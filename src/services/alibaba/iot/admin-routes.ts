@@ -37,7 +37,7 @@ const Activation = Type.Object({
   productKey: Type.String(),
   deviceName: Type.String(),
   iotId: Type.String(),
-  status: Type.Literal('OFFLINE'),
+  status: Type.Union([Type.Literal('ONLINE'), Type.Literal('OFFLINE')]),
   activatedAt: Type.Integer({ description: 'epoch milliseconds of the first authentication' }),
 });
 

@@ -43,6 +43,7 @@ export function deviceImport(secrets: SecretBox, accountId: string, productKey: 
           modified_at: at,
           activated_at: null,
           online_at: null,
+          mqtt_login: null,
         },
       };
     },

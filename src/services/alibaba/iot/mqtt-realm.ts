@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { parseMqttCredentials, verifyMqttPassword, verifyRegistrationSign, type MqttDeviceCredentials } from '../../../protocols/alibaba-device/index.ts';
 import { safeEqual } from '../../../protocols/digest.ts';
-import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, type MqttAdmission, type MqttConnect, type MqttRealm, type MqttRealmContext } from '../../../mqtt/realm.ts';
+import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, standingOf, type MqttAdmission, type MqttConnect, type MqttRealm, type MqttRealmContext } from '../../../mqtt/realm.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { newDeviceSecret } from './ids.ts';
 import { DYNREG_REPLAY_WINDOW_SECONDS, MAX_RANDOM_LENGTH } from './device-endpoints.ts';
 import { isDeviceName } from './rules.ts';
 import { findDeviceByKey, openDeviceSecret, registerDevice, type DeviceRow } from './store/devices.ts';
 import { openProductSecret } from './store/products.ts';
-import { findClientToken, recordClientId } from './store/client-ids.ts';
-import { findRegistrationTarget, isCurrentLogin, recordDeviceAuthenticated, recordDeviceOffline, replaceSecretBeforeActivation, type RegistrationTarget } from './store/registration.ts';
+import { findClientToken, MAX_CLIENT_IDS_PER_DEVICE, recordClientId } from './store/client-ids.ts';
+import { findLoginStandings, findRegistrationTarget, recordDeviceOffline, recordDeviceOnline, replaceSecretBeforeActivation, type RegistrationTarget } from './store/registration.ts';
 
 type Ctx = MqttRealmContext;
 
@@ -27,16 +27,19 @@ const TOPIC_PREFIXES = [
 const badCredentials = (reason: string): MqttAdmission => refused(CONNACK_BAD_CREDENTIALS, reason);
 const notAuthorized = (reason: string): MqttAdmission => refused(CONNACK_NOT_AUTHORIZED, reason);
 
-/** A device that passed: online while it holds the connection (its first connect activates it). */
-function deviceSession(ctx: Ctx, device: Pick<DeviceRow, 'iot_id' | 'product_key' | 'device_name'>): MqttAdmission {
+/** What a device logged in with: its DeviceSecret, or a ClientId and its token (connwl); sealed, as stored. */
+type LoginCredential = readonly ['secret', string] | readonly ['client', string, string];
+
+/** A device that passed: online while it holds the connection (its first connect activates it), until its credential is revoked or changed. */
+function deviceSession(ctx: Ctx, device: Pick<DeviceRow, 'iot_id' | 'product_key' | 'device_name'>, credential: LoginCredential): MqttAdmission {
   return {
     kind: 'session',
     session: {
       identity: `alibaba:${device.iot_id}`,
       mayUse: (topic) => isDeviceTopic(topic, TOPIC_PREFIXES, [device.product_key, device.device_name]),
-      online: async (now) => ((await recordDeviceAuthenticated(ctx.store.db, device.iot_id, now, 'online')) === undefined ? undefined : now),
-      offline: (mark) => recordDeviceOffline(ctx.store.db, device.iot_id, mark),
-      current: (mark) => isCurrentLogin(ctx.store.db, device.iot_id, mark),
+      online: (login, now) => recordDeviceOnline(ctx.store.db, device.iot_id, login, now),
+      offline: (login) => recordDeviceOffline(ctx.store.db, device.iot_id, login),
+      standing: (login) => standingOf(login, 'ONLINE', ...credential),
     },
   };
 }
@@ -46,13 +49,17 @@ async function login(ctx: Ctx, credentials: MqttDeviceCredentials, password: str
   const device = await findDeviceByKey(ctx.store.db, credentials.productKey, credentials.deviceName);
   // No such device and a wrong secret look alike, so a login reveals nothing about names.
   if (!device) return badCredentials('no such device or a wrong password');
-  const accepted =
-    credentials.authType === 'connwl'
-      ? safeEqual((await findClientToken(ctx.store.db, ctx.secrets, device.iot_id, credentials.clientId)) ?? '', password) && password !== ''
-      : verifyMqttPassword(credentials, openDeviceSecret(ctx.secrets, device), password);
-  if (!accepted) return badCredentials(credentials.authType === 'connwl' ? 'no such ClientId or a wrong device token' : 'no such device or a wrong password');
+  let credential: LoginCredential;
+  if (credentials.authType === 'connwl') {
+    const issued = await findClientToken(ctx.store.db, ctx.secrets, device.iot_id, credentials.clientId);
+    if (!issued || password === '' || !safeEqual(issued.token, password)) return badCredentials('no such ClientId or a wrong device token');
+    credential = ['client', credentials.clientId, issued.sealed];
+  } else {
+    if (!verifyMqttPassword(credentials, openDeviceSecret(ctx.secrets, device), password)) return badCredentials('no such device or a wrong password');
+    credential = ['secret', device.secret_sealed];
+  }
   if (device.status === 'DISABLE') return notAuthorized('the device is disabled');
-  return deviceSession(ctx, device);
+  return deviceSession(ctx, device, credential);
 }
 
 /**
@@ -92,8 +99,8 @@ async function registration(ctx: Ctx, credentials: MqttDeviceCredentials, passwo
   try {
     await recordClientId(ctx.store.db, ctx.secrets, { accountId: target.account_id, iotId }, issued, now);
   } catch (error) {
-    if (error instanceof StoreRefusal) return notAuthorized('the device was deleted meanwhile');
-    throw error;
+    if (!(error instanceof StoreRefusal)) throw error;
+    return notAuthorized(error.reason === 'client-id-limit' ? `the device holds its ${MAX_CLIENT_IDS_PER_DEVICE} ClientIds; DeleteClientIds frees them` : 'the device was deleted meanwhile');
   }
   return { kind: 'reply', reply: { topic: '/ext/regnwl', payload: JSON.stringify({ productKey, deviceName, ...issued }) } };
 }
@@ -114,6 +121,8 @@ async function createDevice(ctx: Ctx, target: RegistrationTarget, deviceName: st
 /** Alibaba IoT Platform devices: username `deviceName&productKey`, the ClientId's options saying how they authenticate. */
 export const iotMqttRealm: MqttRealm = {
   name: 'alibaba.iot',
+  // PROTOCOL 5.3; registration connections are not held to it (the cloud does not check theirs).
+  keepaliveSeconds: [30, 1200],
   claims: (connect: MqttConnect) => connect.username.includes('&'),
   async admit(ctx, connect) {
     const credentials = parseMqttCredentials(connect.clientId, connect.username);
@@ -123,5 +132,13 @@ export const iotMqttRealm: MqttRealm = {
     if (credentials.authType === 'register' || credentials.authType === 'regnwl') return registration(ctx, credentials, connect.password, connect.tls);
     if (credentials.authType !== undefined && credentials.authType !== 'connwl') return badCredentials(`unknown authType ${credentials.authType}`);
     return login(ctx, credentials, connect.password);
+  },
+  async standings(ctx, logins) {
+    const standings = new Set<string>();
+    for (const row of await findLoginStandings(ctx.store.db, logins)) {
+      standings.add(standingOf(row.mqtt_login, row.status, 'secret', row.secret_sealed));
+      if (row.client_id !== null) standings.add(standingOf(row.mqtt_login, row.status, 'client', row.client_id, row.token_sealed));
+    }
+    return standings;
   },
 };

@@ -3,7 +3,7 @@ import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { defaultInstanceId } from './ids.ts';
 import { findProductByKey, setDynamicRegistration, type ProductRow } from './store/products.ts';
 import { findDeviceByName } from './store/devices.ts';
-import { recordDeviceAuthenticated } from './store/registration.ts';
+import { recordActivationWithoutConnection } from './store/registration.ts';
 
 /** A product as the operator sees it (admin API and CLI): no secret. */
 export interface ProductAdminView {
@@ -51,15 +51,16 @@ export interface DeviceActivation {
   readonly productKey: string;
   readonly deviceName: string;
   readonly iotId: string;
-  readonly status: 'OFFLINE';
+  /** ONLINE when the device holds an MQTT connection (activation leaves it so), OFFLINE otherwise. */
+  readonly status: 'ONLINE' | 'OFFLINE';
   /** epoch ms of the first authentication (unchanged when the device had activated before). */
   readonly activatedAt: number;
 }
 
 /**
- * Stands in for a device's first authentication with its DeviceSecret until devices connect over
- * MQTT: the device is activated (OFFLINE, as it holds no connection), so dynamic registration
- * refuses it until ResetThing.
+ * Stands in for a device's first authentication with its DeviceSecret, for devices that do not
+ * connect to Fleetgate's MQTT listener: the device is activated, so dynamic registration refuses
+ * it until ResetThing. OFFLINE unless it holds a connection, which it keeps (still ONLINE).
  */
 export async function activateDevice(app: AppContext, productKey: string, deviceName: string): Promise<DeviceActivation> {
   const product = await findProductByKey(app.store.db, productKey);
@@ -67,7 +68,7 @@ export async function activateDevice(app: AppContext, productKey: string, device
   const missing = new StoreRefusal('DeviceNotFound', `no device ${deviceName} in IoT product ${productKey}`);
   const device = await findDeviceByName(app.store.db, product.account_id, productKey, deviceName);
   if (!device) throw missing;
-  const activatedAt = await recordDeviceAuthenticated(app.store.db, device.iot_id, app.now(), 'offline');
-  if (activatedAt === undefined) throw missing;
-  return { productKey, deviceName, iotId: device.iot_id, status: 'OFFLINE', activatedAt };
+  const activation = await recordActivationWithoutConnection(app.store.db, device.iot_id, app.now());
+  if (activation === undefined) throw missing;
+  return { productKey, deviceName, iotId: device.iot_id, status: activation.status === 'ONLINE' ? 'ONLINE' : 'OFFLINE', activatedAt: activation.activatedAt };
 }

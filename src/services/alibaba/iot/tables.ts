@@ -77,6 +77,8 @@ export interface IotDeviceRow {
   activated_at: number | null;
   /** Latest connection; set by the device side. */
   online_at: number | null;
+  /** The random token of the device's latest MQTT connection (src/mqtt): its end and revalidation compare it. */
+  mqtt_login: string | null;
 }
 
 /**

@@ -13,6 +13,7 @@ export const DeleteDevice = defineAction({
     assertValid(Skey === undefined ? undefined : invalidValue('Skey', 'only LoRa devices take it'));
     await productOf(ctx, ProductId);
     if (!(await deleteDevice(ctx.store.db, ctx.accountId, ProductId, DeviceName))) throw deviceNotFound(ProductId, DeviceName);
+    ctx.revocations?.notify();
     return {};
   },
 });

@@ -17,6 +17,7 @@ export const SetProductsForbiddenStatus = defineAction({
     if (malformed !== undefined) throw productNotFound(malformed);
     const missing = await setProductsForbidden(ctx.store.db, ctx.accountId, ProductId, Status === 1);
     if (missing.length > 0) throw productNotFound(missing[0]!);
+    if (Status === 1) ctx.revocations?.notify();
     return {};
   },
 });

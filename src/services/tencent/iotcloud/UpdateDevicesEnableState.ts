@@ -18,6 +18,7 @@ export const UpdateDevicesEnableState = defineAction({
     await usableProductOf(ctx, ProductId);
     const missing = await setDevicesEnableState(ctx.store.db, ctx.accountId, ProductId, DeviceNames, Status, ctx.now());
     if (missing.length > 0) throw deviceNotFound(ProductId, missing[0]!);
+    if (Status === 0) ctx.revocations?.notify();
     return {};
   },
 });

@@ -16,7 +16,7 @@ export interface MqttCredentials {
  * password"); `access`: genuine credentials of a forbidden product or disabled device ("not authorized").
  */
 export type MqttVerdict =
-  | { readonly allowed: true; readonly productId: string; readonly deviceName: string }
+  | { readonly allowed: true; readonly productId: string; readonly deviceName: string; readonly pskSealed: string }
   | { readonly allowed: false; readonly reason: string; readonly refusal: 'credentials' | 'access' };
 
 /** ProductIds are 10 characters, so a ClientId (ProductId + DeviceName, no separator) splits there. */
@@ -56,5 +56,5 @@ export async function checkMqttCredentials(
   // Checked only for a genuine device, so the answer tells a stranger nothing about the product.
   if (product.forbidden === 1) return deny('the product is forbidden', 'access');
   if (device.enable_state !== 1) return deny('the device is disabled', 'access');
-  return { allowed: true, productId, deviceName };
+  return { allowed: true, productId, deviceName, pskSealed: device.psk_sealed! };
 }

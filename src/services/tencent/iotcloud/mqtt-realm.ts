@@ -1,7 +1,7 @@
 import { parseMqttUsername } from '../../../protocols/tencent-device/index.ts';
-import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, type MqttRealm } from '../../../mqtt/realm.ts';
+import { CONNACK_BAD_CREDENTIALS, CONNACK_NOT_AUTHORIZED, isDeviceTopic, refused, standingOf, type MqttRealm } from '../../../mqtt/realm.ts';
 import { checkMqttCredentials } from './mqtt-credentials.ts';
-import { isCurrentLogin, recordDeviceOffline, recordDeviceOnline } from './store/devices.ts';
+import { findLoginStandings, recordDeviceOffline, recordDeviceOnline } from './store/devices.ts';
 
 /**
  * The topics of a device `<ProductId>/<DeviceName>` (IoT Hub docs, "Topic management"): its
@@ -30,16 +30,21 @@ export const iotcloudMqttRealm: MqttRealm = {
   async admit(ctx, connect) {
     const verdict = await checkMqttCredentials(ctx, connect);
     if (!verdict.allowed) return refused(verdict.refusal === 'access' ? CONNACK_NOT_AUTHORIZED : CONNACK_BAD_CREDENTIALS, verdict.reason);
-    const { productId, deviceName } = verdict;
+    const { productId, deviceName, pskSealed } = verdict;
     return {
       kind: 'session',
       session: {
         identity: `tencent:${productId}/${deviceName}`,
         mayUse: (topic) => isDeviceTopic(topic, TOPIC_PREFIXES, [productId, deviceName]),
-        online: (now) => recordDeviceOnline(ctx.store.db, productId, deviceName, now, connect.remoteAddress ?? null),
-        offline: (mark, now) => recordDeviceOffline(ctx.store.db, productId, deviceName, mark, now),
-        current: (mark) => isCurrentLogin(ctx.store.db, productId, deviceName, mark),
+        online: (login, now) => recordDeviceOnline(ctx.store.db, productId, deviceName, login, now, connect.remoteAddress ?? null),
+        offline: (login, now) => recordDeviceOffline(ctx.store.db, productId, deviceName, login, now),
+        // Enabled, of a product not forbidden, with the key it connected with.
+        standing: (login) => standingOf(login, 1, 0, pskSealed),
       },
     };
+  },
+  async standings(ctx, logins) {
+    const rows = await findLoginStandings(ctx.store.db, logins);
+    return new Set(rows.map((row) => standingOf(row.mqtt_login, row.enable_state, row.forbidden, row.psk_sealed)));
   },
 };

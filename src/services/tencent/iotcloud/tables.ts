@@ -97,6 +97,8 @@ export interface IotcloudDeviceRow {
   version: string;
   online: number;
   login_at: number | null;
+  /** The random token of the device's latest MQTT connection (src/mqtt): its end and revalidation compare it. */
+  mqtt_login: string | null;
   first_online_at: number | null;
   last_offline_at: number | null;
   client_ip: string | null;

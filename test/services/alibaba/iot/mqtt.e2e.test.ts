@@ -41,7 +41,9 @@ beforeAll(async () => {
   mqttUrl = `mqtt://127.0.0.1:${port}`;
   mqttsUrl = `mqtts://localhost:${tlsPort}`;
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
-  server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort) }, logger });
+  // Revalidation by timer never runs during these tests: a revoked connection that closes was closed by the revoking action itself.
+  const env = { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort), FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' };
+  server = await startTestServer({ dialect: 'sqlite', env, logger });
 });
 afterAll(() => server.close());
 
@@ -73,6 +75,11 @@ function sdkDevice(config: { productKey: string; deviceName: string; deviceSecre
       reject(error as Error);
     });
   });
+}
+
+async function health(): Promise<{ connectedDevices: number }> {
+  const response = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+  return ((await response.json()) as { mqtt: { connectedDevices: number } }).mqtt;
 }
 
 describe('Alibaba devices on the MQTT listener', () => {
@@ -152,19 +159,61 @@ describe('Alibaba devices on the MQTT listener', () => {
     second.end(true);
   });
 
-  it('ResetThing ends a held connection at its next keep-alive; the device stays UNACTIVE', async () => {
-    const account = await server.createAccount();
-    const client = alibabaClient('pop-core POST', server, account);
+  /** A registered device's DeviceSecret login (securemode=3). */
+  async function secretLogin(client: AlibabaClient, deviceName: string) {
     const { productKey } = await product(client, false);
-    const device = (await client.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'reset-device' })).Data as { IotId: string; DeviceSecret: string };
-    const login = signUtil({ productKey, deviceName: 'reset-device', deviceSecret: device.DeviceSecret }, 'sha1');
-    const options = { clientId: `${login.clientId}|securemode=3,signmethod=${login.signMethod},timestamp=${login.timestamp}|`, username: `reset-device&${productKey}`, password: login.sign };
-    const held = await connected(mqtt.connect(mqttUrl, { ...options, keepalive: 1, reconnectPeriod: 0 }));
-    const closed = new Promise<void>((resolve) => held.once('close', () => resolve()));
-    await client.call('ResetThing', { IotId: device.IotId });
+    const device = (await client.call('RegisterDevice', { ProductKey: productKey, DeviceName: deviceName })).Data as { IotId: string; DeviceSecret: string };
+    const login = signUtil({ productKey, deviceName, deviceSecret: device.DeviceSecret }, 'sha1');
+    const options = { clientId: `${login.clientId}|securemode=3,signmethod=${login.signMethod},timestamp=${login.timestamp}|`, username: `${deviceName}&${productKey}`, password: login.sign, reconnectPeriod: 0 };
+    return { productKey, iotId: device.IotId, options };
+  }
+
+  const closing = (client: mqtt.MqttClient) => new Promise<void>((resolve) => client.once('close', () => resolve()));
+
+  it('ResetThing and DeleteDevice end a held connection at once on the node that served them; a reset device stays UNACTIVE', async () => {
+    const client = alibabaClient('pop-core POST', server, await server.createAccount());
+    const reset = await secretLogin(client, 'reset-device');
+    const held = await connected(mqtt.connect(mqttUrl, reset.options));
+    const closed = closing(held);
+    await client.call('ResetThing', { IotId: reset.iotId });
     await closed;
     held.end(true);
-    expect((await client.call('QueryDeviceDetail', { IotId: device.IotId })).Data.Status).toBe('UNACTIVE');
+    expect((await client.call('QueryDeviceDetail', { IotId: reset.iotId })).Data.Status).toBe('UNACTIVE');
+
+    const deleted = await secretLogin(client, 'deleted-device');
+    const other = await connected(mqtt.connect(mqttUrl, deleted.options));
+    const otherClosed = closing(other);
+    await client.call('DeleteDevice', { IotId: deleted.iotId });
+    await otherClosed;
+    other.end(true);
+    await until(async () => (await health()).connectedDevices === 0);
+  });
+
+  it('the operator\'s activation of a connected device keeps it ONLINE and connected; its end still records OFFLINE', async () => {
+    const client = alibabaClient('pop-core POST', server, await server.createAccount());
+    const device = await secretLogin(client, 'activated-device');
+    const held = await connected(mqtt.connect(mqttUrl, device.options));
+    const response = await fetch(`${server.url}/admin/v1/iot/products/${device.productKey}/devices/activated-device/activate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
+    expect(await response.json()).toMatchObject({ status: 'ONLINE' });
+    expect((await client.call('QueryDeviceDetail', { IotId: device.iotId })).Data.Status).toBe('ONLINE');
+    // Revalidation (as the timer would run it) keeps the connection: activation revoked nothing.
+    server.app.revocations.notify();
+    expect(await subscribeGrant(held, `/${device.productKey}/activated-device/user/get`)).toBe(1);
+    expect(held.connected).toBe(true);
+    await held.endAsync();
+    await until(async () => (await client.call('QueryDeviceDetail', { IotId: device.iotId })).Data.Status === 'OFFLINE');
+  });
+
+  it('a keep-alive outside Alibaba\'s 30-1200 s is refused (not authorized); the bounds themselves connect', async () => {
+    const client = alibabaClient('pop-core POST', server, await server.createAccount());
+    const device = await secretLogin(client, 'keepalive-device');
+    expect(await connectRefusal(mqtt.connect(mqttUrl, { ...device.options, keepalive: 29 }))).toBe(5);
+    expect(await connectRefusal(mqtt.connect(mqttUrl, { ...device.options, keepalive: 1201 }))).toBe(5);
+    expect(await connectRefusal(mqtt.connect(mqttUrl, { ...device.options, keepalive: 0 }))).toBe(5);
+    for (const keepalive of [30, 1200]) await (await connected(mqtt.connect(mqttUrl, { ...device.options, keepalive }))).endAsync();
   });
 
   it('MQTT dynamic registration: register publishes /ext/register with a new secret; regnwl issues a ClientId and token the device connects with, QueryClientIds lists and DeleteClientIds revokes', async () => {
@@ -208,8 +257,11 @@ describe('Alibaba devices on the MQTT listener', () => {
     const tokenLogin = { clientId: `${issued.clientId}|securemode=-2,authType=connwl|`, username: `nwl-device&${productKey}`, password: issued.deviceToken, reconnectPeriod: 0 };
     const device = await connected(mqtt.connect(mqttUrl, tokenLogin));
     expect((await client.call('QueryDeviceDetail', { IotId: nwl.IotId })).Data.Status).toBe('ONLINE');
-    await device.endAsync();
+    // DeleteClientIds revokes the token: the connection made with it ends at once.
+    const revoked = closing(device);
     await client.call('DeleteClientIds', { IotId: nwl.IotId });
+    await revoked;
+    device.end(true);
     expect(await connectRefusal(mqtt.connect(mqttUrl, tokenLogin))).toBe(4);
     // An activated device registers no more, either way: no one holding the ProductSecret takes it over.
     expect(await connectRefusal(mqtt.connect(mqttsUrl, { ...registration('nwl-device', 'register'), ca, reconnectPeriod: 0 }))).toBe(5);

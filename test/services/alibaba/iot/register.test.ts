@@ -4,7 +4,7 @@ import { STORE_KINDS } from '../../../support/databases.ts';
 import { startImportJobRunner } from '../../../../src/services/alibaba/iot/index.ts';
 import { claimImportJob } from '../../../../src/services/alibaba/iot/store/import-jobs.ts';
 import { MAX_DEVICES_PER_PRODUCT } from '../../../../src/services/alibaba/iot/store/devices.ts';
-import { deleteClientIds, findClientToken, listClientIds, recordClientId } from '../../../../src/services/alibaba/iot/store/client-ids.ts';
+import { deleteClientIds, findClientToken, listClientIds, MAX_CLIENT_IDS_PER_DEVICE, recordClientId } from '../../../../src/services/alibaba/iot/store/client-ids.ts';
 import { StoreRefusal } from '../../../../src/storage/store-refusal.ts';
 import { replaceSecretBeforeActivation } from '../../../../src/services/alibaba/iot/store/registration.ts';
 import { HOST_PREFIX, isDeadLocalRunner, newRunnerId } from '../../../../src/services/alibaba/iot/runner-identity.ts';
@@ -317,11 +317,21 @@ describe.each(STORE_KINDS)('IoT bulk registration: BatchCheckDeviceNames, BatchR
       const listed = await tenant.call('QueryClientIds', { IotId: iotId });
       expectDocumentedShape('QueryClientIds', listed);
       expect(listed.Data).toEqual({ IotId: iotId, DynamicRegClientIds: [{ ClientId: 'client-a', CreateTime: first + 1_000 }, { ClientId: 'client-b', CreateTime: first + 2_000 }] });
-      expect(await findClientToken(bed.store.db, bed.secrets, iotId, 'client-b')).toBe('token-b2');
+      expect((await findClientToken(bed.store.db, bed.secrets, iotId, 'client-b'))?.token).toBe('token-b2');
       expect(await findClientToken(bed.store.db, bed.secrets, iotId, 'client-c')).toBeUndefined();
       // Tokens are sealed at rest, each bound to its (device, ClientId) pair.
       const rows = await bed.store.db.selectFrom('iot_client_ids').selectAll().where('iot_id', '=', iotId).execute();
       expect(JSON.stringify(rows)).not.toContain('token-');
+    });
+
+    it(`a device holds at most ${MAX_CLIENT_IDS_PER_DEVICE} ClientIds: another is refused, reissuing a held one still replaces its token`, async () => {
+      const capped = { accountId: tenant.accountId, iotId: (await tenant.call('RegisterDevice', { ProductKey: productKey, DeviceName: 'capped-device' })).Data.IotId as string };
+      for (let n = 0; n < MAX_CLIENT_IDS_PER_DEVICE; n++) await recordClientId(bed.store.db, bed.secrets, capped, { clientId: `held-${n}`, deviceToken: `token-${n}` }, bed.clock.now);
+      await expect(recordClientId(bed.store.db, bed.secrets, capped, { clientId: 'one-more', deviceToken: 'token-x' }, bed.clock.now)).rejects.toMatchObject({ reason: 'client-id-limit' });
+      await recordClientId(bed.store.db, bed.secrets, capped, { clientId: 'held-0', deviceToken: 'token-0b' }, bed.clock.now);
+      expect((await findClientToken(bed.store.db, bed.secrets, capped.iotId, 'held-0'))?.token).toBe('token-0b');
+      expect(await listClientIds(bed.store.db, tenant.accountId, capped.iotId)).toHaveLength(MAX_CLIENT_IDS_PER_DEVICE);
+      await expect(recordClientId(bed.store.db, bed.secrets, { ...capped, iotId: 'Z'.repeat(26) }, { clientId: 'c', deviceToken: 't' }, bed.clock.now)).rejects.toMatchObject({ reason: 'device-gone' });
     });
 
     it('another account sees and revokes nothing of the device', async () => {

@@ -54,7 +54,8 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
   beforeAll(async () => {
     const [port, tlsPort] = [await freePort(), await freePort()];
     url = `mqtt://127.0.0.1:${port}`;
-    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort) } });
+    // Revalidation by timer never runs during these tests: a revoked connection that closes was closed by the revoking action itself.
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort), FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' } });
   });
   afterAll(() => server.close());
 
@@ -121,6 +122,24 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
     expect(metrics).toMatch(/^fleetgate_mqtt_connects_total\{realm="tencent.iotcloud",result="not_authorized"\} [1-9]\d*$/m);
   });
 
+  it('disabling the device, forbidding its product or deleting it ends its connection at once on the node that served the call; it is then offline', async () => {
+    const device = await keyDevice(server, 'revoked-dev');
+    const revokedBy = async (revoke: () => Promise<unknown>) => {
+      const client = await connected(mqtt.connect(url, login(device, nowSeconds() + HOUR)));
+      const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+      await revoke();
+      await closed;
+      client.end(true);
+    };
+    await revokedBy(() => device.client.UpdateDevicesEnableState({ ProductId: device.productId, DeviceNames: [device.deviceName], Status: 0 }));
+    await until(async () => (await describeDevice(device.client, device)).Online === 0);
+    await device.client.UpdateDevicesEnableState({ ProductId: device.productId, DeviceNames: [device.deviceName], Status: 1 });
+    await revokedBy(() => device.client.SetProductsForbiddenStatus({ ProductId: [device.productId], Status: 1 }));
+    await device.client.SetProductsForbiddenStatus({ ProductId: [device.productId], Status: 0 });
+    await revokedBy(() => device.client.DeleteDevice({ ProductId: device.productId, DeviceName: device.deviceName }));
+    await until(async () => (await health(server)).connectedDevices === 0);
+  });
+
   it('a device uses its own topics ($thing/…/<ProductId>/<DeviceName>, <ProductId>/<DeviceName>/…), never another device\'s; over TLS with the generated certificate', async () => {
     const device = await keyDevice(server);
     const ca = readFileSync(join(server.app.config.dataDir, 'mqtt-tls.crt'));
@@ -143,7 +162,8 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
 describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
   let cluster: Awaited<ReturnType<typeof startCluster>>;
   beforeAll(async () => {
-    cluster = await startCluster(2, { FLEETGATE_MQTT_PORT: '0' });
+    // Each node revalidates its connections every second: that is how one node learns of another's logins and revocations.
+    cluster = await startCluster(2, { FLEETGATE_MQTT_PORT: '0', FLEETGATE_MQTT_REVALIDATE_SECONDS: '1' });
   });
   afterAll(() => cluster.close());
 
@@ -157,10 +177,10 @@ describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
     await until(async () => (await describeDevice(viaB, device)).Online === 0);
   });
 
-  it('a second connection of the device on node B closes its connection on node A at A\'s next keep-alive; the device stays online', async () => {
+  it('a second connection of the device on node B closes its connection on node A at A\'s next revalidation; the device stays online', async () => {
     const [a, b] = cluster.nodes as [TestServer, TestServer];
     const device = await keyDevice(a, 'moving-dev');
-    const onA = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(a)).port}`, { ...login(device, nowSeconds() + HOUR), keepalive: 1 }));
+    const onA = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(a)).port}`, login(device, nowSeconds() + HOUR)));
     const closedOnA = new Promise<void>((resolve) => onA.once('close', () => resolve()));
     const onB = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(b)).port}`, login(device, nowSeconds() + HOUR)));
     await closedOnA;

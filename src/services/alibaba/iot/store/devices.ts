@@ -50,6 +50,7 @@ export async function registerDevice(
       modified_at: now,
       activated_at: null,
       online_at: null,
+      mqtt_login: null,
     };
     try {
       return await db.transaction().execute(async (tx) => {

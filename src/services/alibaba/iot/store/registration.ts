@@ -58,26 +58,41 @@ export async function replaceSecretBeforeActivation(
   return (await replaceSecret(db, sealed, now, device.iotId, device.accountId)).length > 0;
 }
 
-/** Whether the device holds a connection (MQTT) or authenticated once without one (the operator's activate action). */
-export type AuthenticatedAs = 'online' | 'offline';
-
-const authenticated = preparedQuery((db: Kysely<Database>, now: number, status: string, iotId: string) =>
+const connected = preparedQuery((db: Kysely<Database>, now: number, login: string, iotId: string) =>
   db
     .updateTable('iot_devices')
-    .set((eb) => ({ activated_at: eb.fn.coalesce('activated_at', eb.val(now)), online_at: now, status: status as DeviceStatus }))
+    .set((eb) => ({ activated_at: eb.fn.coalesce('activated_at', eb.val(now)), online_at: now, status: 'ONLINE' as DeviceStatus, mqtt_login: login }))
     .where('iot_id', '=', iotId)
-    .returning(['iot_id', 'activated_at']),
+    .returning('iot_id'),
 );
 
 /**
- * Records that a device authenticated with its DeviceSecret: the first time activates it
- * (GmtActive; dynamic registration is refused from then on until ResetThing), every time sets
- * GmtOnline and the status (ONLINE while connected, OFFLINE otherwise). The MQTT side calls it on
- * each successful CONNECT with 'online'. The activation time of the device; undefined when the device is gone.
+ * A device authenticated with its DeviceSecret (or ClientId token) holds an MQTT connection named
+ * `login`: the first time activates it (GmtActive; dynamic registration is refused from then on
+ * until ResetThing), every time sets GmtOnline and ONLINE. False when the device is gone.
  */
-export async function recordDeviceAuthenticated(db: Kysely<Database>, iotId: string, now: number, as: AuthenticatedAs): Promise<number | undefined> {
-  const [row] = await authenticated(db, now, as === 'online' ? 'ONLINE' : 'OFFLINE', iotId);
-  return row?.activated_at ?? undefined;
+export async function recordDeviceOnline(db: Kysely<Database>, iotId: string, login: string, now: number): Promise<boolean> {
+  return (await connected(db, now, login, iotId)).length > 0;
+}
+
+/**
+ * The operator's activate action, standing in for a first authentication without a connection:
+ * activates the device (once) and, unless it holds a connection, records it OFFLINE with
+ * GmtOnline now. A connected device stays ONLINE with its connection's GmtOnline. The device's
+ * activation time and status; undefined when it is gone.
+ */
+export async function recordActivationWithoutConnection(db: Kysely<Database>, iotId: string, now: number): Promise<{ activatedAt: number; status: DeviceStatus } | undefined> {
+  const row = await db
+    .updateTable('iot_devices')
+    .set((eb) => ({
+      activated_at: eb.fn.coalesce('activated_at', eb.val(now)),
+      online_at: eb.case().when('status', '=', 'ONLINE').then(eb.ref('online_at')).else(eb.val(now)).end(),
+      status: eb.case().when('status', '=', 'ONLINE').then(eb.ref('status')).else(eb.val<DeviceStatus>('OFFLINE')).end(),
+    }))
+    .where('iot_id', '=', iotId)
+    .returning(['activated_at', 'status'])
+    .executeTakeFirst();
+  return row && { activatedAt: Number(row.activated_at), status: row.status };
 }
 
 /**
@@ -95,15 +110,29 @@ export async function resetDeviceRegistration(db: Kysely<Database>, accountId: s
 }
 
 /**
- * The MQTT connection that went online at `onlineAt` ended: OFFLINE. A newer connection (on any
- * node) has changed GmtOnline, and the operator's DISABLE stands, so a stale end changes nothing.
+ * The MQTT connection named `login` ended: OFFLINE. A newer connection (on any node) has replaced
+ * the login, and DISABLE or a reset stands, so a stale end changes nothing.
  */
-export async function recordDeviceOffline(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<void> {
-  await db.updateTable('iot_devices').set({ status: 'OFFLINE' }).where('iot_id', '=', iotId).where('online_at', '=', onlineAt).where('status', '=', 'ONLINE').execute();
+export async function recordDeviceOffline(db: Kysely<Database>, iotId: string, login: string): Promise<void> {
+  await db.updateTable('iot_devices').set({ status: 'OFFLINE' }).where('iot_id', '=', iotId).where('mqtt_login', '=', login).where('status', '=', 'ONLINE').execute();
 }
 
-/** Whether the device still exists, is not disabled and its latest login is the one at `onlineAt` (not replaced, not reset). */
-export async function isCurrentLogin(db: Kysely<Database>, iotId: string, onlineAt: number): Promise<boolean> {
-  const row = await db.selectFrom('iot_devices').select(['online_at', 'status']).where('iot_id', '=', iotId).executeTakeFirst();
-  return row !== undefined && Number(row.online_at) === onlineAt && row.status !== 'DISABLE';
+/** What revalidation compares of a device holding a login: its status and credentials (DeviceSecret, and each ClientId's token). */
+export interface LoginStanding {
+  readonly mqtt_login: string;
+  readonly status: DeviceStatus;
+  readonly secret_sealed: string;
+  /** Null when the device has no ClientId; one row per ClientId otherwise. */
+  readonly client_id: string | null;
+  readonly token_sealed: string | null;
+}
+
+/** The devices holding these logins, one row per (device, ClientId), in one indexed query. */
+export async function findLoginStandings(db: Kysely<Database>, logins: readonly string[]): Promise<LoginStanding[]> {
+  return db
+    .selectFrom('iot_devices as d')
+    .leftJoin('iot_client_ids as c', 'c.iot_id', 'd.iot_id')
+    .select(['d.mqtt_login', 'd.status', 'd.secret_sealed', 'c.client_id', 'c.token_sealed'])
+    .where('d.mqtt_login', 'in', logins)
+    .execute() as Promise<LoginStanding[]>;
 }

@@ -123,6 +123,7 @@ export async function createDevice(
     version: '',
     online: 0,
     login_at: null,
+    mqtt_login: null,
     first_online_at: null,
     last_offline_at: null,
     client_ip: null,
@@ -272,37 +273,48 @@ export async function updateDevice(
 }
 
 /**
- * A device's MQTT connection began: online, LoginTime now, FirstOnlineTime on the first one, and
- * the peer's address. The login time it wrote (the mark recordDeviceOffline compares); undefined
- * when the device is gone.
+ * A device's MQTT connection named `login` (a random token) began: online, LoginTime now,
+ * FirstOnlineTime on the first one, and the peer's address. False when the device is gone.
  */
-export async function recordDeviceOnline(db: Kysely<Database>, productId: string, deviceName: string, now: number, clientIp: string | null): Promise<number | undefined> {
+export async function recordDeviceOnline(db: Kysely<Database>, productId: string, deviceName: string, login: string, now: number, clientIp: string | null): Promise<boolean> {
   const row = await db
     .updateTable('iotcloud_devices')
-    .set((eb) => ({ online: 1, login_at: now, first_online_at: eb.fn.coalesce('first_online_at', eb.val(now)), client_ip: clientIp }))
+    .set((eb) => ({ online: 1, login_at: now, mqtt_login: login, first_online_at: eb.fn.coalesce('first_online_at', eb.val(now)), client_ip: clientIp }))
     .where('product_id', '=', productId)
     .where('device_name', '=', deviceName)
     .returning('login_at')
     .executeTakeFirst();
-  return row ? now : undefined;
+  return row !== undefined;
 }
 
 /**
- * The connection that logged in at `loginAt` ended: offline, LastOfflineTime now. A newer login
- * (on any node) has changed login_at, so a stale connection's end changes nothing.
+ * The connection named `login` ended: offline, LastOfflineTime now. A newer login (on any node)
+ * has replaced the token, so a stale connection's end changes nothing.
  */
-export async function recordDeviceOffline(db: Kysely<Database>, productId: string, deviceName: string, loginAt: number, now: number): Promise<void> {
+export async function recordDeviceOffline(db: Kysely<Database>, productId: string, deviceName: string, login: string, now: number): Promise<void> {
   await db
     .updateTable('iotcloud_devices')
     .set({ online: 0, last_offline_at: now })
     .where('product_id', '=', productId)
     .where('device_name', '=', deviceName)
-    .where('login_at', '=', loginAt)
+    .where('mqtt_login', '=', login)
     .execute();
 }
 
-/** Whether the device still exists, is enabled and its latest login is the one at `loginAt` (not replaced). */
-export async function isCurrentLogin(db: Kysely<Database>, productId: string, deviceName: string, loginAt: number): Promise<boolean> {
-  const row = await db.selectFrom('iotcloud_devices').select(['login_at', 'enable_state']).where('product_id', '=', productId).where('device_name', '=', deviceName).executeTakeFirst();
-  return row !== undefined && Number(row.login_at) === loginAt && row.enable_state === 1;
+/** What revalidation compares of a device holding a login: its key, enable state and its product's forbidden flag. */
+export interface LoginStanding {
+  readonly mqtt_login: string;
+  readonly psk_sealed: string | null;
+  readonly enable_state: number;
+  readonly forbidden: number;
+}
+
+/** The devices holding these logins, in one indexed query. */
+export async function findLoginStandings(db: Kysely<Database>, logins: readonly string[]): Promise<LoginStanding[]> {
+  return db
+    .selectFrom('iotcloud_devices as d')
+    .innerJoin('iotcloud_products as p', 'p.product_id', 'd.product_id')
+    .select(['d.mqtt_login', 'd.psk_sealed', 'd.enable_state', 'p.forbidden'])
+    .where('d.mqtt_login', 'in', logins)
+    .execute() as Promise<LoginStanding[]>;
 }
