@@ -80,6 +80,7 @@ const DEVICE_COLUMNS = Object.keys({
   version: true,
   online: true,
   login_at: true,
+  mqtt_login: true,
   first_online_at: true,
   last_offline_at: true,
   client_ip: true,
