@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS, startTestServer, type TestServer } from '../support/server.ts';
 import { credit } from '../../src/billing/ledger.ts';
+import { alibabaClient } from '../support/alibaba-harness.ts';
 import { consoleCaller, signIn, until, type Json } from './support.ts';
 
 const DAY = 86_400_000;
@@ -43,6 +44,21 @@ describe.each(DIALECTS)('console API on %s', (dialect) => {
     const report = await admin('GET', `/accounts/${vendorId}/imports/${started.body.importId}/report`);
     expect(report.body.split('\n')[0]).toBe('line,key,reason');
     expect(report.body).toContain('SN00003');
+  });
+
+  it("imports IoT Platform devices from Alibaba's CSV into a product as a job, and lists the product's devices", async () => {
+    const account = await server.createAccount();
+    const productKey = (await alibabaClient('pop-core POST', server, account).call('CreateProduct', { ProductName: `lamp_${dialect}`, NodeType: 0 })).Data.ProductKey;
+    const csv = 'DeviceName,DeviceSecret\nlamp-1,lampSecret00000000000000000001\nlamp-2,lampSecret00000000000000000002\nbad name!,x\n';
+    const started = await admin('POST', `/accounts/${account.id}/iot/products/${productKey}/imports`, csv, 'text/csv');
+    expect(started.status).toBe(202);
+    const finished = await until(() => admin('GET', `/accounts/${account.id}/imports/${started.body.importId}`), (answer) => answer.body.status !== 'running');
+    expect(finished.body).toMatchObject({ kind: 'iot-devices', status: 'finished', read: 3, written: 2, rejected: 1 });
+    const devices = await readAll(admin, `/accounts/${account.id}/iot/products/${productKey}/devices`, 1);
+    expect(devices.map((device) => [device.deviceName, device.status])).toEqual([
+      ['lamp-1', 'UNACTIVE'],
+      ['lamp-2', 'UNACTIVE'],
+    ]);
   });
 
   it('refuses an import that is not CSV and one for an account that is not a vendor', async () => {

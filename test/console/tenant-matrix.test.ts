@@ -58,6 +58,7 @@ const MATRIX: Readonly<Record<string, MatrixRow>> = {
   'GET /accounts/:accountId/iot/products': { read: true },
   'PUT /accounts/:accountId/iot/products/:productKey/dynamic-registration': { body: { enabled: true } },
   'GET /accounts/:accountId/iot/products/:productKey/devices': { read: true },
+  'POST /accounts/:accountId/iot/products/:productKey/imports': { body: 'DeviceName,DeviceSecret\nintruder-1,intruderSecret0001\n', contentType: 'text/csv' },
   'GET /accounts/:accountId/iot/jobs': { read: true },
   'GET /accounts/:accountId/iot/jobs/:applyId': { read: true },
   'GET /accounts/:accountId/iot/jobs/:applyId/rows': { read: true },

@@ -7,6 +7,8 @@ import { findProductByKey, productPage, type ProductRow } from '../../services/a
 import { devicePage, type DeviceRow } from '../../services/alibaba/iot/store/devices.ts';
 import { findAccountImportJob, importJobPage, importOutcomePage, type ImportJobRow, type ImportRow } from '../../services/alibaba/iot/store/import-jobs.ts';
 import { productAdminView, switchDynamicRegistration } from '../../services/alibaba/iot/operator.ts';
+import { prepareDeviceImport } from '../../services/alibaba/iot/admin-routes.ts';
+import { startCsvImport } from './imports.ts';
 import { consoleRoute, notFound } from '../console-route.ts';
 import { PagedQuery, Prefix, keysetPage, pageAnswer, wholeList } from '../paging.ts';
 import { AccountParams } from './params.ts';
@@ -156,6 +158,17 @@ export const iotPlatformRoutes = [
     async handle({ runtime, params, query }) {
       await ownProduct(runtime, params.accountId, params.productKey);
       return pageAnswer(await devicePage(runtime.store.db, params.accountId, params.productKey, query.q, keysetPage(query, 1)), iotDeviceView);
+    },
+  }),
+  consoleRoute({
+    method: 'POST',
+    url: '/accounts/:accountId/iot/products/:productKey/imports',
+    access: 'own',
+    schema: { params: ProductParams },
+    handle: async (call) => {
+      const product = await ownProduct(call.runtime, call.params.accountId, call.params.productKey);
+      const iotInstanceId = productAdminView(product).iotInstanceId ?? undefined;
+      return startCsvImport(call, () => prepareDeviceImport(call.runtime, call.params.accountId, product.product_key, iotInstanceId));
     },
   }),
   consoleRoute({

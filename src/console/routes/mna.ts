@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { findVendorOfAccount, listVendors, registerVendor, VendorRegistrationError, VENDOR_NAME_PATTERN } from '../../services/tencent/mna/store/vendors.ts';
 import { activationHistogram } from '../activation-histogram.ts';
@@ -9,8 +8,7 @@ import { licensePage } from '../../services/tencent/mna/store/licenses.ts';
 import { packagePage, type PackageView } from '../../services/tencent/mna/store/flow-packages.ts';
 import type { MnaLicenseRow } from '../../services/tencent/mna/tables.ts';
 import { prepareHardwareImport, VENDOR_REFUSAL_STATUS } from '../../services/tencent/mna/admin-routes.ts';
-import { importJobView, importReport, startUploadedImport } from '../../bulk-import/admin-routes.ts';
-import { findImport } from '../../bulk-import/csv-import.ts';
+import { startCsvImport } from './imports.ts';
 import { ConsoleError, consoleRoute, notFound } from '../console-route.ts';
 import { PagedQuery, Prefix, keysetPage, pageAnswer, wholeList } from '../paging.ts';
 import { AccountParams } from './params.ts';
@@ -75,7 +73,6 @@ const packageView = (row: PackageView) => ({
   expireAt: row.expire_at,
 });
 
-const ImportParams = Type.Object({ accountId: Type.String(), importId: Type.String() });
 const DAY_MS = 86_400_000;
 
 export const mnaRoutes = [
@@ -120,34 +117,7 @@ export const mnaRoutes = [
     url: '/accounts/:accountId/mna/hardware/imports',
     access: 'own',
     schema: { params: AccountParams, querystring: Type.Object({ licenseChargingMode: Type.Optional(Type.Integer()) }, { additionalProperties: false }) },
-    async handle({ runtime, params, query, request, reply }) {
-      if (!(request.body instanceof Readable)) throw new ConsoleError(415, 'UnsupportedMediaType', 'send the SN list as the body with Content-Type: text/csv');
-      const prepared = await prepareHardwareImport(runtime, params.accountId, query.licenseChargingMode);
-      if ('code' in prepared) throw new ConsoleError(prepared.status, prepared.code, prepared.message);
-      return reply.code(202).send(await startUploadedImport(runtime, params.accountId, prepared, request.body));
-    },
-  }),
-  consoleRoute({
-    method: 'GET',
-    url: '/accounts/:accountId/imports/:importId',
-    access: 'own',
-    schema: { params: ImportParams },
-    async handle({ runtime, params }) {
-      const job = await findImport(runtime.store.db, params.accountId, params.importId);
-      if (!job) throw notFound('ImportNotFound', `account ${params.accountId} has no import ${params.importId}`);
-      return importJobView(job);
-    },
-  }),
-  consoleRoute({
-    method: 'GET',
-    url: '/accounts/:accountId/imports/:importId/report',
-    access: 'own',
-    schema: { params: ImportParams },
-    async handle({ runtime, params, reply }) {
-      const report = await importReport(runtime, params.accountId, params.importId);
-      if (report === undefined) throw notFound('ImportNotFound', `no report of import ${params.importId} on this node`);
-      return reply.type('text/csv').send(report);
-    },
+    handle: (call) => startCsvImport(call, () => prepareHardwareImport(call.runtime, call.params.accountId, call.query.licenseChargingMode)),
   }),
   consoleRoute({
     method: 'GET',
