@@ -9,7 +9,7 @@
  */
 import { startTestServer } from '../test/support/server.ts';
 import type { Dialect } from '../src/storage/database.ts';
-import { fmt, table } from './support/harness.ts';
+import { alternateRounds, fmt, percentile, table } from './support/harness.ts';
 
 const dialects: Dialect[] = process.argv[2] ? [process.argv[2] as Dialect] : ['sqlite', 'postgres'];
 const calls = Number(process.argv[3] ?? 300);
@@ -74,18 +74,11 @@ async function prepare(dialect: Dialect, rows: number) {
   return { server, fillSeconds, samples, run };
 }
 
-const percentile = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * p)]!;
-
 async function compare(dialect: Dialect) {
   const small = await prepare(dialect, 1_000);
   const large = await prepare(dialect, 1_000_000);
   try {
-    await small.run(WARM_UP, false);
-    await large.run(WARM_UP, false);
-    for (let round = 0; round < ROUNDS; round++) {
-      await small.run(calls / ROUNDS, true);
-      await large.run(calls / ROUNDS, true);
-    }
+    await alternateRounds([small, large], WARM_UP, calls, ROUNDS);
     console.log(`console devices page, 50 rows (${dialect}), ${fmt(calls)} sequential requests per page and size; 1,000,000 devices inserted in ${fmt(large.fillSeconds, 1)} s`);
     table(
       (['first', 'middle', 'prefix'] as const).map((page) => ({
