@@ -11,7 +11,7 @@ import { startTestServer } from '../test/support/server.ts';
 import type { Dialect } from '../src/storage/database.ts';
 import { registerVendor } from '../src/services/tencent/mna/store/vendors.ts';
 import { insertHardware } from '../src/services/tencent/mna/store/hardware.ts';
-import { fmt, table } from './support/harness.ts';
+import { alternateRounds, fmt, percentile, table } from './support/harness.ts';
 
 const dialects: Dialect[] = process.argv[2] ? [process.argv[2] as Dialect] : ['sqlite', 'postgres'];
 const calls = Number(process.argv[3] ?? 2_000);
@@ -64,20 +64,12 @@ async function prepare(dialect: Dialect, rows: number) {
   return { server, fillSeconds, samples, run };
 }
 
-const percentile = (samples: number[], p: number) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * p)]!;
-
 /** Both stores side by side on one engine; prints p50/p99 of each, their ratio and peak RSS. */
 async function compare(dialect: Dialect) {
   const small = await prepare(dialect, 1_000);
   const large = await prepare(dialect, 1_000_000);
   try {
-    // Alternate the two in rounds, after a common warm-up, so JIT and machine load weigh on both alike.
-    await small.run(WARM_UP, false);
-    await large.run(WARM_UP, false);
-    for (let round = 0; round < ROUNDS; round++) {
-      await small.run(calls / ROUNDS, true);
-      await large.run(calls / ROUNDS, true);
-    }
+    await alternateRounds([small, large], WARM_UP, calls, ROUNDS);
     const row = (rows: string, s: number[]) => ({ rows, 'p50 ms': fmt(percentile(s, 0.5), 2), 'p99 ms': fmt(percentile(s, 0.99), 2) });
     console.log(`GetHardwareInfo (${dialect}), ${fmt(calls)} sequential calls per size in ${ROUNDS} alternating rounds; 1,000,000 rows inserted in ${fmt(large.fillSeconds, 1)} s`);
     table([row('1,000', small.samples), row('1,000,000', large.samples)]);

@@ -36,3 +36,15 @@ export function table(rows: readonly Record<string, string | number>[]): void {
   console.log(line(columns));
   for (const row of rows) console.log(line(columns.map((c) => String(row[c]))));
 }
+
+/** The `p`-th quantile (0–1) of some samples. */
+export const percentile = (samples: readonly number[], p: number): number => [...samples].sort((a, b) => a - b)[Math.floor(samples.length * p)]!;
+
+/**
+ * Warms each store's runner up, then runs them in alternating rounds, so JIT and machine load
+ * weigh on every size alike.
+ */
+export async function alternateRounds(runners: readonly { run(count: number, keep: boolean): Promise<void> }[], warmUp: number, calls: number, rounds: number): Promise<void> {
+  for (const runner of runners) await runner.run(warmUp, false);
+  for (let round = 0; round < rounds; round++) for (const runner of runners) await runner.run(calls / rounds, true);
+}

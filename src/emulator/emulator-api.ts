@@ -66,15 +66,24 @@ function present(fault: Fault) {
  * The emulator controls under /_fleetgate, guarded by the admin token: health, and faults
  * injected into the two API gateways.
  */
-export function registerEmulatorApi(
+export function registerEmulatorApi(...args: Parameters<typeof registerEmulatorControls>): void {
+  const [app, runtime] = args;
+  guardWithAdminToken(app, runtime);
+  registerEmulatorControls(...args);
+}
+
+/**
+ * The emulator control routes themselves, in a scope that has already checked who may use them
+ * (the admin token here, an admin console session under the console API).
+ */
+export function registerEmulatorControls(
   app: FastifyInstance,
   runtime: Runtime,
   surface: EmulatedSurface,
   sections: readonly SeedSection[],
   mqtt: () => MqttStatus,
 ): void {
-  guardWithAdminToken(app, runtime);
-  const state = new EmulatorState(runtime, sections);
+  const state = EmulatorState.of(runtime, sections);
   app.get('/health', async () => healthReport(runtime, surface, mqtt()));
 
   app.post<{ Body: Record<string, unknown> }>('/seed', { schema: { body: fixtureSchema(sections) } }, async (request, reply) => {

@@ -16,6 +16,7 @@ import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registrat
 import * as csvImports from './migrations/0016_csv_imports.ts';
 import * as mnaLicenses from './migrations/0017_mna_licenses.ts';
 import * as mnaPackageRenewals from './migrations/0018_mna_package_renewals.ts';
+import * as consoleListing from './migrations/0020_console_listing.ts';
 import * as mqttLogin from './migrations/0022_mqtt_login.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
@@ -36,6 +37,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0016_csv_imports': csvImports,
   '0017_mna_licenses': mnaLicenses,
   '0018_mna_package_renewals': mnaPackageRenewals,
+  '0020_console_listing': consoleListing,
   '0022_mqtt_login': mqttLogin,
 };
 

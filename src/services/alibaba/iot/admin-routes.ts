@@ -7,7 +7,8 @@ import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { activateDevice, showProduct, switchDynamicRegistration, type OperatorRefusal } from './operator.ts';
 import { createEnterpriseInstance, findInstanceId, listEnterpriseInstances } from './store/instances.ts';
 import { findProduct } from './store/products.ts';
-import { importUploadRoute } from '../../../bulk-import/admin-routes.ts';
+import { importUploadRoute, type PrepareImport } from '../../../bulk-import/admin-routes.ts';
+import type { AppContext } from '../../../core/app-context.ts';
 import { deviceImport } from './device-import.ts';
 
 const DeviceImportQuery = Type.Object(
@@ -143,11 +144,14 @@ export const iotAdminModule: AdminModule = (app, ctx) => {
     summary: "Import devices with their secrets (Alibaba's device import CSV: DeviceName,DeviceSecret[,Sn]) as a job, under BatchCheckImportDevice's rules",
     tags: ['iot', 'imports'],
     querystring: DeviceImportQuery,
-    async prepare(accountId, query) {
-      const instanceId = await findInstanceId(ctx.store.db, accountId, query.iotInstanceId);
-      const product = instanceId === undefined ? undefined : await findProduct(ctx.store.db, accountId, instanceId, query.productKey);
-      if (!product) return { status: 404, code: 'ProductNotFound', message: `account ${accountId} has no product ${query.productKey} in that instance` };
-      return { target: deviceImport(ctx.secrets, accountId, product.product_key, ctx.now), key: product.product_key };
-    },
+    prepare: (accountId, query) => prepareDeviceImport(ctx, accountId, query.productKey, query.iotInstanceId),
   });
 };
+
+/** A device import into one of the account's products, or why there is none to import into. */
+export async function prepareDeviceImport(ctx: AppContext, accountId: string, productKey: string, iotInstanceId: string | undefined): ReturnType<PrepareImport<unknown>> {
+  const instanceId = await findInstanceId(ctx.store.db, accountId, iotInstanceId);
+  const product = instanceId === undefined ? undefined : await findProduct(ctx.store.db, accountId, instanceId, productKey);
+  if (!product) return { status: 404, code: 'ProductNotFound', message: `account ${accountId} has no product ${productKey} in that instance` };
+  return { target: deviceImport(ctx.secrets, accountId, product.product_key, ctx.now), key: product.product_key };
+}
