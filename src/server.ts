@@ -19,6 +19,7 @@ import { registerDeviceGateway } from './device/device-gateway.ts';
 import { registerEmulatorApi } from './emulator/emulator-api.ts';
 import { EMULATOR_PREFIX } from './emulator/prefix.ts';
 import { emulatedSurface } from './emulator/emulated-products.ts';
+import { registerConsoleAssets } from './console/static.ts';
 
 /**
  * Header room for a 10,001-row Alibaba GET (about 1 MB of request line) and Tencent's 32 KB GET
@@ -91,6 +92,8 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
   const surface = emulatedSurface(TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS);
   await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface, SEED_SECTIONS, mqtt), { prefix: EMULATOR_PREFIX });
+
+  await app.register(async (consoleAssets) => registerConsoleAssets(consoleAssets));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
