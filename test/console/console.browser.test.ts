@@ -170,7 +170,7 @@ describe('web console in Chromium (sqlite)', () => {
     const admin = await context.newPage();
     await admin.goto(`${server.url}/console/`);
     await admin.getByLabel('the admin token').check();
-    await admin.getByLabel('Admin token').fill(server.adminToken);
+    await admin.getByLabel('Admin token', { exact: true }).fill(server.adminToken);
     await admin.getByRole('button', { name: 'Sign in' }).click();
     await admin.getByRole('link', { name: 'console-operator' }).waitFor(SHOWN);
     await screenshot('admin-accounts', admin);
