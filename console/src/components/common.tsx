@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import { ApiError } from '../api.ts';
 
 /** What went wrong in plain words, with the code and the request id an operator can look up in the logs. */
@@ -110,3 +110,28 @@ export function Section({ title, children, actions }: { title: string; children:
 export const formatTime = (ms: number | null | undefined): string => (ms ? new Date(ms).toISOString().replace('T', ' ').slice(0, 19) : '—');
 /** Money is kept in fen; shown in CNY. */
 export const formatMoney = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
+
+/** A form's submit handler running `run` (Enter in any field submits). */
+export const submitWith =
+  (run: () => unknown) =>
+  (event: FormEvent): void => {
+    event.preventDefault();
+    void run();
+  };
+
+/** A list filter: a select whose first choice, "any", sends nothing. */
+export function ChoiceFilter({ label, value, onChange, choices }: { label: string; value: string; onChange: (value: string) => void; choices: readonly (readonly [string, string])[] }) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(event) => onChange(event.target.value)}>
+        <option value="">any</option>
+        {choices.map(([choice, text]) => (
+          <option key={choice} value={choice}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}

@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, type Session } from '../api.ts';
-import { ErrorNote, formatTime, SecretOnce, Section, useAction, useLoad } from '../components/common.tsx';
+import { ErrorNote, formatTime, SecretOnce, Section, submitWith, useAction, useLoad } from '../components/common.tsx';
 import { PagedTable } from '../components/PagedTable.tsx';
 import type { Account, Key, NewKey, SubUser } from '../types.ts';
 
@@ -39,15 +39,6 @@ export function AccountPage({ accountId }: AccountPageProps) {
     bump();
   });
 
-  const submitKey = (event: FormEvent) => {
-    event.preventDefault();
-    void createKey.run();
-  };
-  const submitUser = (event: FormEvent) => {
-    event.preventDefault();
-    void createUser.run();
-  };
-
   return (
     <>
       <Section title="Account">
@@ -74,7 +65,7 @@ export function AccountPage({ accountId }: AccountPageProps) {
         )}
       </Section>
       <Section title="API keys">
-        <form className="toolbar" onSubmit={submitKey}>
+        <form className="toolbar" onSubmit={submitWith(createKey.run)}>
           <label>
             Cloud
             <select value={cloud} onChange={(event) => setCloud(event.target.value as 'tencent' | 'alibaba')}>
@@ -112,7 +103,7 @@ export function AccountPage({ accountId }: AccountPageProps) {
         />
       </Section>
       <Section title="Sub-users">
-        <form className="toolbar" onSubmit={submitUser}>
+        <form className="toolbar" onSubmit={submitWith(createUser.run)}>
           <label>
             Name
             <input value={userName} onChange={(event) => setUserName(event.target.value)} required />

@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
 import { Link } from '../router.tsx';
-import { ErrorNote, formatTime, SecretOnce, Section, useAction } from '../components/common.tsx';
+import { ChoiceFilter, ErrorNote, formatTime, SecretOnce, Section, submitWith, useAction } from '../components/common.tsx';
 import { PagedTable } from '../components/PagedTable.tsx';
 import type { Account, NewKey } from '../types.ts';
 
@@ -21,14 +21,10 @@ export function AccountsPage() {
     await api(`/accounts/${id}/disable`, { method: 'POST' });
     setRefresh((n) => n + 1);
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void create.run();
-  };
   return (
     <>
       <Section title="Create an account">
-        <form className="toolbar" onSubmit={submit}>
+        <form className="toolbar" onSubmit={submitWith(create.run)}>
           <label>
             Name
             <input value={name} onChange={(event) => setName(event.target.value)} required />
@@ -57,16 +53,7 @@ export function AccountsPage() {
           query={{ status }}
           refresh={refresh}
           searchLabel="Name"
-          filters={
-            <label>
-              Status
-              <select value={status} onChange={(event) => setStatus(event.target.value)}>
-                <option value="">any</option>
-                <option value="active">active</option>
-                <option value="disabled">disabled</option>
-              </select>
-            </label>
-          }
+          filters={<ChoiceFilter label="Status" value={status} onChange={setStatus} choices={[['active', 'active'], ['disabled', 'disabled']]} />}
           rowKey={(account) => account.id}
           columns={[
             { title: 'Account', cell: (account) => <Link to={`/a/${account.id}`}>{account.name}</Link> },

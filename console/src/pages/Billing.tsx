@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, download } from '../api.ts';
-import { ErrorNote, formatMoney, formatTime, Section, useAction, useLoad } from '../components/common.tsx';
+import { ChoiceFilter, ErrorNote, formatMoney, formatTime, Section, submitWith, useAction, useLoad } from '../components/common.tsx';
 import { PagedTable } from '../components/PagedTable.tsx';
 import type { LedgerEntry, Voucher } from '../types.ts';
 import type { AccountPageProps } from './Account.tsx';
@@ -15,10 +15,6 @@ export function BillingPage({ accountId }: AccountPageProps) {
   const [applied, setApplied] = useState(filter);
   const query = { kind: applied.kind, from: dayStart(applied.from), to: dayStart(applied.to, 1) };
   const exportCsv = useAction(() => download(`${base}/ledger.csv`, query, `ledger-${accountId}.csv`));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setApplied(filter);
-  };
   return (
     <>
       <Section title="Balance">
@@ -52,16 +48,8 @@ export function BillingPage({ accountId }: AccountPageProps) {
           </button>
         }
       >
-        <form className="toolbar" onSubmit={submit} aria-label="Filter the ledger">
-          <label>
-            Kind
-            <select value={filter.kind} onChange={(event) => setFilter({ ...filter, kind: event.target.value })}>
-              <option value="">any</option>
-              {KINDS.map((kind) => (
-                <option key={kind}>{kind}</option>
-              ))}
-            </select>
-          </label>
+        <form className="toolbar" onSubmit={submitWith(() => setApplied(filter))} aria-label="Filter the ledger">
+          <ChoiceFilter label="Kind" value={filter.kind} onChange={(kind) => setFilter({ ...filter, kind })} choices={KINDS.map((kind) => [kind, kind])} />
           <label>
             From (UTC)
             <input type="date" value={filter.from} onChange={(event) => setFilter({ ...filter, from: event.target.value })} />

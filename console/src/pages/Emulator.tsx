@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api, streamUrl } from '../api.ts';
-import { ErrorNote, formatTime, Section, useAction, useLoad } from '../components/common.tsx';
+import { ChoiceFilter, ErrorNote, formatTime, Section, submitWith, useAction, useLoad } from '../components/common.tsx';
 import type { Call } from '../types.ts';
 
 const KEEP_CALLS = 200;
@@ -130,10 +130,6 @@ function Faults() {
     await api('/emulator/faults', { method: 'DELETE' });
     setRound((n) => n + 1);
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void add.run();
-  };
   const field = (name: keyof typeof form, label: string, type = 'text') => (
     <label>
       {label}
@@ -149,15 +145,8 @@ function Faults() {
         </button>
       }
     >
-      <form className="toolbar" onSubmit={submit} aria-label="Add a fault">
-        <label>
-          Cloud
-          <select value={form.cloud} onChange={(event) => setForm({ ...form, cloud: event.target.value })}>
-            <option value="">any</option>
-            <option value="tencent">tencent</option>
-            <option value="alibaba">alibaba</option>
-          </select>
-        </label>
+      <form className="toolbar" onSubmit={submitWith(add.run)} aria-label="Add a fault">
+        <ChoiceFilter label="Cloud" value={form.cloud} onChange={(cloud) => setForm({ ...form, cloud })} choices={[['tencent', 'tencent'], ['alibaba', 'alibaba']]} />
         {field('product', 'Product')}
         {field('action', 'Action')}
         {field('error', 'Error code')}
@@ -194,13 +183,9 @@ function Snapshots() {
     if (!confirm(`Restore snapshot ${snapshot}? Every account's state is replaced by it.`)) return;
     await api(`/emulator/snapshots/${encodeURIComponent(snapshot)}/restore`, { method: 'POST' });
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void save.run();
-  };
   return (
     <Section title="Snapshots">
-      <form className="toolbar" onSubmit={submit}>
+      <form className="toolbar" onSubmit={submitWith(save.run)}>
         <label>
           Name
           <input value={name} onChange={(event) => setName(event.target.value)} required pattern="[A-Za-z0-9._-]+" />

@@ -1,7 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { api, apiText, ApiError, parseCsv, upload } from '../api.ts';
 import { BarChart } from '../components/BarChart.tsx';
-import { ErrorNote, formatTime, ProgressBar, Section, useAction, useLoad } from '../components/common.tsx';
+import { ChoiceFilter, ErrorNote, formatTime, ProgressBar, Section, submitWith, useAction, useLoad } from '../components/common.tsx';
 import { PagedTable } from '../components/PagedTable.tsx';
 import type { Hardware, ImportJob, Vendor } from '../types.ts';
 import type { AccountPageProps } from './Account.tsx';
@@ -38,16 +38,7 @@ export function HardwarePage({ accountId }: AccountPageProps) {
               query={{ status }}
               refresh={refresh}
               searchLabel="SN"
-              filters={
-                <label>
-                  Status
-                  <select value={status} onChange={(event) => setStatus(event.target.value)}>
-                    <option value="">any</option>
-                    <option value="1">to be activated</option>
-                    <option value="2">activated</option>
-                  </select>
-                </label>
-              }
+              filters={<ChoiceFilter label="Status" value={status} onChange={setStatus} choices={Object.entries(STATUS)} />}
               rowKey={(hardware) => hardware.hardwareId}
               columns={[
                 { title: 'SN', cell: (hardware) => <code>{hardware.sn}</code> },
@@ -72,12 +63,8 @@ function RegisterVendor({ base, onRegistered }: { base: string; onRegistered: ()
     await api<Vendor>(`${base}/vendor`, { method: 'POST', body: { name: name.trim() } });
     onRegistered();
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void register.run();
-  };
   return (
-    <form className="toolbar" onSubmit={submit}>
+    <form className="toolbar" onSubmit={submitWith(register.run)}>
       <p>This account is not an MNA vendor yet. Register it to upload hardware SNs.</p>
       <label>
         Vendor name
@@ -117,13 +104,9 @@ function ImportHardware({ accountId, onImported }: { accountId: string; onImport
     if (current.rejected > 0) setReport(parseCsv(await apiText(`/accounts/${accountId}/imports/${started.importId}/report`)).slice(1));
     onImported();
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (file) void importFile.run(file);
-  };
   return (
     <Section title="Upload SNs (CSV)">
-      <form className="toolbar" onSubmit={submit}>
+      <form className="toolbar" onSubmit={submitWith(() => file && importFile.run(file))}>
         <label>
           CSV file (columns SN[,LicenseChargingMode][,Description])
           <input type="file" accept=".csv,text/csv" onChange={(event) => setFile(event.target.files?.[0] ?? null)} required />

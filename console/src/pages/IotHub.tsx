@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api } from '../api.ts';
-import { CopyButton, ErrorNote, formatTime, Section, useAction } from '../components/common.tsx';
+import { ChoiceFilter, CopyButton, ErrorNote, formatTime, Section, submitWith, useAction } from '../components/common.tsx';
 import { PagedTable } from '../components/PagedTable.tsx';
 import type { HubDevice, HubProduct } from '../types.ts';
 import type { AccountPageProps } from './Account.tsx';
@@ -69,17 +69,13 @@ function ProductDetail({ base, product, onChanged }: { base: string; product: Hu
   const [online, setOnline] = useState('');
   const reveal = useAction(async () => setSecret((await api<{ productSecret: string }>(`${base}/secret`, { method: 'POST' })).productSecret));
   const save = useAction(async () => onChanged(await api<HubProduct>(`${base}/dynamic-registration`, { method: 'PUT', body: { registerType: Number(registerType), registerLimit: Number(registerLimit) } })));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void save.run();
-  };
   return (
     <>
       <Section title={`Product ${product.productName}`}>
         <p>
           Dynamic registration: <strong>{REGISTER_TYPE[product.registerType]}</strong>, <Quota used={product.registeredCount} limit={product.registerLimit} /> registered so far.
         </p>
-        <form className="toolbar" onSubmit={submit} aria-label="Dynamic registration">
+        <form className="toolbar" onSubmit={submitWith(save.run)} aria-label="Dynamic registration">
           <label>
             RegisterType
             <select value={registerType} onChange={(event) => setRegisterType(event.target.value)}>
@@ -124,16 +120,7 @@ function ProductDetail({ base, product, onChanged }: { base: string; product: Hu
           path={`${base}/devices`}
           query={{ online }}
           searchLabel="Device name"
-          filters={
-            <label>
-              State
-              <select value={online} onChange={(event) => setOnline(event.target.value)}>
-                <option value="">any</option>
-                <option value="true">online</option>
-                <option value="false">offline</option>
-              </select>
-            </label>
-          }
+          filters={<ChoiceFilter label="State" value={online} onChange={setOnline} choices={[['true', 'online'], ['false', 'offline']]} />}
           rowKey={(device) => device.deviceName}
           columns={[
             { title: 'Device', cell: (device) => device.deviceName },

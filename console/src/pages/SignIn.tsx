@@ -1,6 +1,6 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, type Session } from '../api.ts';
-import { ErrorNote, useAction } from '../components/common.tsx';
+import { ErrorNote, submitWith, useAction } from '../components/common.tsx';
 
 /** Sign in with the admin token, or with an account's key (a Tencent SecretId or an Alibaba AccessKeyId and its secret). */
 export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
@@ -12,14 +12,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (session: Session) => void 
     const body = mode === 'admin' ? { adminToken } : { secretId: secretId.trim(), secretKey };
     onSignedIn(await api<Session>('/session', { method: 'POST', body }));
   });
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void run();
-  };
   return (
     <main id="main" className="signin">
       <h1>Fleetgate console</h1>
-      <form onSubmit={submit} className="card" aria-label="Sign in">
+      <form onSubmit={submitWith(run)} className="card" aria-label="Sign in">
         <fieldset>
           <legend>Sign in with</legend>
           <label className="inline">
