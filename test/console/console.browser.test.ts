@@ -145,14 +145,15 @@ describe('web console in Chromium (sqlite)', () => {
     await screenshot('iot-platform');
   });
 
-  it('changing an IoT Hub product\'s dynamic registration shows the new quota; the ProductSecret shows on demand', async () => {
-    await iotcloudClient(server, account).CreateProduct({ ProductName: 'console_hub', ProductProperties: { EncryptionType: '2', ProductType: 0 } });
+  it('an IoT Hub product\'s dynamic registration changed through the SDK shows with its quota; the ProductSecret shows on demand', async () => {
+    const hub = iotcloudClient(server, account);
+    const { ProductId } = await hub.CreateProduct({ ProductName: 'console_hub', ProductProperties: { EncryptionType: '2', ProductType: 0 } });
+    await hub.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 2, RegisterLimit: 25 });
     await open('IoT Hub');
+    const products = page.getByRole('table', { name: 'IoT Hub products' });
+    await products.getByRole('cell', { name: 'creates devices' }).waitFor(SHOWN);
+    await products.getByTestId('quota').getByText('0 / 25').waitFor(SHOWN);
     await page.getByRole('button', { name: 'Open console_hub' }).click();
-    await page.getByLabel('RegisterType').selectOption('2');
-    await page.getByLabel('RegisterLimit').fill('25');
-    await page.getByLabel('RegisterLimit').press('Enter');
-    await page.getByRole('table', { name: 'IoT Hub products' }).getByTestId('quota').getByText('0 / 25').waitFor(SHOWN);
     await page.getByRole('button', { name: 'Reveal ProductSecret' }).click();
     expect(await page.getByTestId('product-secret').textContent()).toMatch(/\S{8,}/);
     await screenshot('iothub');
