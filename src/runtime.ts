@@ -12,12 +12,16 @@ import { KeyRing } from './core/credentials.ts';
 import { RateLimits, rateLimitTable } from './core/rate-limit.ts';
 import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './core/replay-guard.ts';
 import { Metrics } from './core/metrics.ts';
+import { RecentCalls } from './gateway/recent-calls.ts';
 import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
 import { FaultTable } from './emulator/fault-table.ts';
 import { EmulatorClock } from './emulator/clock.ts';
 import { applyFixture, readFixture, type Fixture } from './emulator/seed/fixture.ts';
 import { SeedRefused } from './emulator/seed/seed-section.ts';
 import { SEED_SECTIONS } from './services/registry.ts';
+
+/** How many API calls the console's call list keeps. */
+const RECENT_CALLS_KEPT = 1_000;
 
 /** Everything one running Fleetgate process holds: the app context plus the gateway's shared parts. */
 export interface Runtime extends AppContext {
@@ -26,6 +30,8 @@ export interface Runtime extends AppContext {
   readonly rateLimits: RateLimits;
   readonly replayGuard: ReplayGuard;
   readonly metrics: Metrics;
+  /** The last API calls answered (this process only): the console's live call list. */
+  readonly recentCalls: RecentCalls;
   /** Set when FLEETGATE_REDIS_URL is: the emulator's health check pings it. */
   readonly redis: Redis | undefined;
   /** Faults injected through the emulator controls (this process only). */
@@ -87,6 +93,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       rateLimits: new RateLimits(rateLimitTable(config.rateLimits), redis),
       replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(realNow),
       metrics: new Metrics(),
+      recentCalls: new RecentCalls(RECENT_CALLS_KEPT, realNow),
       redis,
       faults: new FaultTable(realNow),
       clock,

@@ -16,7 +16,8 @@ import { startMqttListener, type MqttListener, type MqttStatus } from './mqtt/br
 import { mqttTlsMaterial } from './mqtt/tls-material.ts';
 import { ConfigError } from './config.ts';
 import { registerDeviceGateway } from './device/device-gateway.ts';
-import { registerEmulatorApi } from './emulator/emulator-api.ts';
+import { registerEmulatorApi, registerEmulatorControls } from './emulator/emulator-api.ts';
+import { CONSOLE_API_PREFIX, registerConsoleApi } from './console/console-api.ts';
 import { EMULATOR_PREFIX } from './emulator/prefix.ts';
 import { emulatedSurface } from './emulator/emulated-products.ts';
 import { registerConsoleAssets } from './console/static.ts';
@@ -92,6 +93,7 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   await app.register(async (admin) => registerAdminApi(admin, runtime), { prefix: '/admin/v1' });
   const surface = emulatedSurface(TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS);
   await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface, SEED_SECTIONS, mqtt), { prefix: EMULATOR_PREFIX });
+  await app.register(async (console) => registerConsoleApi(console, runtime, (controls) => registerEmulatorControls(controls, runtime, surface, SEED_SECTIONS, mqtt)), { prefix: CONSOLE_API_PREFIX });
 
   await app.register(async (consoleAssets) => registerConsoleAssets(consoleAssets));
 

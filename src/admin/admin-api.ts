@@ -32,7 +32,6 @@ export async function registerAdminApi(app: FastifyInstance, runtime: Runtime): 
  * `{ error: { code, message } }`.
  */
 export function guardWithAdminToken(app: FastifyInstance, runtime: Runtime): void {
-  app.setValidatorCompiler(adminValidatorCompiler);
   const expected = Buffer.from(`Bearer ${runtime.adminToken}`);
   app.addHook('onRequest', async (request, reply) => {
     const given = Buffer.from(request.headers.authorization ?? '');
@@ -40,6 +39,15 @@ export function guardWithAdminToken(app: FastifyInstance, runtime: Runtime): voi
       return sendAdminError(reply, 401, 'Unauthorized', 'a valid admin bearer token is required');
     }
   });
+  validateLikeTheAdminApi(app);
+}
+
+/**
+ * The admin API's request handling without its guard (the console has its own): bodies
+ * validated as sent, the NUL refusal, errors as `{ error: { code, message } }` in plain words.
+ */
+export function validateLikeTheAdminApi(app: FastifyInstance): void {
+  app.setValidatorCompiler(adminValidatorCompiler);
   app.addHook('preValidation', async (request, reply) => {
     const field = fieldWithNul({ params: request.params, query: request.query, body: request.body });
     if (field !== undefined) return sendAdminError(reply, 400, 'InvalidParameter', `${field} must not contain a NUL character`);

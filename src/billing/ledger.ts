@@ -4,6 +4,7 @@ import type { Store } from '../storage/database.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../storage/atomic-write.ts';
 import { lowerAlphanumeric } from '../core/ids.ts';
 import type { LedgerKind, LedgerRow } from './tables.ts';
+import { readKeysetPage, type Keyed, type KeysetPage } from '../storage/keyset.ts';
 
 /** Balances are kept in fen (0.01 CNY); the admin API and CLI say so with this currency code. */
 export const CURRENCY = 'CNY';
@@ -205,3 +206,24 @@ const toEntry = (row: LedgerRow): LedgerEntry => ({
   deviceId: row.device_id,
   voucherId: row.voucher_id,
 });
+
+export interface LedgerFilter {
+  readonly kind?: LedgerKind | undefined;
+  /** Entries made at or after this instant (epoch ms). */
+  readonly from?: number | undefined;
+  /** Entries made before this instant. */
+  readonly to?: number | undefined;
+}
+
+/** One page of the account's ledger, newest entry first (by seq, the account's unique order), optionally of one kind and period. */
+export async function ledgerPage(db: Kysely<Database>, accountId: string, filter: LedgerFilter, page: KeysetPage): Promise<Keyed<LedgerEntry>> {
+  const query = db
+    .selectFrom('billing_ledger')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!))
+    .$if(filter.from !== undefined, (q) => q.where('created_at', '>=', filter.from!))
+    .$if(filter.to !== undefined, (q) => q.where('created_at', '<', filter.to!));
+  const found = await readKeysetPage(query, { columns: ['seq'], direction: 'desc', position: (row) => [row.seq] }, page);
+  return { rows: found.rows.map(toEntry), next: found.next };
+}

@@ -26,7 +26,9 @@ const ImportJob = Type.Object({
 const AccountParams = Type.Object({ accountId: Type.String() });
 const ImportParams = Type.Object({ accountId: Type.String(), importId: Type.String() });
 
-const view = (row: CsvImportRow): Static<typeof ImportJob> => ({
+export type ImportJobView = Static<typeof ImportJob>;
+
+export const importJobView = (row: CsvImportRow): ImportJobView => ({
   importId: row.import_id,
   kind: row.kind,
   status: row.status,
@@ -44,6 +46,43 @@ const importFiles = (runtime: Runtime, importId: string) => {
   const dir = join(runtime.config.dataDir, 'imports');
   return { dir, file: join(dir, `${importId}.csv`), report: join(dir, `${importId}.rejected.csv`) };
 };
+
+/**
+ * Streams an uploaded CSV to the data dir (no size limit, constant memory), then imports it in
+ * the background as a job; answers the job, running, to poll.
+ */
+export async function startUploadedImport(
+  runtime: Runtime,
+  accountId: string,
+  prepared: { readonly target: ImportTarget<unknown>; readonly key: string },
+  upload: Readable,
+): Promise<ImportJobView> {
+  const job = await createImport(runtime.store.db, prepared.target.kind, { accountId, target: prepared.key, file: '' }, runtime.now());
+  const paths = importFiles(runtime, job.import_id);
+  mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+  const fail = (failure: string) =>
+    runtime.store.db
+      .updateTable('csv_imports')
+      .set({ status: 'failed', failure, updated_at: runtime.now() })
+      .where('import_id', '=', job.import_id)
+      .execute()
+      .catch(() => undefined);
+  try {
+    await pipeline(upload, createWriteStream(paths.file, { mode: 0o600 }));
+  } catch (error) {
+    // The upload broke off: the job never ran, and its partial file is of no use.
+    await fail('the upload did not complete');
+    rmSync(paths.file, { force: true });
+    throw error;
+  }
+  const running = { ...job, source: paths.file };
+  await runtime.store.db.updateTable('csv_imports').set({ source: paths.file }).where('import_id', '=', job.import_id).execute();
+  void importCsv(runtime, prepared.target, { accountId, target: prepared.key, file: paths.file, report: paths.report }, running).catch(async (error: unknown) => {
+    runtime.logger.error({ err: error, importId: job.import_id }, 'import job failed');
+    await fail('internal error');
+  });
+  return importJobView(running);
+}
 
 /** What a product's upload route needs: its target for the account and query, or the refusal. */
 export type PrepareImport<Query> = (
@@ -81,34 +120,22 @@ export function importUploadRoute<Q extends TObject>(
         if (!(await findAccount(runtime.store.db, accountId))) return sendAccountNotFound(reply, accountId);
         const prepared = await options.prepare(accountId, request.query as Static<Q>);
         if ('code' in prepared) return sendAdminError(reply, prepared.status, prepared.code, prepared.message);
-        const job = await createImport(runtime.store.db, prepared.target.kind, { accountId, target: prepared.key, file: '' }, runtime.now());
-        const paths = importFiles(runtime, job.import_id);
-        mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
-        const fail = (failure: string) =>
-          runtime.store.db
-            .updateTable('csv_imports')
-            .set({ status: 'failed', failure, updated_at: runtime.now() })
-            .where('import_id', '=', job.import_id)
-            .execute()
-            .catch(() => undefined);
-        try {
-          await pipeline(request.body as Readable, createWriteStream(paths.file, { mode: 0o600 }));
-        } catch (error) {
-          // The upload broke off: the job never ran, and its partial file is of no use.
-          await fail('the upload did not complete');
-          rmSync(paths.file, { force: true });
-          throw error;
-        }
-        const running = { ...job, source: paths.file };
-        await runtime.store.db.updateTable('csv_imports').set({ source: paths.file }).where('import_id', '=', job.import_id).execute();
-        void importCsv(runtime, prepared.target, { accountId, target: prepared.key, file: paths.file, report: paths.report }, running).catch(async (error: unknown) => {
-          runtime.logger.error({ err: error, importId: job.import_id }, 'import job failed');
-          await fail('internal error');
-        });
-        return reply.code(202).send(view(running));
+        return reply.code(202).send(await startUploadedImport(runtime, accountId, prepared, request.body as Readable));
       },
     );
   });
+}
+
+/**
+ * An import's report of rejected rows (CSV: line, key, reason) as far as committed; undefined when
+ * the account has no such import or its report is not on this node.
+ */
+export async function importReport(runtime: Runtime, accountId: string, importId: string): Promise<Readable | string | undefined> {
+  const job = await findImport(runtime.store.db, accountId, importId);
+  const { report } = importFiles(runtime, importId);
+  if (!job || !existsSync(report)) return undefined;
+  // Only what committed batches wrote: lines past report_bytes belong to a batch under way.
+  return job.report_bytes === 0 ? '' : createReadStream(report, { start: 0, end: job.report_bytes - 1 });
 }
 
 /** Polling a bulk import job and fetching its report of rejected rows. */
@@ -118,7 +145,7 @@ export const bulkImportAdminModule: AdminModule = (app, runtime) => {
     { schema: { summary: 'Show a bulk import job and its progress', tags: ['imports'], params: ImportParams, response: { 200: ImportJob, 404: AdminErrorBody } } },
     async (request, reply) => {
       const job = await findImport(runtime.store.db, request.params.accountId, request.params.importId);
-      return job ? view(job) : sendAdminError(reply, 404, 'ImportNotFound', `no import ${request.params.importId} in account ${request.params.accountId}`);
+      return job ? importJobView(job) : sendAdminError(reply, 404, 'ImportNotFound', `no import ${request.params.importId} in account ${request.params.accountId}`);
     },
   );
   app.get<{ Params: Static<typeof ImportParams> }>(
@@ -132,12 +159,9 @@ export const bulkImportAdminModule: AdminModule = (app, runtime) => {
       },
     },
     async (request, reply) => {
-      const job = await findImport(runtime.store.db, request.params.accountId, request.params.importId);
-      const { report } = importFiles(runtime, request.params.importId);
-      if (!job || !existsSync(report)) return sendAdminError(reply, 404, 'ImportNotFound', `no report of import ${request.params.importId} on this node`);
-      // Only what committed batches wrote: lines past report_bytes belong to a batch under way.
-      if (job.report_bytes === 0) return reply.type('text/csv').send('');
-      return reply.type('text/csv').send(createReadStream(report, { start: 0, end: job.report_bytes - 1 }));
+      const report = await importReport(runtime, request.params.accountId, request.params.importId);
+      if (report === undefined) return sendAdminError(reply, 404, 'ImportNotFound', `no report of import ${request.params.importId} on this node`);
+      return reply.type('text/csv').send(report);
     },
   );
 };

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { AccountRow } from './tables.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../storage/keyset.ts';
 
 export interface Account {
   readonly id: string;
@@ -99,4 +100,19 @@ export async function setAccountFlags(db: Kysely<Database>, accountId: string, f
 export async function countAccounts(db: Kysely<Database>): Promise<number> {
   const row = await db.selectFrom('accounts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** One page of accounts by name (the unique index), optionally those whose name starts with `prefix` or of one status. */
+export async function accountsPage(
+  db: Kysely<Database>,
+  filter: { readonly prefix?: string | undefined; readonly status?: AccountRow['status'] | undefined },
+  page: KeysetPage,
+): Promise<Keyed<Account>> {
+  const query = db
+    .selectFrom('accounts')
+    .selectAll()
+    .$if(filter.prefix !== undefined, (q) => q.where(startsWith('name', filter.prefix!)))
+    .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status!));
+  const found = await readKeysetPage(query, { columns: ['name'], direction: 'asc', position: (row) => [row.name] }, page);
+  return { rows: found.rows.map(toAccount), next: found.next };
 }

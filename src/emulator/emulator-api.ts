@@ -74,7 +74,21 @@ export function registerEmulatorApi(
   mqtt: () => MqttStatus,
 ): void {
   guardWithAdminToken(app, runtime);
-  const state = new EmulatorState(runtime, sections);
+  registerEmulatorControls(app, runtime, surface, sections, mqtt);
+}
+
+/**
+ * The emulator control routes themselves, in a scope that has already checked who may use them
+ * (the admin token here, an admin console session under the console API).
+ */
+export function registerEmulatorControls(
+  app: FastifyInstance,
+  runtime: Runtime,
+  surface: EmulatedSurface,
+  sections: readonly SeedSection[],
+  mqtt: () => MqttStatus,
+): void {
+  const state = EmulatorState.of(runtime, sections);
   app.get('/health', async () => healthReport(runtime, surface, mqtt()));
 
   app.post<{ Body: Record<string, unknown> }>('/seed', { schema: { body: fixtureSchema(sections) } }, async (request, reply) => {

@@ -24,6 +24,15 @@ export class SnapshotNotFound extends Error {}
  * works at once.
  */
 export class EmulatorState {
+  static readonly #ofRuntime = new WeakMap<Runtime, EmulatorState>();
+
+  /** The runtime's one state: every route that changes it (emulator controls, console) queues on the same lock. */
+  static of(runtime: Runtime, sections: readonly SeedSection[]): EmulatorState {
+    let state = EmulatorState.#ofRuntime.get(runtime);
+    if (!state) EmulatorState.#ofRuntime.set(runtime, (state = new EmulatorState(runtime, sections)));
+    return state;
+  }
+
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(

@@ -24,6 +24,7 @@ export function recordCall(runtime: Runtime, call: CallRecord): void {
   // labels (one series per made-up name would grow without bound) but in the log line.
   const action = call.product === '-' ? '-' : call.action;
   runtime.metrics.observe({ cloud: call.cloud, product: call.product, action, code: call.codeLabel }, seconds);
+  runtime.recentCalls.record(call, seconds);
   runtime.logger.info(
     {
       requestId: call.requestId,

@@ -15,6 +15,7 @@ import * as iotRegister from './migrations/0013_iot_register.ts';
 import * as iotDynamicRegistration from './migrations/0014_iot_dynamic_registration.ts';
 import * as csvImports from './migrations/0016_csv_imports.ts';
 import * as mnaLicenses from './migrations/0017_mna_licenses.ts';
+import * as consoleListing from './migrations/0020_console_listing.ts';
 
 /** Every migration, in order. A new part of the schema is one file and one line here. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0014_iot_dynamic_registration': iotDynamicRegistration,
   '0016_csv_imports': csvImports,
   '0017_mna_licenses': mnaLicenses,
+  '0020_console_listing': consoleListing,
 };
 
 /** Brings the schema up to date; safe to run from several nodes at once (Kysely takes a lock). */

@@ -2,7 +2,8 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AdminModule } from '../../../admin/admin-module.ts';
 import { AdminErrorBody, sendAdminError } from '../../../admin/errors.ts';
 import { VENDOR_NAME_PATTERN, VendorRegistrationError, findVendorByName, findVendorOfAccount, listVendors, registerVendor } from './store/vendors.ts';
-import { importUploadRoute } from '../../../bulk-import/admin-routes.ts';
+import { importUploadRoute, type PrepareImport } from '../../../bulk-import/admin-routes.ts';
+import type { AppContext } from '../../../core/app-context.ts';
 import { hardwareImport } from './hardware-import.ts';
 
 const Vendor = Type.Object({
@@ -17,7 +18,8 @@ const HardwareImportQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const STATUS = { InvalidVendorName: 400, AccountNotFound: 404, VendorNameTaken: 409, AlreadyVendor: 409 } as const;
+/** The HTTP status of each refusal of a vendor registration. */
+export const VENDOR_REFUSAL_STATUS = { InvalidVendorName: 400, AccountNotFound: 404, VendorNameTaken: 409, AlreadyVendor: 409 } as const;
 
 /** MNA vendors: register an account as a hardware vendor under a unique name, list, show; import a vendor's SN list. */
 export const mnaAdminModule: AdminModule = (app, ctx) => {
@@ -37,7 +39,7 @@ export const mnaAdminModule: AdminModule = (app, ctx) => {
       try {
         return reply.code(201).send(await registerVendor(db, request.body.accountId, request.body.name, ctx.now()));
       } catch (error) {
-        if (error instanceof VendorRegistrationError) return sendAdminError(reply, STATUS[error.reason], error.reason, error.message);
+        if (error instanceof VendorRegistrationError) return sendAdminError(reply, VENDOR_REFUSAL_STATUS[error.reason], error.reason, error.message);
         throw error;
       }
     },
@@ -61,10 +63,13 @@ export const mnaAdminModule: AdminModule = (app, ctx) => {
     summary: "Import a vendor's SN list (CSV: SN[,LicenseChargingMode][,Description]) as a job, under AddHardware's rules",
     tags: ['mna', 'imports'],
     querystring: HardwareImportQuery,
-    async prepare(accountId, query) {
-      const vendor = await findVendorOfAccount(db, accountId);
-      if (!vendor) return { status: 400, code: 'NotAVendor', message: `account ${accountId} is not a registered vendor` };
-      return { target: hardwareImport(vendor.accountId, query.licenseChargingMode, ctx.now), key: '' };
-    },
+    prepare: (accountId, query) => prepareHardwareImport(ctx, accountId, query.licenseChargingMode),
   });
 };
+
+/** A vendor's SN list import for an account, or why it cannot have one. */
+export async function prepareHardwareImport(ctx: AppContext, accountId: string, licenseChargingMode: number | undefined): ReturnType<PrepareImport<unknown>> {
+  const vendor = await findVendorOfAccount(ctx.store.db, accountId);
+  if (!vendor) return { status: 400, code: 'NotAVendor', message: `account ${accountId} is not a registered vendor` };
+  return { target: hardwareImport(vendor.accountId, licenseChargingMode, ctx.now), key: '' };
+}

@@ -6,6 +6,7 @@ import type { IotDeviceRow } from '../tables.ts';
 import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newIotId } from '../ids.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
 
 /** IoT Platform limit: devices per product (the cn-shanghai figure is higher; Fleetgate has one). */
@@ -199,4 +200,15 @@ const deviceByKey = preparedQuery((db: Kysely<Database>, productKey: string, dev
 /** The device a device-side login names (any account's: ProductKeys are unique platform-wide). */
 export async function findDeviceByKey(db: Kysely<Database>, productKey: string, deviceName: string): Promise<DeviceRow | undefined> {
   return (await deviceByKey(db, productKey, deviceName))[0];
+}
+
+/** One page of a product's devices by DeviceName (the unique index), optionally by name prefix. */
+export async function devicePage(db: Kysely<Database>, accountId: string, productKey: string, namePrefix: string | undefined, page: KeysetPage): Promise<Keyed<DeviceRow>> {
+  const query = db
+    .selectFrom('iot_devices')
+    .selectAll()
+    .where('product_key', '=', productKey)
+    .where('account_id', '=', accountId)
+    .$if(namePrefix !== undefined, (q) => q.where(startsWith('device_name', namePrefix!)));
+  return readKeysetPage(query, { columns: ['device_name'], direction: 'asc', position: (row) => [row.device_name] }, page);
 }

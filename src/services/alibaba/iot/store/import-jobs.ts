@@ -5,6 +5,7 @@ import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { ApplyKind, IotImportJobRow, IotImportRowRow } from '../tables.ts';
 import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { readKeysetPage, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newApplyId, newIotId } from '../ids.ts';
 import { MAX_DEVICES_PER_PRODUCT, deviceSealingContext, existingDeviceNames } from './devices.ts';
@@ -100,20 +101,22 @@ export async function findImportJob(db: Kysely<Database>, accountId: string, ins
     .executeTakeFirst();
 }
 
+/** A job's rows whose outcome is known: all once a name check has finished, else those no longer pending. */
+function decidedRows(db: Kysely<Database>, job: Pick<ImportJobRow, 'apply_id' | 'status'>) {
+  const checked = job.status === 'CHECK_SUCCESS' || job.status === 'CHECK_FAILED';
+  return db
+    .selectFrom('iot_import_rows')
+    .where('apply_id', '=', job.apply_id)
+    .$if(!checked, (q) => q.where('state', '!=', 'pending'));
+}
+
 /**
  * Names of a job's rows by outcome, in submission order. While creating, `valid` are the devices
  * created and pending rows are in neither list; once a name check has finished, `valid` are the
  * names that passed it (still pending until BatchRegisterDeviceWithApplyId).
  */
 export async function importOutcomes(db: Kysely<Database>, job: Pick<ImportJobRow, 'apply_id' | 'status'>): Promise<{ valid: string[]; invalid: string[] }> {
-  const checked = job.status === 'CHECK_SUCCESS' || job.status === 'CHECK_FAILED';
-  const rows = await db
-    .selectFrom('iot_import_rows')
-    .select(['device_name', 'state'])
-    .where('apply_id', '=', job.apply_id)
-    .$if(!checked, (q) => q.where('state', '!=', 'pending'))
-    .orderBy('seq')
-    .execute();
+  const rows = await decidedRows(db, job).select(['device_name', 'state']).orderBy('seq').execute();
   const valid: string[] = [];
   const invalid: string[] = [];
   for (const row of rows) (row.state === 'failed' ? invalid : valid).push(row.device_name);
@@ -418,4 +421,32 @@ export async function startNamesRegistration(db: Kysely<Database>, accountId: st
     .execute();
   const row = await db.selectFrom('iot_import_jobs').select('status').where('apply_id', '=', applyId).where('account_id', '=', accountId).executeTakeFirstOrThrow();
   return row.status;
+}
+
+/** The account's job of that ApplyId, whatever the instance of its product. */
+export async function findAccountImportJob(db: Kysely<Database>, accountId: string, applyId: number): Promise<ImportJobRow | undefined> {
+  return db.selectFrom('iot_import_jobs').selectAll().where('apply_id', '=', applyId).where('account_id', '=', accountId).executeTakeFirst();
+}
+
+/** One page of the account's jobs (imports, name checks, registrations), newest first, optionally of one product. */
+export async function importJobPage(db: Kysely<Database>, accountId: string, productKey: string | undefined, page: KeysetPage): Promise<Keyed<ImportJobRow>> {
+  const query = db
+    .selectFrom('iot_import_jobs')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .$if(productKey !== undefined, (q) => q.where('product_key', '=', productKey!));
+  return readKeysetPage(query, { columns: ['apply_id'], direction: 'desc', position: (row) => [row.apply_id] }, page);
+}
+
+/** One page of a job's valid or invalid rows (as importOutcomes sorts them), in submission order; never a secret. */
+export async function importOutcomePage(
+  db: Kysely<Database>,
+  job: Pick<ImportJobRow, 'apply_id' | 'status'>,
+  outcome: 'valid' | 'invalid',
+  page: KeysetPage,
+): Promise<Keyed<Omit<ImportRow, 'secret_sealed'>>> {
+  const query = decidedRows(db, job)
+    .select(['apply_id', 'seq', 'iot_id', 'device_name', 'sn', 'nickname', 'state'])
+    .where('state', outcome === 'invalid' ? '=' : '!=', 'failed');
+  return readKeysetPage(query, { columns: ['seq'], direction: 'asc', position: (row) => [row.seq] }, page);
 }

@@ -4,6 +4,7 @@ import type { SecretBox } from '../../../../core/secret-box.ts';
 import type { IotProductRow } from '../tables.ts';
 import { isUniqueViolation } from '../../../../storage/constraints.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newProductKey, newProductSecret } from '../ids.ts';
@@ -185,4 +186,20 @@ export async function setDynamicRegistration(db: Kysely<Database>, productKey: s
     .where('product_key', '=', productKey)
     .returningAll()
     .executeTakeFirst();
+}
+
+/** One page of the account's products by ProductKey, optionally of one instance and by name prefix. */
+export async function productPage(
+  db: Kysely<Database>,
+  accountId: string,
+  filter: { readonly instanceId?: string | undefined; readonly namePrefix?: string | undefined },
+  page: KeysetPage,
+): Promise<Keyed<ProductRow>> {
+  const query = db
+    .selectFrom('iot_products')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .$if(filter.instanceId !== undefined, (q) => q.where('instance_id', '=', filter.instanceId!))
+    .$if(filter.namePrefix !== undefined, (q) => q.where(startsWith('name', filter.namePrefix!)));
+  return readKeysetPage(query, { columns: ['product_key'], direction: 'asc', position: (row) => [row.product_key] }, page);
 }

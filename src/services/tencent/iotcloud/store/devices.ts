@@ -6,6 +6,7 @@ import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { isUnmetExpectation, writeInTransaction, type GuardedStatement } from '../../../../storage/atomic-write.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import { brokenUniqueRule } from './constraints.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 
 /** IoT Hub limit: devices per product (LimitExceeded.DeviceExceedLimit). */
 export const MAX_DEVICES_PER_PRODUCT = 1_000_000;
@@ -271,4 +272,22 @@ export async function recordDeviceOffline(db: Kysely<Database>, productId: strin
 export async function isCurrentLogin(db: Kysely<Database>, productId: string, deviceName: string, loginAt: number): Promise<boolean> {
   const row = await db.selectFrom('iotcloud_devices').select(['login_at', 'enable_state']).where('product_id', '=', productId).where('device_name', '=', deviceName).executeTakeFirst();
   return row !== undefined && Number(row.login_at) === loginAt && row.enable_state === 1;
+}
+
+/** One page of a product's devices by name (the primary key), optionally by name prefix and online state. */
+export async function devicePage(
+  db: Kysely<Database>,
+  accountId: string,
+  productId: string,
+  filter: { readonly namePrefix?: string | undefined; readonly online?: boolean | undefined },
+  page: KeysetPage,
+): Promise<Keyed<DeviceRow>> {
+  const query = db
+    .selectFrom('iotcloud_devices')
+    .selectAll()
+    .where('product_id', '=', productId)
+    .where('account_id', '=', accountId)
+    .$if(filter.namePrefix !== undefined, (q) => q.where(startsWith('device_name', filter.namePrefix!)))
+    .$if(filter.online !== undefined, (q) => q.where('online', '=', filter.online ? 1 : 0));
+  return readKeysetPage(query, { columns: ['device_name'], direction: 'asc', position: (row) => [row.device_name] }, page);
 }

@@ -6,6 +6,7 @@ import { isForeignKeyViolation } from '../../../../storage/constraints.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
 import { brokenUniqueRule } from './constraints.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { ensureAccount } from './accounts.ts';
 import { newProductId, newProductSecret } from '../ids.ts';
 
@@ -204,4 +205,14 @@ export async function updateDynamicRegister(
     .where('account_id', '=', accountId)
     .execute();
   return findProduct(db, accountId, productId);
+}
+
+/** One page of the account's products by name (the unique index), optionally by name prefix. */
+export async function productPage(db: Kysely<Database>, accountId: string, namePrefix: string | undefined, page: KeysetPage): Promise<Keyed<ProductRow>> {
+  const query = db
+    .selectFrom('iotcloud_products')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .$if(namePrefix !== undefined, (q) => q.where(startsWith('product_name', namePrefix!)));
+  return readKeysetPage(query, { columns: ['product_name'], direction: 'asc', position: (row) => [row.product_name] }, page);
 }

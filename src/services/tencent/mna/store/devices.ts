@@ -3,6 +3,7 @@ import type { Database } from '../../../../storage/schema.ts';
 import type { MnaDeviceNicRow, MnaDeviceRow } from '../tables.ts';
 import { contains, page, type PageWindow } from '../../../../storage/query-helpers.ts';
 import { preparedInsert } from '../../../../storage/prepared-query.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 
 /** A device with what DeviceBaseInfo shows about its group and, if activated hardware, its vendor. */
 export interface DeviceView {
@@ -160,4 +161,18 @@ export async function setDeviceGroup(
     .where('device_id', 'in', [...new Set(deviceIds)])
     .$if(fromGroupId !== undefined, (q) => q.where('group_id', '=', fromGroupId!))
     .execute();
+}
+
+/** One page of the account's devices by DeviceName (the unique index), optionally by name prefix or of one group. */
+export async function devicePage(
+  db: Kysely<Database>,
+  accountId: string,
+  filter: { readonly namePrefix?: string | undefined; readonly groupId?: string | undefined },
+  page: KeysetPage,
+): Promise<Keyed<DeviceView>> {
+  const query = deviceViews(db, accountId)
+    .select(VIEW_COLUMNS)
+    .$if(filter.namePrefix !== undefined, (q) => q.where(startsWith('d.device_name', filter.namePrefix!)))
+    .$if(filter.groupId !== undefined, (q) => q.where('d.group_id', '=', filter.groupId!));
+  return readKeysetPage(query, { columns: ['d.device_name'], direction: 'asc', position: (row) => [row.device_name] }, page);
 }

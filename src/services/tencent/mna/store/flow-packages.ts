@@ -3,6 +3,7 @@ import type { Database } from '../../../../storage/schema.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { MnaFlowPackageRow } from '../tables.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { readKeysetPage, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import type { PackageStatus } from '../flow-packages.ts';
 
 /** For each of `deviceIds` bound to packages in effect at `now`, the earliest bought of them. */
@@ -163,4 +164,12 @@ export async function setRenewFlag(db: Kysely<Database>, accountId: string, reso
     .$if(renew, (q) => q.where('trunc_flag', '=', 0))
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/** One page of the account's traffic packages, newest first, with their devices in order. */
+export async function packagePage(db: Kysely<Database>, accountId: string, page: KeysetPage): Promise<Keyed<PackageView>> {
+  const query = db.selectFrom('mna_flow_packages').selectAll().where('account_id', '=', accountId);
+  const found = await readKeysetPage(query, { columns: ['created_at', 'resource_id'], direction: 'desc', position: (row) => [row.created_at, row.resource_id] }, page);
+  const devices = await packageDevices(db, accountId, found.rows.map((row) => row.resource_id));
+  return { rows: found.rows.map((row) => ({ ...row, devices: devices.get(row.resource_id) ?? [] })), next: found.next };
 }

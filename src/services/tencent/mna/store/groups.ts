@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { MnaGroupRow } from '../tables.ts';
 import { contains, page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 
 /** A group with the number of devices in it. */
 export interface GroupView extends Omit<MnaGroupRow, 'account_id'> {
@@ -92,4 +93,11 @@ export async function countGroupDevices(db: Kysely<Database>, accountId: string,
     .where('group_id', '=', groupId)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** One page of the account's groups by name (the unique index), optionally by name prefix, with their device counts. */
+export async function groupPage(db: Kysely<Database>, accountId: string, namePrefix: string | undefined, page: KeysetPage): Promise<Keyed<GroupView>> {
+  const query = withDeviceNum(matchingGroups(db, accountId).$if(namePrefix !== undefined, (q) => q.where(startsWith('g.group_name', namePrefix!))));
+  const found = await readKeysetPage(query, { columns: ['g.group_name'], direction: 'asc', position: (row) => [row.group_name] }, page);
+  return { rows: found.rows.map(withCount), next: found.next };
 }

@@ -4,6 +4,7 @@ import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { Database } from '../../../../storage/schema.ts';
 import type { HardwareStatus, MnaHardwareRow } from '../tables.ts';
 import { contains, page, type PageWindow } from '../../../../storage/query-helpers.ts';
+import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 
 /** Inserts a vendor's batch in one statement: all rows or none (DuplicateSN is the schema's call). New hardware has no device yet. */
 export async function insertHardware(
@@ -70,6 +71,36 @@ export interface VendorHardwareFilter {
   readonly keywordColumns: readonly ('h.sn' | 'h.hardware_id' | 'd.device_id' | 'd.device_name')[];
 }
 
+/** The vendor's hardware joined with the devices it became, optionally of one status. */
+function vendorHardware(db: Kysely<Database>, vendorAccountId: string, status: HardwareStatus | undefined) {
+  return (
+    db
+      .selectFrom('mna_hardware as h')
+      // The device lives in the owner's account: the join is scoped to it.
+      .leftJoin('mna_devices as d', (join) => join.onRef('d.device_id', '=', 'h.device_id').onRef('d.account_id', '=', 'h.owner_account_id'))
+      .leftJoin('mna_groups as g', (join) => join.onRef('g.group_id', '=', 'd.group_id').onRef('g.account_id', '=', 'd.account_id'))
+      .where('h.account_id', '=', vendorAccountId)
+      .$if(status !== undefined, (q) => q.where('h.status', '=', status!))
+  );
+}
+
+const VENDOR_HARDWARE_COLUMNS = [
+  'h.hardware_id',
+  'h.sn',
+  'h.license_charging_mode',
+  'h.description',
+  'h.status',
+  'h.created_at',
+  'h.activated_at',
+  'd.device_id',
+  'd.device_name',
+  'd.remark',
+  'd.license_pay_mode',
+  'd.flow_trunc',
+  'd.group_id',
+  'g.group_name',
+] as const;
+
 /** One page of the vendor's hardware, oldest first (then by SN), and how many match in total. */
 export async function listVendorHardware(
   db: Kysely<Database>,
@@ -78,37 +109,9 @@ export async function listVendorHardware(
   window: PageWindow,
 ): Promise<{ total: number; rows: VendorHardwareView[] }> {
   const { keyword, status, keywordColumns } = filter;
-  const base = db
-    .selectFrom('mna_hardware as h')
-    // The device lives in the owner's account: the join is scoped to it.
-    .leftJoin('mna_devices as d', (join) => join.onRef('d.device_id', '=', 'h.device_id').onRef('d.account_id', '=', 'h.owner_account_id'))
-    .leftJoin('mna_groups as g', (join) => join.onRef('g.group_id', '=', 'd.group_id').onRef('g.account_id', '=', 'd.account_id'))
-    .where('h.account_id', '=', vendorAccountId)
-    .$if(status !== undefined, (q) => q.where('h.status', '=', status!))
-    .$if(!!keyword, (q) => q.where((eb) => eb.or(keywordColumns.map((column) => contains(column, keyword!)))));
+  const base = vendorHardware(db, vendorAccountId, status).$if(!!keyword, (q) => q.where((eb) => eb.or(keywordColumns.map((column) => contains(column, keyword!)))));
   const counted = await base.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-  const rows = await page(
-    base
-      .select([
-        'h.hardware_id',
-        'h.sn',
-        'h.license_charging_mode',
-        'h.description',
-        'h.status',
-        'h.created_at',
-        'h.activated_at',
-        'd.device_id',
-        'd.device_name',
-        'd.remark',
-        'd.license_pay_mode',
-        'd.flow_trunc',
-        'd.group_id',
-        'g.group_name',
-      ])
-      .orderBy('h.created_at')
-      .orderBy('h.sn'),
-    window,
-  ).execute();
+  const rows = await page(base.select(VENDOR_HARDWARE_COLUMNS).orderBy('h.created_at').orderBy('h.sn'), window).execute();
   return { total: Number(counted.n), rows };
 }
 
@@ -229,3 +232,37 @@ export function detachAccountHardware(db: Kysely<Database>, accountId: string): 
       .compile(),
   ];
 }
+
+/** One page of the vendor's hardware by SN (the unique index), optionally by SN prefix and of one status. */
+export async function vendorHardwarePage(
+  db: Kysely<Database>,
+  vendorAccountId: string,
+  filter: { readonly snPrefix?: string | undefined; readonly status?: HardwareStatus | undefined },
+  page: KeysetPage,
+): Promise<Keyed<VendorHardwareView>> {
+  const query = vendorHardware(db, vendorAccountId, filter.status)
+    .select(VENDOR_HARDWARE_COLUMNS)
+    .$if(filter.snPrefix !== undefined, (q) => q.where(startsWith('h.sn', filter.snPrefix!)));
+  return readKeysetPage(query, { columns: ['h.sn'], direction: 'asc', position: (row) => [row.sn] }, page);
+}
+
+/**
+ * How many of the vendor's hardware were activated each UTC day in [from, to): the day is the
+ * number of whole days since `from` (which the caller aligns to a UTC midnight). Days without an
+ * activation are absent.
+ */
+export async function activationsPerDay(db: Kysely<Database>, vendorAccountId: string, from: number, to: number): Promise<{ day: number; count: number }[]> {
+  // The cast keeps the day whole on SQLite, whichever way it binds the numbers.
+  const day = sql<number>`cast((${sql.ref('activated_at')} - ${from}) / ${DAY_MS} as integer)`;
+  const rows = await db
+    .selectFrom('mna_hardware')
+    .select([day.as('day'), (eb) => eb.fn.countAll<number | string>().as('n')])
+    .where('account_id', '=', vendorAccountId)
+    .where('activated_at', '>=', from)
+    .where('activated_at', '<', to)
+    .groupBy(day)
+    .execute();
+  return rows.map((row) => ({ day: Math.floor(Number(row.day)), count: Number(row.n) }));
+}
+
+const DAY_MS = 86_400_000;

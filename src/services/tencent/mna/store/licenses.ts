@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { HardwareStatus, MnaLicenseRow } from '../tables.ts';
+import { readKeysetPage, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { boundToEffectivePackage } from './package-binding.ts';
 import { deleteDeviceRecorded } from './device-records.ts';
 
@@ -110,4 +111,10 @@ export async function rollBackHardware(db: Kysely<Database>, vendorAccountId: st
     .where('license_charging_mode', '<>', 3)
     .executeTakeFirst();
   return deleted.numDeletedRows > 0n ? 'deleted' : 'kept';
+}
+
+/** One page of the licenses the account bought, newest first. */
+export async function licensePage(db: Kysely<Database>, accountId: string, page: KeysetPage): Promise<Keyed<MnaLicenseRow>> {
+  const query = db.selectFrom('mna_licenses').selectAll().where('account_id', '=', accountId);
+  return readKeysetPage(query, { columns: ['created_at', 'resource_id'], direction: 'desc', position: (row) => [row.created_at, row.resource_id] }, page);
 }
