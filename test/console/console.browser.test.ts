@@ -84,7 +84,7 @@ describe('web console in Chromium (sqlite)', () => {
     const summary = page.getByTestId('import-summary');
     await summary.waitFor(SHOWN);
     expect(await summary.textContent()).toMatch(/finished: 300 valid, 300 added, 1 rejected/);
-    await page.getByRole('table', { name: 'Rejected rows' }).getByRole('cell', { name: sns[0] }).waitFor(SHOWN);
+    await page.getByRole('table', { name: 'Rejected rows' }).getByRole('cell', { name: sns[0], exact: true }).waitFor(SHOWN);
     await screenshot('mna-hardware-import');
 
     await page.getByRole('search', { name: 'Search Hardware' }).getByLabel('SN').fill('CONSOLE00299');
@@ -134,7 +134,7 @@ describe('web console in Chromium (sqlite)', () => {
     await alibaba.call('BatchImportDevice', { ProductKey: productKey, DeviceList: rows });
 
     await open('IoT Platform');
-    await page.getByText('Rows processed: 200 of 200').waitFor(SHOWN);
+    await page.locator('[data-testid="iot-job"][data-status="CREATE_SUCCESS"]').getByText('Rows processed: 200 of 200').waitFor(SHOWN);
     await page.getByRole('button', { name: 'Valid and invalid rows' }).first().click();
     await page.getByRole('table', { name: 'Valid rows' }).getByRole('cell', { name: 'console-0', exact: true }).waitFor(SHOWN);
 

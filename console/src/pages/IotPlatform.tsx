@@ -89,11 +89,14 @@ export function IotPlatformPage({ accountId }: AccountPageProps) {
   );
 }
 
+/** Alibaba's apply states while it checks names or creates devices; then *_SUCCESS or *_FAILED. */
+const RUNNING = new Set(['CHECK', 'CREATE']);
+
 /** Import and registration jobs, newest first; running ones are polled until they finish. */
 function Jobs({ base, productKey, onOpen }: { base: string; productKey: string | undefined; onOpen: (applyId: string) => void }) {
   const [tick, setTick] = useState(0);
   const jobs = useLoad(() => api<Page<IotJob>>(`${base}/jobs`, { query: { productKey, limit: 20 } }), `${base}:${productKey}:${tick}`);
-  const running = jobs.data?.items.some((job) => job.status === 'running' || job.status === 'pending') ?? false;
+  const running = jobs.data?.items.some((job) => RUNNING.has(job.status)) ?? false;
   useEffect(() => {
     if (!running) return;
     const timer = setTimeout(() => setTick((n) => n + 1), 500);
