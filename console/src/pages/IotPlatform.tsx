@@ -22,6 +22,7 @@ export function IotPlatformPage({ accountId }: AccountPageProps) {
     <>
       <Section title="Instances">
         <ErrorNote error={instances.error} />
+        {instances.data?.items.length === 0 && <p className="muted">Only the public instance (no enterprise instances).</p>}
         <ul className="chips">
           {instances.data?.items.map((instance) => (
             <li key={instance.instanceId}>
@@ -44,7 +45,7 @@ export function IotPlatformPage({ accountId }: AccountPageProps) {
           columns={[
             { title: 'Product', cell: (row) => row.name },
             { title: 'ProductKey', cell: (row) => <code>{row.productKey}</code> },
-            { title: 'Instance', cell: (row) => row.instanceId },
+            { title: 'Instance', cell: (row) => row.instanceId || 'public' },
             { title: 'Devices', cell: (row) => row.deviceCount.toLocaleString() },
             {
               title: 'Dynamic registration',
