@@ -83,7 +83,7 @@ function LiveCalls() {
                 <td data-label="Result">
                   <span className={`badge ${call.code === 'Success' || call.code === 'OK' ? 'active' : 'disabled'}`}>{call.code}</span>
                 </td>
-                <td data-label="Latency">{call.latencyMs} ms</td>
+                <td data-label="Latency">{Math.round(call.latencyMs)} ms</td>
                 <td data-label="Request id">
                   <code>{call.requestId}</code>
                 </td>
@@ -113,15 +113,17 @@ interface Fault {
 function Faults() {
   const [round, setRound] = useState(0);
   const faults = useLoad(() => api<{ faults: Fault[] }>('/emulator/faults'), String(round));
-  const [form, setForm] = useState({ cloud: '', product: '', action: '', error: '', latencyMs: '', rate: '' });
+  const [form, setForm] = useState({ cloud: '', product: '', action: '', account: '', error: '', latencyMs: '', rate: '', calls: '' });
   const add = useAction(async () => {
     const body = {
       cloud: form.cloud || undefined,
       product: form.product || undefined,
       action: form.action || undefined,
+      account: form.account || undefined,
       error: form.error || undefined,
       latencyMs: form.latencyMs ? Number(form.latencyMs) : undefined,
       rate: form.rate ? Number(form.rate) : undefined,
+      calls: form.calls ? Number(form.calls) : undefined,
     };
     await api('/emulator/faults', { method: 'POST', body });
     setRound((n) => n + 1);
@@ -149,9 +151,11 @@ function Faults() {
         <ChoiceFilter label="Cloud" value={form.cloud} onChange={(cloud) => setForm({ ...form, cloud })} choices={[['tencent', 'tencent'], ['alibaba', 'alibaba']]} />
         {field('product', 'Product')}
         {field('action', 'Action')}
+        {field('account', 'Account id')}
         {field('error', 'Error code')}
         {field('latencyMs', 'Latency (ms)', 'number')}
         {field('rate', 'Rate (0–1)', 'number')}
+        {field('calls', 'For how many calls', 'number')}
         <button type="submit" disabled={add.busy}>
           Add fault
         </button>
