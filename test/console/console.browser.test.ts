@@ -52,7 +52,7 @@ describe('web console in Chromium (sqlite)', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  it('a wrong secret is refused in plain words with the request id; the right key signs in on Enter and lands on the account', async () => {
+  it('a wrong secret is refused in plain words with the request id; the right key signs in on Enter; a paying sub-user is added with its secret shown once', async () => {
     await page.goto(`${server.url}/console/`);
     await page.getByLabel('SecretId or AccessKeyId').fill(account.tencent.secretId);
     await page.getByLabel('SecretKey or AccessKeySecret').fill('not-the-secret');
@@ -66,6 +66,13 @@ describe('web console in Chromium (sqlite)', () => {
     await page.getByLabel('SecretKey or AccessKeySecret').press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Keys & users' }).waitFor(SHOWN);
     await page.getByRole('cell', { name: account.tencent.secretId }).waitFor(SHOWN);
+
+    // A sub-user allowed to pay, with its own key whose secret is shown once.
+    await page.getByRole('region', { name: 'Sub-users' }).getByLabel('Name').fill('ops');
+    await page.getByLabel('may pay').check();
+    await page.getByRole('button', { name: 'Add sub-user' }).click();
+    expect(await page.getByTestId('secret').textContent({ timeout: SHOWN.timeout })).toMatch(/\S{16,}/);
+    await page.getByRole('cell', { name: 'may pay', exact: true }).waitFor(SHOWN);
     await screenshot('account-keys');
   });
 

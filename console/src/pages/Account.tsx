@@ -29,8 +29,9 @@ export function AccountPage({ accountId }: AccountPageProps) {
     await api(`${base}/keys/${keyId}/disable`, { method: 'POST' });
     bump();
   });
+  const [userKey, setUserKey] = useState<NewKey | null>(null);
   const createUser = useAction(async () => {
-    await api<SubUser>(`${base}/users`, { method: 'POST', body: { name: userName.trim(), canPay } });
+    setUserKey((await api<{ user: SubUser; key: NewKey }>(`${base}/users`, { method: 'POST', body: { name: userName.trim(), canPay } })).key);
     setUserName('');
     bump();
   });
@@ -116,6 +117,7 @@ export function AccountPage({ accountId }: AccountPageProps) {
           </button>
         </form>
         <ErrorNote error={createUser.error ?? setPayment.error} />
+        {userKey && <SecretOnce name={`The new sub-user's key ${userKey.keyId}, secret`} value={userKey.secret} />}
         <PagedTable<SubUser>
           caption="Sub-users"
           path={`${base}/users`}
@@ -124,6 +126,7 @@ export function AccountPage({ accountId }: AccountPageProps) {
           columns={[
             { title: 'Name', cell: (user) => user.name },
             { title: 'Id', cell: (user) => <code>{user.id}</code> },
+            { title: 'Keys', cell: (user) => user.keyIds.join(', ') || '—' },
             { title: 'Payment', cell: (user) => (user.canPay ? 'may pay' : 'may not pay') },
             { title: 'Created', cell: (user) => formatTime(user.createdAt) },
             {

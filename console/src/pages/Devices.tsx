@@ -29,8 +29,8 @@ export function DevicesPage({ accountId }: AccountPageProps) {
           columns={[
             { title: 'Name', cell: (device) => device.deviceName },
             { title: 'Device id', cell: (device) => <code>{device.deviceId}</code> },
-            { title: 'Hardware', cell: (device) => device.hardwareId ?? 'SDK device' },
-            { title: 'Group', cell: (device) => device.groupId ?? '—' },
+            { title: 'Hardware', cell: (device) => (device.sn ? `${device.vendor ?? ''} ${device.sn}` : 'SDK device') },
+            { title: 'Group', cell: (device) => device.groupName ?? '—' },
             { title: 'Access', cell: (device) => ACCESS_SCOPE[device.accessScope] ?? device.accessScope },
             { title: 'Remark', cell: (device) => device.remark || '—' },
             { title: 'Created', cell: (device) => formatTime(device.createdAt) },
@@ -47,9 +47,10 @@ export function DevicesPage({ accountId }: AccountPageProps) {
             { title: 'Name', cell: (group) => group.groupName },
             { title: 'Group id', cell: (group) => <code>{group.groupId}</code> },
             { title: 'Description', cell: (group) => group.description || '—' },
+            { title: 'Devices', cell: (group) => group.deviceCount.toLocaleString() },
             { title: 'Updated', cell: (group) => formatTime(group.updatedAt) },
             {
-              title: 'Devices',
+              title: 'Show',
               cell: (group) => (
                 <button type="button" className="secondary" onClick={() => setGroupId(group.groupId)}>
                   Show devices

@@ -176,7 +176,7 @@ function Faults() {
 
 function Snapshots() {
   const [round, setRound] = useState(0);
-  const snapshots = useLoad(() => api<{ snapshots: { name: string; createdAt?: number | string; size?: number }[] }>('/emulator/snapshots'), String(round));
+  const snapshots = useLoad(() => api<{ snapshots: { name: string; savedAt?: number | string; bytes?: number }[] }>('/emulator/snapshots'), String(round));
   const [name, setName] = useState('');
   const save = useAction(async () => {
     await api('/emulator/snapshots', { method: 'POST', body: { name: name.trim() } });
@@ -203,7 +203,7 @@ function Snapshots() {
       <ul className="chips">
         {snapshots.data?.snapshots.map((snapshot) => (
           <li key={snapshot.name}>
-            <code>{snapshot.name}</code> {snapshot.createdAt ? formatTime(Number(new Date(snapshot.createdAt))) : ''}{' '}
+            <code>{snapshot.name}</code> {snapshot.savedAt ? formatTime(Number(new Date(snapshot.savedAt))) : ''}{' '}
             <button type="button" className="secondary" onClick={() => restore.run(snapshot.name)} disabled={restore.busy}>
               Restore
             </button>

@@ -44,7 +44,7 @@ export function HardwarePage({ accountId }: AccountPageProps) {
                 { title: 'SN', cell: (hardware) => <code>{hardware.sn}</code> },
                 { title: 'Status', cell: (hardware) => <span className={`badge s${hardware.status}`}>{STATUS[hardware.status]}</span> },
                 { title: 'Charging', cell: (hardware) => CHARGING[hardware.licenseChargingMode] },
-                { title: 'Device', cell: (hardware) => hardware.deviceId ?? '—' },
+                { title: 'Device', cell: (hardware) => hardware.deviceName ?? hardware.deviceId ?? '—' },
                 { title: 'Description', cell: (hardware) => hardware.description || '—' },
                 { title: 'Activated', cell: (hardware) => formatTime(hardware.activatedAt) },
                 { title: 'Added', cell: (hardware) => formatTime(hardware.createdAt) },

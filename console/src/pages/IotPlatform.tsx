@@ -22,12 +22,12 @@ export function IotPlatformPage({ accountId }: AccountPageProps) {
     <>
       <Section title="Instances">
         <ErrorNote error={instances.error} />
-        {instances.data?.items.length === 0 && <p className="muted">Only the public instance (no enterprise instances).</p>}
+        {instances.data?.items.length === 0 && <p className="muted">Only the public instance (no Enterprise instances).</p>}
         <ul className="chips">
           {instances.data?.items.map((instance) => (
-            <li key={instance.instanceId}>
-              <button type="button" className={instanceId === instance.instanceId ? '' : 'secondary'} aria-pressed={instanceId === instance.instanceId} onClick={() => setInstanceId(instanceId === instance.instanceId ? '' : instance.instanceId)}>
-                {instance.instanceId} · {instance.kind} · {instance.productCount} products
+            <li key={instance.id}>
+              <button type="button" className={instanceId === instance.id ? '' : 'secondary'} aria-pressed={instanceId === instance.id} onClick={() => setInstanceId(instanceId === instance.id ? '' : instance.id)}>
+                {instance.id} · {instance.productCount} products
               </button>
             </li>
           ))}
@@ -45,7 +45,7 @@ export function IotPlatformPage({ accountId }: AccountPageProps) {
           columns={[
             { title: 'Product', cell: (row) => row.name },
             { title: 'ProductKey', cell: (row) => <code>{row.productKey}</code> },
-            { title: 'Instance', cell: (row) => row.instanceId || 'public' },
+            { title: 'Instance', cell: (row) => row.iotInstanceId ?? 'public' },
             { title: 'Devices', cell: (row) => row.deviceCount.toLocaleString() },
             {
               title: 'Dynamic registration',

@@ -10,7 +10,6 @@ export function VendorsPage() {
       <PagedTable<Vendor>
         caption="Vendors"
         path="/mna/vendors"
-        searchLabel="Vendor name"
         rowKey={(vendor) => vendor.accountId}
         columns={[
           { title: 'Vendor', cell: (vendor) => vendor.name },
