@@ -66,15 +66,10 @@ function present(fault: Fault) {
  * The emulator controls under /_fleetgate, guarded by the admin token: health, and faults
  * injected into the two API gateways.
  */
-export function registerEmulatorApi(
-  app: FastifyInstance,
-  runtime: Runtime,
-  surface: EmulatedSurface,
-  sections: readonly SeedSection[],
-  mqtt: () => MqttStatus,
-): void {
+export function registerEmulatorApi(...args: Parameters<typeof registerEmulatorControls>): void {
+  const [app, runtime] = args;
   guardWithAdminToken(app, runtime);
-  registerEmulatorControls(app, runtime, surface, sections, mqtt);
+  registerEmulatorControls(...args);
 }
 
 /**

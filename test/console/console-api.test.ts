@@ -125,7 +125,7 @@ describe('console API: recent calls', () => {
   it('lists the gateways’ latest calls, newest first, with their request ids', async () => {
     await cloudCall();
     const answered = await cloudCall();
-    const requestId = (await answered.json()).Response.RequestId;
+    const requestId = ((await answered.json()) as Json).Response.RequestId;
     const calls = await consoleCaller(server, token)('GET', '/emulator/calls?limit=2');
     expect(calls.body.items).toHaveLength(2);
     expect(calls.body.items[0]).toMatchObject({ cloud: 'tencent', requestId, code: expect.stringMatching(/^AuthFailure/), latencyMs: expect.any(Number) });
@@ -144,7 +144,7 @@ describe('console API: recent calls', () => {
       while (!received.includes(text)) received += (await reader.read()).value ?? '';
     };
     await readUntil(': connected');
-    const requestId = (await (await cloudCall()).json()).Response.RequestId;
+    const requestId = ((await (await cloudCall()).json()) as Json).Response.RequestId;
     await readUntil(requestId);
     await readUntil('\n\n');
     const event = received.split('\n\n').find((block) => block.includes(requestId))!;
