@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Fleetgate: build stage compiles the bundle (npm ci runs `prepare`), the runtime stage carries
+# Fleetgate: build stage compiles the bundle and the web console (npm ci runs `prepare`), the runtime stage carries
 # only production dependencies, the bundle and bin/, runs as the unprivileged `node` user and
 # keeps its data (SQLite file, generated key files) in the /data volume.
 
@@ -10,6 +10,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/build.ts scripts/
 COPY src src
+COPY console console
 COPY bin bin
 RUN npm ci && npm prune --omit=dev && npm cache clean --force
 

@@ -21,6 +21,7 @@ import { registerEmulatorApi, registerEmulatorControls } from './emulator/emulat
 import { CONSOLE_API_PREFIX, registerConsoleApi } from './console/console-api.ts';
 import { EMULATOR_PREFIX } from './emulator/prefix.ts';
 import { emulatedSurface } from './emulator/emulated-products.ts';
+import { registerConsoleAssets } from './console/static.ts';
 
 /**
  * Header room for a 10,001-row Alibaba GET (about 1 MB of request line) and Tencent's 32 KB GET
@@ -98,6 +99,8 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
   const surface = emulatedSurface(TENCENT_PRODUCTS, ALIBABA_PRODUCTS, DEVICE_ENDPOINTS);
   await app.register(async (emulator) => registerEmulatorApi(emulator, runtime, surface, SEED_SECTIONS, mqtt), { prefix: EMULATOR_PREFIX });
   await app.register(async (console) => registerConsoleApi(console, runtime, (controls) => registerEmulatorControls(controls, runtime, surface, SEED_SECTIONS, mqtt)), { prefix: CONSOLE_API_PREFIX });
+
+  await app.register(async (consoleAssets) => registerConsoleAssets(consoleAssets));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

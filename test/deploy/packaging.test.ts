@@ -12,13 +12,13 @@ const root = resolve(import.meta.dirname, '../..');
 const UNREACHABLE = /ENOTCACHED|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH/;
 
 describe('the npm pack tarball installs and runs as a CLI without the repository', () => {
-  it('pack, install into an empty directory, fleetgate --version, serve answers /readyz', async (context) => {
+  it('pack, install into an empty directory, fleetgate --version, serve answers /readyz and serves the web console', async (context) => {
     const dir = mkdtempSync(join(tmpdir(), 'fleetgate-pack-'));
     try {
       // `npm pack` runs `prepare`, so the tarball carries a fresh bundle; packed from a copy of what
       // the build reads, so this never rewrites the checkout's dist/ under another test's feet.
       const source = join(dir, 'source');
-      for (const path of ['package.json', 'README.md', 'bin', 'src', 'scripts/build.ts']) cpSync(join(root, path), join(source, path), { recursive: true });
+      for (const path of ['package.json', 'README.md', 'bin', 'src', 'console', 'scripts/build.ts']) cpSync(join(root, path), join(source, path), { recursive: true });
       symlinkSync(join(root, 'node_modules'), join(source, 'node_modules'));
       const { stdout: tarball } = await run('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: source });
       writeFileSync(join(dir, 'package.json'), '{ "name": "pack-check", "private": true }');
@@ -45,6 +45,10 @@ describe('the npm pack tarball installs and runs as a CLI without the repository
           if (status !== 200) await new Promise((done) => setTimeout(done, 100));
         }
         expect(status).toBe(200);
+        // The tarball ships the built web console (dist/console).
+        const consolePage = await fetch(`http://127.0.0.1:${port}/console/`);
+        expect(consolePage.status).toBe(200);
+        expect(await consolePage.text()).toContain('<div id="root">');
       } finally {
         server.kill('SIGINT');
       }
