@@ -152,7 +152,7 @@ describe('web console in Chromium (sqlite)', () => {
     await screenshot('iot-platform');
   });
 
-  it('an IoT Hub product\'s dynamic registration changed through the SDK shows with its quota; the ProductSecret shows on demand', async () => {
+  it('an IoT Hub product\'s dynamic registration changed through the SDK shows with its quota, changes from the console, and the ProductSecret shows on demand', async () => {
     const hub = iotcloudClient(server, account);
     const { ProductId } = await hub.CreateProduct({ ProductName: 'console_hub', ProductProperties: { EncryptionType: '2', ProductType: 0 } });
     await hub.UpdateProductDynamicRegister({ ProductId: ProductId!, RegisterType: 2, RegisterLimit: 25 });
@@ -163,6 +163,12 @@ describe('web console in Chromium (sqlite)', () => {
     await page.getByRole('button', { name: 'Open console_hub' }).click();
     await page.getByRole('button', { name: 'Reveal ProductSecret' }).click();
     expect(await page.getByTestId('product-secret').textContent()).toMatch(/\S{8,}/);
+    const settings = page.getByRole('form', { name: 'Dynamic registration' });
+    await settings.getByLabel('RegisterLimit').fill('40');
+    await settings.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('0 / 40').first().waitFor(SHOWN);
+    const described = await hub.DescribeProduct({ ProductId: ProductId! });
+    expect(described.ProductProperties?.RegisterLimit).toBe(40);
     await screenshot('iothub');
   });
 

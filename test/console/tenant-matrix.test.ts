@@ -53,6 +53,7 @@ const MATRIX: Readonly<Record<string, MatrixRow>> = {
   'GET /accounts/:accountId/ledger.csv': { read: true },
   'GET /accounts/:accountId/iothub/products': { read: true },
   'POST /accounts/:accountId/iothub/products/:productId/secret': { read: true },
+  'PUT /accounts/:accountId/iothub/products/:productId/dynamic-registration': { body: { registerType: 2, registerLimit: 5 } },
   'GET /accounts/:accountId/iothub/products/:productId/devices': { read: true },
   'GET /accounts/:accountId/iot/instances': { read: true },
   'GET /accounts/:accountId/iot/products': { read: true },

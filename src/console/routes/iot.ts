@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Runtime } from '../../runtime.ts';
-import { findProduct as findHubProduct, openProductSecret, productPage as hubProductPage, type ProductRow as HubProductRow } from '../../services/tencent/iotcloud/store/products.ts';
+import { findProduct as findHubProduct, openProductSecret, productPage as hubProductPage, updateDynamicRegister, type ProductRow as HubProductRow } from '../../services/tencent/iotcloud/store/products.ts';
+import { DYNAMIC_REGISTER_PRODUCT_TYPES } from '../../services/tencent/iotcloud/UpdateProductDynamicRegister.ts';
+import { MAX_REGISTER_LIMIT } from '../../services/tencent/iotcloud/validation.ts';
 import { devicePage as hubDevicePage, type DeviceRow as HubDeviceRow } from '../../services/tencent/iotcloud/store/devices.ts';
 import { findInstanceId, listEnterpriseInstances } from '../../services/alibaba/iot/store/instances.ts';
 import { findProductByKey, productPage, type ProductRow } from '../../services/alibaba/iot/store/products.ts';
@@ -9,7 +11,7 @@ import { findAccountImportJob, importJobPage, importOutcomePage, type ImportJobR
 import { productAdminView, switchDynamicRegistration } from '../../services/alibaba/iot/operator.ts';
 import { prepareDeviceImport } from '../../services/alibaba/iot/admin-routes.ts';
 import { startCsvImport } from './imports.ts';
-import { consoleRoute, notFound } from '../console-route.ts';
+import { ConsoleError, consoleRoute, notFound } from '../console-route.ts';
 import { PagedQuery, Prefix, keysetPage, pageAnswer, wholeList } from '../paging.ts';
 import { AccountParams } from './params.ts';
 
@@ -69,6 +71,14 @@ const jobView = (row: ImportJobRow) => ({
 const jobRowView = (row: Omit<ImportRow, 'secret_sealed'>) => ({ deviceName: row.device_name, sn: row.sn, nickname: row.nickname, iotId: row.iot_id, state: row.state });
 
 const HubProductParams = Type.Object({ accountId: Type.String(), productId: Type.String() });
+/** UpdateProductDynamicRegister's settings, with its documented ranges. */
+const HubDynamicRegistration = Type.Object(
+  {
+    registerType: Type.Union([Type.Literal(0), Type.Literal(1), Type.Literal(2)], { description: '0 off, 1 pre-created devices only, 2 auto-create' }),
+    registerLimit: Type.Integer({ minimum: 0, maximum: MAX_REGISTER_LIMIT, description: 'devices RegisterType 2 may create' }),
+  },
+  { additionalProperties: false },
+);
 const ProductParams = Type.Object({ accountId: Type.String(), productKey: Type.String() });
 const JobParams = Type.Object({ accountId: Type.String(), applyId: Type.Integer({ minimum: 1 }) });
 
@@ -106,6 +116,23 @@ export const iotHubRoutes = [
     async handle({ runtime, params }) {
       const product = await ownHubProduct(runtime, params.accountId, params.productId);
       return { productId: product.product_id, productSecret: openProductSecret(runtime.secrets, product) };
+    },
+  }),
+  consoleRoute({
+    method: 'PUT',
+    url: '/accounts/:accountId/iothub/products/:productId/dynamic-registration',
+    access: 'own',
+    schema: { params: HubProductParams, body: HubDynamicRegistration },
+    async handle({ runtime, params, body }) {
+      // The same refusals as UpdateProductDynamicRegister, in the console's words.
+      const product = await ownHubProduct(runtime, params.accountId, params.productId);
+      if (product.forbidden === 1) throw new ConsoleError(409, 'ProductIsForbidden', `product ${product.product_id} is forbidden: lift the ban before changing its registration`);
+      if (!DYNAMIC_REGISTER_PRODUCT_TYPES.includes(product.product_type)) {
+        throw new ConsoleError(409, 'ProductTypeNotSupport', `product type ${product.product_type} cannot register devices dynamically`);
+      }
+      const updated = await updateDynamicRegister(runtime.store.db, params.accountId, params.productId, body.registerType, body.registerLimit);
+      if (!updated) throw notFound('ProductNotFound', `account ${params.accountId} has no IoT Hub product ${params.productId}`);
+      return hubProductView(updated);
     },
   }),
   consoleRoute({
