@@ -35,22 +35,27 @@ await compareWithReference({
   env,
   reference: { script: 'tencent-reference.ts', spec: { secretId: customerKey.keyId, secretKey: customerKey.secret } },
   prepare: async ({ fleetgate, reference }) => {
-    // TC3 has no nonce: one signed request can be replayed for the whole run (within its 300 s).
-    const signed = signTc3Request({
-      secretId: customerKey.keyId,
-      secretKey: customerKey.secret,
-      action: 'GetHardwareInfo',
-      version: '2021-01-19',
-      timestamp: Math.floor(Date.now() / 1000) + 60,
-      host: '127.0.0.1',
-      params: { Vendor: 'kainan', SN: '123321' },
-    });
-    const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host')) as Record<string, string>;
+    // TC3 has no nonce (replay protection is the v1 Nonce's): a signature holds for 300 s either
+    // side of its timestamp, so each round sends one request signed as the round starts, as a
+    // client re-sending the same call would.
+    const signedNow = () => {
+      const signed = signTc3Request({
+        secretId: customerKey.keyId,
+        secretKey: customerKey.secret,
+        action: 'GetHardwareInfo',
+        version: '2021-01-19',
+        timestamp: Math.floor(Date.now() / 1000),
+        host: '127.0.0.1',
+        params: { Vendor: 'kainan', SN: '123321' },
+      });
+      const headers = Object.fromEntries(Object.entries(signed.headers).filter(([name]) => name !== 'host')) as Record<string, string>;
+      return { headers, body: signed.body.toString() };
+    };
+    const { headers, body } = signedNow();
     for (const server of [fleetgate, reference]) {
-      const answer = await (await fetch(`http://127.0.0.1:${server.port}/`, { method: 'POST', headers, body: signed.body })).text();
+      const answer = await (await fetch(`http://127.0.0.1:${server.port}/`, { method: 'POST', headers, body })).text();
       if (!answer.includes('"LicensePayMode":0,"Payer":1')) throw new Error(`the signed request fails on port ${server.port}: ${answer}`);
     }
-    return (server, seconds) =>
-      load({ url: `http://127.0.0.1:${server.port}/`, connections: CONNECTIONS, seconds, method: 'POST', headers, body: signed.body.toString() });
+    return (server, seconds) => load({ url: `http://127.0.0.1:${server.port}/`, connections: CONNECTIONS, seconds, method: 'POST', ...signedNow() });
   },
 });

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server as NetServer } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
@@ -25,25 +26,34 @@ export interface InFlight {
  * Call before the server starts listening.
  */
 export function trackInFlight(app: FastifyInstance): InFlight {
-  let active = 0;
+  const active = new Set<ServerResponse>();
   let draining = false;
-  // Callback-style hooks: an async hook costs every request a promise.
-  app.addHook('onRequest', (_request, reply, done) => {
-    active += 1;
-    // 'close' fires once whether the answer went out or the client went away mid-request.
-    reply.raw.once('close', () => {
-      active -= 1;
-    });
-    done();
-  });
-  // While the listener closes, answers wait (see drain).
+  // While the listener closes, answers wait (see drain): what they would have sent, in order.
   let held: (() => void)[] | undefined;
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (!draining) return done(null, payload);
-    reply.header('connection', 'close');
-    if (held === undefined) done(null, payload);
-    else held.push(() => done(null, payload));
+  // 'close' fires once whether the answer went out or the client went away mid-request.
+  function finished(this: ServerResponse): void {
+    active.delete(this);
+  }
+  // Tracked on the HTTP server itself, ahead of Fastify's listener: Fastify hooks (onRequest and
+  // onSend) would cost every request two hook runs and a closure.
+  app.server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
+    active.add(response);
+    response.on('close', finished);
+    if (draining) whileDraining(response);
   });
+
+  /**
+   * An answer given while draining says `Connection: close`, and waits while the listener closes:
+   * its writes are queued then, and replayed in order once it has closed.
+   */
+  function whileDraining(response: ServerResponse): void {
+    if (response.headersSent) return;
+    response.setHeader('connection', 'close');
+    const write = response.write.bind(response) as (...args: unknown[]) => boolean;
+    const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+    response.write = ((...args: unknown[]) => (held ? (held.push(() => write(...args)), true) : write(...args))) as ServerResponse['write'];
+    response.end = ((...args: unknown[]) => (held ? (held.push(() => end(...args)), response) : end(...args))) as ServerResponse['end'];
+  }
 
   /**
    * Stops listening. The kernel completes handshakes on its own and resets every connection still
@@ -71,6 +81,7 @@ export function trackInFlight(app: FastifyInstance): InFlight {
     },
     async drain(graceMs) {
       draining = true;
+      for (const response of active) whileDraining(response);
       await sleep(graceMs);
       await closeListener();
       // Connections accepted before the close may still hold a request the event loop has not
@@ -79,7 +90,7 @@ export function trackInFlight(app: FastifyInstance): InFlight {
       let quietSince = Date.now();
       while (Date.now() < deadline) {
         await sleep(10);
-        if (active > 0) quietSince = Date.now();
+        if (active.size > 0) quietSince = Date.now();
         else if (Date.now() - quietSince >= QUIET_MS) break;
       }
     },

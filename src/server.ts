@@ -6,6 +6,7 @@ import { isReachable } from './storage/database.ts';
 import { toRawRequest } from './gateway/raw.ts';
 import { createTencentGateway } from './gateway/tencent-gateway.ts';
 import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
+import { tc3DirectHandler } from './gateway/tc3-direct.ts';
 import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
@@ -35,13 +36,19 @@ export interface ServerOptions {
 
 /** Builds the HTTP server: cloud gateways on `/`, device endpoints by path, admin API, metrics and health checks. */
 export async function buildServer(runtime: Runtime, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const tencent = createTencentGateway(runtime, TENCENT_PRODUCTS);
+  const alibaba = createAlibabaGateway(runtime, ALIBABA_PRODUCTS);
+  const answeredDirectly = tc3DirectHandler(tencent.answer, BODY_LIMIT_BYTES, runtime.logger);
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // The gateways write one line per API call themselves; Fastify's own lines would include the
     // request URL, and a v1 GET carries its Signature there.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: BODY_LIMIT_BYTES,
-    serverFactory: (handler) => createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    serverFactory: (handler) =>
+      createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (request, response) => {
+        if (!answeredDirectly(request, response)) handler(request, response);
+      }),
     return503OnClosing: false,
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
     frameworkErrors: (error, _request, reply) => sendUnroutablePath(error, reply),
@@ -54,8 +61,6 @@ export async function buildServer(runtime: Runtime, options: ServerOptions = {})
     // Signatures are over the exact bytes, so the gateway never lets a parser touch the body.
     gateway.removeAllContentTypeParsers();
     gateway.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-    const tencent = createTencentGateway(runtime, TENCENT_PRODUCTS);
-    const alibaba = createAlibabaGateway(runtime, ALIBABA_PRODUCTS);
     gateway.route({
       method: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'],
       url: '/',

@@ -59,6 +59,8 @@ interface Round {
   readonly target: string;
   readonly result: LoadResult;
   readonly rssMiB: number;
+  /** The server process's CPU time over the round per response, in µs. */
+  readonly cpuMicrosPerRequest: number;
 }
 
 const median = (values: readonly number[]): number => {
@@ -73,23 +75,25 @@ const median = (values: readonly number[]): number => {
  * and each server process's resident memory after its rounds (the largest seen).
  */
 async function alternate(title: string, reference: Contender, fleetgate: Contender, drive: Drive, target: number): Promise<void> {
-  await drive(reference.server, WARMUP_SECONDS);
-  await drive(fleetgate.server, WARMUP_SECONDS);
+  const warmups = [await drive(reference.server, WARMUP_SECONDS), await drive(fleetgate.server, WARMUP_SECONDS)];
   const rounds: Round[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     for (const { name, server } of [reference, fleetgate]) {
+      const cpuBefore = server.cpuSeconds();
       const result = await drive(server, SECONDS);
-      rounds.push({ target: name, result, rssMiB: server.rssMiB() });
+      const cpuMicrosPerRequest = ((server.cpuSeconds() - cpuBefore) * 1e6) / result.requests;
+      rounds.push({ target: name, result, rssMiB: server.rssMiB(), cpuMicrosPerRequest });
     }
   }
   console.log(`\n${title}`);
   table(
-    rounds.map(({ target, result, rssMiB }) => ({
+    rounds.map(({ target, result, rssMiB, cpuMicrosPerRequest }) => ({
       target,
       'req/s': fmt(result.requestsPerSecond),
       'p50 ms': fmt(result.p50Ms, 1),
       'p99 ms': fmt(result.p99Ms, 1),
       'RSS MiB': fmt(rssMiB),
+      'CPU µs/req': fmt(cpuMicrosPerRequest),
       errors: result.errors + result.non2xx,
     })),
   );
@@ -100,16 +104,33 @@ async function alternate(title: string, reference: Contender, fleetgate: Contend
       p50: median(mine.map((r) => r.result.p50Ms)),
       p99: median(mine.map((r) => r.result.p99Ms)),
       rss: Math.max(...mine.map((r) => r.rssMiB)),
+      cpu: median(mine.map((r) => r.cpuMicrosPerRequest)),
       errors: mine.reduce((sum, r) => sum + r.result.errors + r.result.non2xx, 0),
     };
   };
   const ref = summary(reference.name);
   const fg = summary(fleetgate.name);
   console.log('medians:');
-  table([
-    { target: reference.name, 'req/s': fmt(ref.rate), 'p50 ms': fmt(ref.p50, 1), 'p99 ms': fmt(ref.p99, 1), 'RSS MiB': fmt(ref.rss) },
-    { target: fleetgate.name, 'req/s': fmt(fg.rate), 'p50 ms': fmt(fg.p50, 1), 'p99 ms': fmt(fg.p99, 1), 'RSS MiB': fmt(fg.rss) },
-  ]);
+  table(
+    [
+      { name: reference.name, ...ref },
+      { name: fleetgate.name, ...fg },
+    ].map(({ name, rate, p50, p99, rss, cpu }) => ({
+      target: name,
+      'req/s': fmt(rate),
+      'p50 ms': fmt(p50, 1),
+      'p99 ms': fmt(p99, 1),
+      'RSS MiB': fmt(rss),
+      'CPU µs/req': fmt(cpu),
+    })),
+  );
   console.log(`ratio Fleetgate/reference = ${(fg.rate / ref.rate).toFixed(2)} (target ≥ ${target})`);
+  // The server's own CPU per request does not depend on how busy the rest of the machine is.
+  console.log(`CPU per request: Fleetgate ${fmt(fg.cpu - ref.cpu)} µs above the reference, CPU ratio reference/Fleetgate = ${(ref.cpu / fg.cpu).toFixed(2)}`);
+  if (process.env.BENCH_CPU_PROF) {
+    // What bench/support/profile-summary.ts divides a profile by (the servers answer nothing else).
+    const served = (name: string, warmup: LoadResult) => warmup.requests + rounds.filter((r) => r.target === name).reduce((sum, r) => sum + r.result.requests, 0);
+    console.log(`requests served, warm-up included: reference ${served(reference.name, warmups[0]!)} (pid ${reference.server.pid}), Fleetgate ${served(fleetgate.name, warmups[1]!)} (pid ${fleetgate.server.pid})`);
+  }
   if (ref.errors + fg.errors > 0) throw new Error(`${ref.errors + fg.errors} requests failed: the comparison is void`);
 }

@@ -36,6 +36,8 @@ const REGISTRATIONS_PER_SECOND = 5_000;
 
 export interface LoadResult {
   readonly requestsPerSecond: number;
+  /** Responses received over the round. */
+  readonly requests: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
@@ -81,6 +83,7 @@ const result = await autocannon({
 });
 const summary: LoadResult = {
   requestsPerSecond: result.requests.average,
+  requests: result.requests.total,
   p50Ms: result.latency.p50,
   p99Ms: result.latency.p99,
   errors: result.errors + result.timeouts,

@@ -11,6 +11,11 @@ export interface ServerProcess {
   readonly pid: number;
   /** Resident set size now, in MiB (Linux /proc). */
   rssMiB(): number;
+  /**
+   * CPU time (user + system, all threads) the process has used so far, in seconds (Linux /proc).
+   * Per request it is steadier than req/s on a shared machine: waiting for a core costs no CPU.
+   */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -20,6 +25,15 @@ const profiling = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', '
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
   return line ? Number(line[1]) / 1024 : Number.NaN;
+}
+
+/** Kernel clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+function cpuSecondsOf(pid: number): number {
+  // The fields after the parenthesised command name; utime and stime are the stat's 14th and 15th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 async function untilListening(port: number, child: ChildProcess, what: string): Promise<void> {
@@ -41,6 +55,7 @@ function wrap(child: ChildProcess, port: number, what: string, out: number): Ser
     port,
     pid: child.pid!,
     rssMiB: () => rssOf(child.pid!),
+    cpuSeconds: () => cpuSecondsOf(child.pid!),
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((done) => child.once('exit', done));

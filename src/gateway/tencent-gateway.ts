@@ -77,7 +77,8 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
     return successBody(requestId, fields);
   }
 
-  async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+  /** The JSON answer to a request, every outcome logged and counted; never rejects. */
+  async function answer(raw: RawRequest): Promise<string> {
     const startedAt = process.hrtime.bigint();
     const requestId = newRequestId();
     const call: Call = { product: '-', action: '-' };
@@ -92,7 +93,11 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
     }
     // Tencent codes are catalog codes as they stand.
     recordCall(runtime, { cloud: 'tencent', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: code, startedAt });
-    await sendJson(reply, body);
+    return body;
+  }
+
+  async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+    await sendJson(reply, await answer(raw));
   }
 
   /** Answers a request refused before it could be read (a body over the server's hard limit). */
@@ -102,7 +107,7 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
     await sendJson(reply, errorBody(requestId, error, requestLanguage(raw)));
   }
 
-  return { handle, reject };
+  return { answer, handle, reject };
 }
 
 /**
