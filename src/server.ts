@@ -1,4 +1,4 @@
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { RawRequest } from './protocols/raw-request.ts';
 import type { Runtime } from './runtime.ts';
@@ -7,6 +7,7 @@ import { toRawRequest } from './gateway/raw.ts';
 import { createTencentGateway } from './gateway/tencent-gateway.ts';
 import { createAlibabaGateway } from './gateway/alibaba-gateway.ts';
 import { tc3DirectHandler } from './gateway/tc3-direct.ts';
+import { alibabaDirectHandler } from './gateway/alibaba-direct.ts';
 import { AlibabaError, isAlibabaRequest } from './protocols/alibaba/index.ts';
 import { TencentError } from './protocols/tencent/index.ts';
 import { registerAdminApi } from './admin/admin-api.ts';
@@ -40,7 +41,9 @@ export interface ServerOptions {
 export async function buildServer(runtime: Runtime, options: ServerOptions = {}): Promise<FastifyInstance> {
   const tencent = createTencentGateway(runtime, TENCENT_PRODUCTS);
   const alibaba = createAlibabaGateway(runtime, ALIBABA_PRODUCTS);
-  const answeredDirectly = tc3DirectHandler(tencent.answer, BODY_LIMIT_BYTES, runtime.logger);
+  const tc3Direct = tc3DirectHandler(tencent.answer, BODY_LIMIT_BYTES, runtime.logger);
+  const alibabaDirect = alibabaDirectHandler(alibaba.answer, runtime.logger);
+  const answeredDirectly = (request: IncomingMessage, response: ServerResponse) => tc3Direct(request, response) || alibabaDirect(request, response);
   const app = Fastify({
     loggerInstance: runtime.logger as FastifyBaseLogger,
     // The gateways write one line per API call themselves; Fastify's own lines would include the

@@ -83,7 +83,8 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     return implementation.handle(actionContext(runtime, { accountId: key.accountId, userId: key.userId, requestId, region: request.regionId }), params);
   }
 
-  async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+  /** The answer to a request, every outcome logged and counted; never rejects. */
+  async function answer(raw: RawRequest): Promise<AlibabaReply> {
     const startedAt = process.hrtime.bigint();
     const requestId = newRequestId().toUpperCase();
     const call: Call = { product: '-', action: '-', format: responseFormatOf(raw) };
@@ -100,7 +101,11 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
       response = renderError(requestId, call.action, failure, call.format, errorSource(raw, failure));
     }
     recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: labelOf(code), startedAt });
-    await send(reply, response);
+    return response;
+  }
+
+  async function handle(_request: FastifyRequest, reply: FastifyReply, raw: RawRequest): Promise<void> {
+    await send(reply, await answer(raw));
   }
 
   /** Answers a request refused before it could be read (a body over the server's hard limit). */
@@ -111,7 +116,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
     await send(reply, renderError(requestId, action, error, responseFormatOf(raw), errorSource(raw, error)));
   }
 
-  return { handle, reject };
+  return { answer, handle, reject };
 }
 
 /** The metric label of an answer's code: its catalog entry, without the parameter path a caller chose. */
@@ -120,7 +125,12 @@ function labelOf(code: string): string {
 }
 
 function send(reply: FastifyReply, response: AlibabaReply): FastifyReply {
-  return reply.code(response.status).headers({ ...response.headers, 'content-type': response.contentType }).send(response.body);
+  return reply.code(response.status).headers(replyHeaders(response)).send(response.body);
+}
+
+/** The headers an answer goes out with, whether through Fastify or straight from Node (alibaba-direct.ts). */
+export function replyHeaders(response: AlibabaReply): Record<string, string> {
+  return { ...response.headers, 'content-type': response.contentType };
 }
 
 /** The Host the client called names the endpoint in gateway errors; throttling says when to retry. */

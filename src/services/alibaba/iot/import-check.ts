@@ -1,8 +1,8 @@
 import type { ActionContext } from '../../action-context.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { isDeviceName, isImportedDeviceSecret, isSn } from './rules.ts';
-import { requireProduct } from './scope.ts';
-import { existingDeviceNames } from './store/devices.ts';
+import { requireProductWith } from './scope.ts';
+import { findProductWithDeviceNames } from './store/devices.ts';
 import type { ProductRow } from './store/products.ts';
 import type { ImportedDevice } from './store/import-jobs.ts';
 import { MAX_APPLY_DEVICES } from './apply-limits.ts';
@@ -42,19 +42,20 @@ export const ROW_ERROR = {
 
 /**
  * The checks BatchCheckImportDevice answers and BatchImportDevice enforces (BatchCheckImportDevice
- * page): list size, product, then every row. Existing names are found with one set-based query.
+ * page): list size, product, then every row. Existing names are found with one set-based query,
+ * the same read as the product's for a short list.
  */
 export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ProductRow; problems: ImportProblems | undefined }> {
   const rows = request.DeviceList ?? [];
   if (rows.length === 0) throw new AlibabaError('iot.device.NoneDeviceNameElement');
   if (rows.length > MAX_APPLY_DEVICES) throw new AlibabaError('iot.device.TooManyDeviceNamesPerRequest');
-  const product = await requireProduct(ctx, request);
-
   const occurrences = new Map<string, number>();
   for (const row of rows) {
     if (isDeviceName(row.DeviceName)) occurrences.set(row.DeviceName, (occurrences.get(row.DeviceName) ?? 0) + 1);
   }
-  const existing = await existingDeviceNames(ctx.store.db, ctx.store.dialect, ctx.accountId, product.product_key, [...occurrences.keys()]);
+  const { product, existing } = await requireProductWith(ctx, request, (instanceId) =>
+    findProductWithDeviceNames(ctx.store.db, ctx.store.dialect, ctx.accountId, instanceId, request.ProductKey, [...occurrences.keys()]),
+  );
 
   const invalidDeviceNames = new Set<string>();
   const invalidDeviceSecrets = new Set<string>();

@@ -26,11 +26,28 @@ export async function requireProduct(ctx: ActionContext, params: { readonly IotI
 }
 
 export async function requireProductIn(ctx: ActionContext, instanceId: string, productKey: string): Promise<ProductRow> {
+  return requireFound(productKey, () => findProduct(ctx.store.db, ctx.accountId, instanceId, productKey));
+}
+
+/**
+ * requireProduct's checks and errors around a read that finds the product together with what
+ * else the action needs (`read` answers undefined when there is no such product).
+ */
+export async function requireProductWith<T>(
+  ctx: ActionContext,
+  params: { readonly IotInstanceId?: string; readonly ProductKey: string },
+  read: (instanceId: string) => Promise<T | undefined>,
+): Promise<T> {
+  const instanceId = await requireInstance(ctx, params.IotInstanceId);
+  return requireFound(params.ProductKey, () => read(instanceId));
+}
+
+async function requireFound<T>(productKey: string, read: () => Promise<T | undefined>): Promise<T> {
   if (productKey === '') throw new AlibabaError('iot.prod.NullProductKey');
   if (!isProductKey(productKey)) throw new AlibabaError('iot.prod.InvalidFormattedProductkey');
-  const product = await findProduct(ctx.store.db, ctx.accountId, instanceId, productKey);
-  if (!product) throw new AlibabaError('iot.prod.NotExistedProduct');
-  return product;
+  const found = await read();
+  if (!found) throw new AlibabaError('iot.prod.NotExistedProduct');
+  return found;
 }
 
 /** How the single-device actions name a device: IotId, or ProductKey with DeviceName. */

@@ -6,7 +6,7 @@ import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../../../storage/atomic-write.ts';
 import { activatedTerm } from './licensing.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
-import { accountKeys, dataKeyDigester } from './key-material.ts';
+import { accountKeys, accountDataKeys } from './key-material.ts';
 import { entryError, firstProblem, invalidValue, assertValid, type Check } from '../params-rules.ts';
 import { checkBatch, checkSerial, checkText } from './validation.ts';
 import { vendorAccountsByName } from './store/vendors.ts';
@@ -68,14 +68,14 @@ async function activate(ctx: ActionContext, entries: readonly Entry[], problems:
   if (failure) throw (await explainFailure(ctx, entries, problems, facts.vendors)) ?? failure;
 
   // Only a batch that passed its checks creates the account's key row (for the DataKey digests).
-  const digest = dataKeyDigester(ctx, await accountKeys(ctx));
+  const keys = accountDataKeys(ctx, await accountKeys(ctx));
   const now = ctx.now();
   const claims = new Map<string, HardwareClaim[]>();
   const dataKeys: string[] = [];
   const devices = entries.map((entry): MnaDeviceRow => {
     const vendorAccountId = facts.vendors.get(entry.Vendor)!;
     const hardware = facts.hardware.get(hardwareKey(vendorAccountId, entry.SN))!;
-    const settled = settleDataKey(ctx, digest, entry.DataKey);
+    const settled = settleDataKey(ctx, keys, entry.DataKey);
     dataKeys.push(settled.dataKey);
     append(claims, vendorAccountId, { sn: entry.SN, hardwareId: hardware.hardware_id, deviceId: settled.deviceId });
     const term = activatedTerm(hardware.license_charging_mode, entry.LicensePayMode);
@@ -157,8 +157,8 @@ async function explainFailure(ctx: ActionContext, entries: readonly Entry[], pro
   const keys = await findAccountKeys(db, ctx.accountId);
   const dataKeys = new Set<string>();
   if (keys) {
-    const digest = dataKeyDigester(ctx, keys);
-    const digests = new Map(entries.flatMap((entry) => (entry.DataKey === undefined ? [] : [[digest(entry.DataKey), entry.DataKey] as const])));
+    const fingerprints = accountDataKeys(ctx, keys);
+    const digests = new Map(entries.flatMap((entry) => (entry.DataKey === undefined ? [] : [[fingerprints.digest(entry.DataKey), entry.DataKey] as const])));
     for (const taken of await takenDataKeyDigests(db, ctx.accountId, [...digests.keys()])) dataKeys.add(digests.get(taken)!);
   }
   return firstFailure(entries, problems, { ...facts, taken: { names, dataKeys } });

@@ -2,7 +2,7 @@ import { defineAction } from '../../cloud-action.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { checkDeviceFields, newDevice, settleDataKey } from './device-fields.ts';
-import { accountKeys, dataKeyDigester, presetKeyEncrypter, signingKey } from './key-material.ts';
+import { accountKeys, accountDataKeys, presetKeyEncrypter, signingKey } from './key-material.ts';
 import { assertValid } from '../params-rules.ts';
 import { checkText } from './validation.ts';
 import { noSuchGroup, ownGroup } from './ownership.ts';
@@ -27,7 +27,7 @@ export const AddDevice = defineAction({
     const encrypt = params.Encrypted ? presetKeyEncrypter(ctx, keys) : undefined;
     if (params.Encrypted && !encrypt) throw new TencentError('InternalError.UndefinedEncryptedKey');
     const signer = await signingKey(ctx, keys);
-    const settled = settleDataKey(ctx, dataKeyDigester(ctx, keys), params.DataKey);
+    const settled = settleDataKey(ctx, accountDataKeys(ctx, keys), params.DataKey);
     const row = newDevice(params, settled, { accountId: ctx.accountId, remark: params.Remark ?? '', term: params.LicensePayMode ?? 0, hardwareId: null, now: ctx.now() });
     try {
       await insertDevices.run(db, [row]);

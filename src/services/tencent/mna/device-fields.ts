@@ -1,6 +1,6 @@
 import type { ActionContext } from '../../action-context.ts';
 import type { MnaDeviceRow } from './tables.ts';
-import { generateDataKey, sealDataKey } from './key-material.ts';
+import { sealDataKey, type DataKeys } from './key-material.ts';
 import { newDeviceId } from './ids.ts';
 import { checkOneOf, firstProblem, type Check } from '../params-rules.ts';
 import { checkDataKey, checkName } from './validation.ts';
@@ -46,10 +46,10 @@ export interface SettledDataKey {
  * the checks and the row alike, and sealed before any transaction starts, so the crypto never
  * runs while the database's write lock is held.
  */
-export function settleDataKey(ctx: ActionContext, digest: (dataKey: string) => string, given: string | undefined): SettledDataKey {
+export function settleDataKey(ctx: ActionContext, keys: DataKeys, given: string | undefined): SettledDataKey {
   const deviceId = newDeviceId();
-  const dataKey = given ?? generateDataKey();
-  return { deviceId, dataKey, digest: digest(dataKey), sealed: sealDataKey(ctx.secrets, deviceId, dataKey) };
+  const { dataKey, digest } = given === undefined ? keys.generate() : { dataKey: given, digest: keys.digest(given) };
+  return { deviceId, dataKey, digest, sealed: sealDataKey(ctx.secrets, deviceId, dataKey) };
 }
 
 /** What a new device row takes beyond its fields and DataKey. */

@@ -64,6 +64,21 @@ describe.each(DIALECTS)('MNA DataKey rule: as lenient as Tencent’s examples (%
     await expect(world.customer.client.AddDevice({ DeviceName: unique('other'), DataKey: 'dasdfrfwer32e4r-customer' })).resolves.toBeDefined();
   });
 
+  it('a DataKey Fleetgate generated is unique like a given one: given again to either action, it is refused', async () => {
+    const party = await world.party();
+    const [sn, again] = [unique('gen'), unique('gen-again')];
+    await world.addHardware([sn, again]);
+    const generated = (await party.client.ActivateHardware({ Hardware: [{ Vendor: world.vendorName, SN: sn, DeviceName: unique('gen') }] })).HardwareInfo![0]!.DataKey!;
+    expect(Buffer.from(generated, 'base64')).toHaveLength(16);
+    await expectTencentError(party.client.AddDevice({ DeviceName: unique('copy'), DataKey: generated }), 'InternalError.DuplicateDataKey');
+    const error = await expectTencentError(activate(party, again, generated), 'InvalidParameterValue');
+    expect(error.message).toContain('Hardware.0.DataKey');
+    // AddDevice's generated keys too; another account may use the key.
+    const added = (await party.client.AddDevice({ DeviceName: unique('gen-add') })).DataKey!;
+    await expectTencentError(activate(party, again, added), 'InvalidParameterValue');
+    await expect(world.customer.client.AddDevice({ DeviceName: unique('other'), DataKey: generated })).resolves.toBeDefined();
+  });
+
   it('refuses what the rule rules out, in both actions, with InvalidParameterValue naming the parameter', async () => {
     const sn = unique('refused');
     await world.addHardware([sn]);

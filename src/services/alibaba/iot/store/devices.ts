@@ -8,6 +8,7 @@ import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { newIotId } from '../ids.ts';
 import { readKeysetPage, startsWith, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
+import { findProduct, type ProductRow } from './products.ts';
 
 /** IoT Platform limit: devices per product (the cn-shanghai figure is higher; Fleetgate has one). */
 export const MAX_DEVICES_PER_PRODUCT = 1_000_000;
@@ -179,6 +180,42 @@ export async function existingDeviceNames(
 
 /** Up to this many names are bound one by one (a statement per count); json_each would cost a temporary table. */
 const SHORT_LIST = 16;
+
+/**
+ * The account's product of that key in that instance, with the names among `names` its devices
+ * already use; undefined when there is no such product. A short list is answered by one read:
+ * on SQLite each read outside a transaction is a read transaction of its own (two file locks and
+ * a stat), which costs more than the point reads in it.
+ */
+export async function findProductWithDeviceNames(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  accountId: string,
+  instanceId: string,
+  productKey: string,
+  names: readonly string[],
+): Promise<{ product: ProductRow; existing: Set<string> } | undefined> {
+  if (names.length === 0 || names.length > SHORT_LIST) {
+    const product = await findProduct(db, accountId, instanceId, productKey);
+    return product && { product, existing: await existingDeviceNames(db, dialect, accountId, productKey, names) };
+  }
+  const rows = await productWithListedNames(db, productKey, accountId, instanceId, ...names);
+  if (rows.length === 0) return undefined;
+  // One row per existing name (the product's columns repeated), or one row with a null name.
+  const { existing_name: _, ...product } = rows[0]!;
+  return { product, existing: new Set(rows.flatMap((row) => (row.existing_name === null ? [] : [row.existing_name]))) };
+}
+
+const productWithListedNames = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, instanceId: string, ...names: string[]) =>
+  db
+    .selectFrom('iot_products as p')
+    .leftJoin('iot_devices as d', (join) => join.onRef('d.product_key', '=', 'p.product_key').onRef('d.account_id', '=', 'p.account_id').on('d.device_name', 'in', names))
+    .selectAll('p')
+    .select('d.device_name as existing_name')
+    .where('p.product_key', '=', productKey)
+    .where('p.account_id', '=', accountId)
+    .where('p.instance_id', '=', instanceId),
+);
 
 const existingNamesListed = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, ...names: string[]) =>
   db.selectFrom('iot_devices').select('device_name').where('product_key', '=', productKey).where('account_id', '=', accountId).where('device_name', 'in', names),
