@@ -40,11 +40,21 @@ async function drive(count: number, call: (account: number, i: number) => Promis
   );
 }
 
+/** Set-up is not measured: a call lost to the loaded machine (timeout, reset) is tried again, under a new name. */
+async function addDevice(account: number, name: string, attempt = 1): Promise<string> {
+  try {
+    return (await clients[account]!.AddDevice({ DeviceName: `${name}-${attempt}` })).DeviceId!;
+  } catch (error) {
+    if (attempt === 3 || (error as { requestId?: string }).requestId) throw error;
+    return addDevice(account, name, attempt + 1);
+  }
+}
+
 const devices = clients.map(() => new Array<string>(spec.ordersPerAccount));
 await drive(spec.ordersPerAccount, async (account, i) => {
-  devices[account]![i] = (await clients[account]!.AddDevice({ DeviceName: `bench-${i}` })).DeviceId!;
+  devices[account]![i] = await addDevice(account, `bench-${i}`);
 });
-for (const client of clients) await client.OrderPerLicense({ DeviceId: (await client.AddDevice({ DeviceName: 'warm' })).DeviceId!, Type: 0 });
+for (const [account, client] of clients.entries()) await client.OrderPerLicense({ DeviceId: await addDevice(account, 'warm'), Type: 0 });
 
 const failed: Record<string, number> = {};
 const started = performance.now();
