@@ -337,8 +337,10 @@ interface PacketParser {
 
 /** Waits for the sockets to close, destroying those still open after `graceMs`. */
 async function closeWithin(sockets: ReadonlySet<Socket>, graceMs: number): Promise<void> {
-  // 'close', not destroy: a device's offline record starts in its socket's 'close' listeners.
-  const closed = (socket: Socket) => new Promise((resolve) => (socket.closed ? resolve(undefined) : socket.once('close', resolve)));
+  // 'close', not destroy: a device's offline record starts in its socket's 'close' listeners. A
+  // socket still in the set has not emitted 'close' yet, even when `socket.closed` already says
+  // true (Node sets it a tick before the event), so the event itself is awaited.
+  const closed = (socket: Socket) => new Promise((resolve) => socket.once('close', resolve));
   let timer: NodeJS.Timeout | undefined;
   const grace = new Promise((resolve) => (timer = setTimeout(resolve, graceMs)));
   await Promise.race([Promise.all([...sockets].map(closed)), grace]);
