@@ -58,11 +58,11 @@ function checkFitsProduct(product: ProductRow, p: Params): void {
   if (p.TlsCrt === undefined && privateCa) throw invalidValue('TlsCrt', `the product is bound to private CA ${product.private_ca_name}: the device certificate it issued is required`);
 }
 
-/** A device certificate the product's private CA issued (TlsCrt), else InvalidParameterValue. */
-async function deviceCertOfPrivateCa(ctx: ActionContext, product: ProductRow, pem: string): Promise<string> {
-  const cert = await certificateOfProductCa(certificateContextOf(ctx), product, pem);
-  if (!cert) throw invalidValue('TlsCrt', `it must be a PEM certificate issued by the private CA ${product.private_ca_name}`);
-  return cert;
+/** A device certificate the product's private CA issued for this device (TlsCrt), else InvalidParameterValue. */
+async function deviceCertOfPrivateCa(ctx: ActionContext, product: ProductRow, deviceName: string, pem: string): Promise<string> {
+  const checked = await certificateOfProductCa(certificateContextOf(ctx), product, deviceName, pem, ctx.now());
+  if ('problem' in checked) throw invalidValue('TlsCrt', `${checked.problem}; it must be a certificate the private CA ${product.private_ca_name} issued for this device`);
+  return checked.cert;
 }
 
 /**
@@ -81,7 +81,7 @@ export const CreateDevice = defineAction({
     checkFitsProduct(product, params);
     const issued: IssuedCredentials =
       params.TlsCrt !== undefined
-        ? { cert: await deviceCertOfPrivateCa(ctx, product, params.TlsCrt), privateKey: '' }
+        ? { cert: await deviceCertOfPrivateCa(ctx, product, DeviceName, params.TlsCrt), privateKey: '' }
         : await issueCredentials(certificateContextOf(ctx), product, DeviceName, params.DefinedPsk);
     const tags = (Attribute?.Tags ?? []).map((t) => ({ Tag: t.Tag, Type: t.Type, Value: t.Value, Name: t.Name ?? t.Tag }));
     try {

@@ -18,17 +18,29 @@ export async function issueCredentials(ctx: CertificateContext, product: Product
   return issueDeviceCertificate(ctx, product.account_id, product.product_id, deviceName);
 }
 
+/** A brought device certificate: the normalised PEM to store, or why it is refused (the caller words the error). */
+export type BroughtCertificate = { readonly cert: string } | { readonly problem: string };
+
 /**
- * The certificate (PEM, normalised) when `pem` is one the product's CA issued: the private CA it is
- * bound to, else the account's platform CA. Undefined when it is not a certificate or another
- * issuer's. A device brings such a certificate in CreateDevice's TlsCrt or registration's clientCert.
+ * Checks a certificate a device brings (CreateDevice's TlsCrt, registration's clientCert) for the
+ * device `deviceName` at `atMs`: issued by the product's CA (the private CA it is bound to, else
+ * the account's platform CA), within its validity period, and naming this device as subject
+ * CN = ProductId + DeviceName, as the certificates Fleetgate issues do. Without that binding,
+ * anyone holding the ProductSecret could re-register device B with device A's certificate.
  */
-export async function certificateOfProductCa(ctx: CertificateContext, product: ProductRow, pem: string): Promise<string | undefined> {
+export async function certificateOfProductCa(ctx: CertificateContext, product: ProductRow, deviceName: string, pem: string, atMs: number): Promise<BroughtCertificate> {
   const cert = parseCertificate(pem);
-  if (!cert) return undefined;
+  if (!cert) return { problem: 'it is not a PEM certificate' };
   const caCert =
     product.private_ca_name === null
       ? (await platformCa(ctx, product.account_id)).cert
       : parseCertificate((await findPrivateCa(ctx.db, product.account_id, product.private_ca_name))?.cert_text ?? '');
-  return caCert && (await isIssuedBy(cert, caCert)) ? cert.toString('pem') : undefined;
+  if (!caCert || !(await isIssuedBy(cert, caCert))) return { problem: `it was not issued by the CA of the product ${product.product_id}` };
+  if (atMs < cert.notBefore.getTime() || atMs > cert.notAfter.getTime()) {
+    return { problem: `it is valid only from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}` };
+  }
+  const expectedCn = `${product.product_id}${deviceName}`;
+  const cns = cert.subjectName.getField('CN');
+  if (cns.length !== 1 || cns[0] !== expectedCn) return { problem: `its subject CN must be ${expectedCn} (ProductId + DeviceName)` };
+  return { cert: cert.toString('pem') };
 }

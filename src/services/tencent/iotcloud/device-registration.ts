@@ -18,8 +18,9 @@ import { findProductForDevice, openProductSecret, type ProductRow } from './stor
  *   again (a device that lost the answer can retry); a certificate device gets a new certificate
  *   and key, as the key is never stored, and the stored certificate is replaced.
  * - A certificate device may bring its own certificate (the C SDK's `clientCert`, sent when it
- *   holds one): it must be issued by the product's CA, becomes the device's certificate and is
- *   answered back with an empty clientKey. Products bound to a private CA require it: Fleetgate
+ *   holds one): it must be issued by the product's CA, be valid now and name this device
+ *   (CN = ProductId + DeviceName), so another device's certificate never replaces it. It
+ *   becomes the device's certificate and is answered back with an empty clientKey. Products bound to a private CA require it: Fleetgate
  *   holds only that CA's certificate (CreatePrivateCA takes no key), so it cannot issue theirs.
  */
 
@@ -86,13 +87,13 @@ export async function registerDevice(call: DeviceCall, request: RegisterRequest)
     throw new RegisterRefused('badField', 'DeviceName must be 1 to 48 letters, digits or the characters : _ -.');
   }
   const ctx: RegistrationContext = { db: runtime.store.db, secrets: runtime.secrets, now: runtime.now, writeAtomically: runtime.store.writeAtomically };
-  const broughtCert = await broughtCertificate(ctx, product, request.clientCert);
+  const broughtCert = await broughtCertificate(ctx, product, request.deviceName, request.clientCert, runtime.clock.signatureNow());
   const plaintext = await credentials(ctx, product, request.deviceName, broughtCert);
   return encryptRegisterPayload(secret, plaintext);
 }
 
-/** The device's own certificate, checked against the product's CA; required by products bound to a private CA. */
-async function broughtCertificate(ctx: CertificateContext, product: ProductRow, clientCert: string | undefined): Promise<string | undefined> {
+/** The device's own certificate, checked against the product's CA, its validity (signature clock) and the device's name; required by products bound to a private CA. */
+async function broughtCertificate(ctx: CertificateContext, product: ProductRow, deviceName: string, clientCert: string | undefined, atMs: number): Promise<string | undefined> {
   if (clientCert === undefined) {
     if (product.encryption_type === '1' && product.private_ca_name !== null) {
       throw new RegisterRefused(
@@ -103,9 +104,9 @@ async function broughtCertificate(ctx: CertificateContext, product: ProductRow, 
     return undefined;
   }
   if (product.encryption_type !== '1') throw new RegisterRefused('badField', `The product ${product.product_id} is a key product: only certificate products take a clientCert.`);
-  const cert = await certificateOfProductCa(ctx, product, clientCert);
-  if (!cert) throw new RegisterRefused('badField', `The clientCert must be a PEM certificate issued by the CA of the product ${product.product_id}.`);
-  return cert;
+  const checked = await certificateOfProductCa(ctx, product, deviceName, clientCert, atMs);
+  if ('problem' in checked) throw new RegisterRefused('badField', `The clientCert is refused: ${checked.problem}.`);
+  return checked.cert;
 }
 
 /** The store, keys and clock registration works with: certificates', plus the store's one-round-trip atomic write. */
