@@ -8,12 +8,17 @@ const YEAR_MS = 365 * 86_400_000;
 
 type Keys = webcrypto.CryptoKeyPair;
 
+export interface Validity {
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+}
+
 /** A customer's CA as a private CA upload needs it: the CA certificate, its keys, and certificates it signs. */
 export interface TestCa {
   readonly certText: string;
   readonly keys: Keys;
-  /** A certificate signed by this CA's key (VerifyCertText, or a device's TlsCrt). */
-  issue(commonName: string): Promise<string>;
+  /** A certificate signed by this CA's key (VerifyCertText, or a device's TlsCrt), valid for a year from now unless `validity` says otherwise. */
+  issue(commonName: string, validity?: Validity): Promise<string>;
 }
 
 const newKeys = () => webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as Promise<Keys>;
@@ -33,14 +38,14 @@ export async function selfSigned(commonName: string, ca = true): Promise<TestCa>
   return {
     certText: cert.toString('pem'),
     keys,
-    async issue(cn) {
+    async issue(cn, validity = { notBefore: new Date(), notAfter: new Date(Date.now() + YEAR_MS) }) {
       const subjectKeys = await newKeys();
       const issued = await x509.X509CertificateGenerator.create({
         serialNumber: '01',
         subject: `CN=${cn}`,
         issuer: cert.subject,
-        notBefore: new Date(),
-        notAfter: new Date(Date.now() + YEAR_MS),
+        notBefore: validity.notBefore,
+        notAfter: validity.notAfter,
         publicKey: subjectKeys.publicKey,
         signingKey: keys.privateKey,
         signingAlgorithm: ALGORITHM,

@@ -165,7 +165,7 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
       const credential = opened(await register(server, { ...product, deviceName: 'made', extra: { clientCert: tlsCrt } }), product.productSecret);
       expect(credential).toEqual({ encryptionType: 1, clientCert: expect.any(String), clientKey: '' });
       expect(fingerprint(credential.clientCert)).toBe(fingerprint(tlsCrt));
-      refusedWith(await register(server, { ...product, deviceName: 'unmade', extra: { clientCert: await authority.issue('unmade') } }), 'ResourceNotFound.DeviceNotExist');
+      refusedWith(await register(server, { ...product, deviceName: 'unmade', extra: { clientCert: await authority.issue(`${product.productId}unmade`) } }), 'ResourceNotFound.DeviceNotExist');
     });
 
     it('a platform-CA device re-registering with the certificate it holds keeps it; a certificate of another CA, or any on a key product, is InvalidParameterValue', async () => {
@@ -177,6 +177,34 @@ describe.each(DIALECTS)('IoT Hub dynamic registration (%s)', (dialect) => {
       const stranger = await selfSigned('stranger-ca');
       refusedWith(await register(server, { ...certProduct, deviceName: 'holder', extra: { clientCert: await stranger.issue('holder') } }), 'InvalidParameterValue');
       refusedWith(await register(server, { ...keyProduct, deviceName: 'with-cert', extra: { clientCert: first.clientCert } }), 'InvalidParameterValue');
+    });
+
+    it('a brought certificate must name the device it registers (CN = ProductId + DeviceName): another device\'s certificate is InvalidParameterValue and leaves the stored one unchanged', async () => {
+      const certProduct = await dynamicProduct(client, 'bound-name', 2, 10, '1');
+      const deviceA = opened(await register(server, { ...certProduct, deviceName: 'device-a' }), certProduct.productSecret);
+      const deviceB = opened(await register(server, { ...certProduct, deviceName: 'device-b' }), certProduct.productSecret);
+      refusedWith(await register(server, { ...certProduct, deviceName: 'device-b', extra: { clientCert: deviceA.clientCert } }), 'InvalidParameterValue');
+      expect((await client.DescribeDevice({ ProductId: certProduct.productId, DeviceName: 'device-b' })).DeviceCert).toBe(deviceB.clientCert);
+      // The same rule on a private-CA product, whose CA signs whatever name it is asked to.
+      const { authority, ...product } = await privateCaProduct(2);
+      const own = await authority.issue(`${product.productId}dev-b`);
+      opened(await register(server, { ...product, deviceName: 'dev-b', extra: { clientCert: own } }), product.productSecret);
+      refusedWith(await register(server, { ...product, deviceName: 'dev-b', extra: { clientCert: await authority.issue(`${product.productId}dev-a`) } }), 'InvalidParameterValue');
+      refusedWith(await register(server, { ...product, deviceName: 'dev-b', extra: { clientCert: await authority.issue('dev-b') } }), 'InvalidParameterValue');
+      expect(fingerprint((await client.DescribeDevice({ ProductId: product.productId, DeviceName: 'dev-b' })).DeviceCert!)).toBe(fingerprint(own));
+      await expectTencentError(client.CreateDevice({ ProductId: product.productId, DeviceName: 'dev-c', TlsCrt: own }), 'InvalidParameterValue');
+    });
+
+    it('a brought certificate outside its validity period (expired, or not yet valid) is InvalidParameterValue, creating nothing', async () => {
+      const { authority, ...product } = await privateCaProduct(2);
+      const cn = `${product.productId}dated`;
+      const day = 86_400_000;
+      const expired = await authority.issue(cn, { notBefore: new Date(Date.now() - 10 * day), notAfter: new Date(Date.now() - day) });
+      const future = await authority.issue(cn, { notBefore: new Date(Date.now() + day), notAfter: new Date(Date.now() + 10 * day) });
+      refusedWith(await register(server, { ...product, deviceName: 'dated', extra: { clientCert: expired } }), 'InvalidParameterValue');
+      refusedWith(await register(server, { ...product, deviceName: 'dated', extra: { clientCert: future } }), 'InvalidParameterValue');
+      await expectTencentError(client.CreateDevice({ ProductId: product.productId, DeviceName: 'dated', TlsCrt: expired }), 'InvalidParameterValue');
+      expect((await client.DescribeDevices({ ProductId: product.productId, Offset: 0, Limit: 250 })).TotalCount).toBe(0);
     });
   });
 
