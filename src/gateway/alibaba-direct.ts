@@ -5,9 +5,9 @@ import type { AlibabaReply } from '../protocols/alibaba/index.ts';
 import { isAlibabaRequest } from '../protocols/alibaba/index.ts';
 import { rawRequestOf } from './raw.ts';
 import { replyHeaders } from './alibaba-gateway.ts';
+import { NO_BODY, ignoreClientGone, sendDirectAnswer, type DirectAnswer } from './direct-answer.ts';
 
-const NO_BODY = Buffer.alloc(0);
-const ignore = () => {};
+const directAnswerOf = (reply: AlibabaReply): DirectAnswer => ({ status: reply.status, headers: replyHeaders(reply), body: reply.body });
 
 /**
  * Answers the Alibaba RPC v1 GET (every parameter in the query, no body: how pop-core and the
@@ -23,19 +23,9 @@ export function alibabaDirectHandler(answer: (raw: RawRequest) => Promise<Alibab
     if (headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0')) return false;
     const raw = rawRequestOf('GET', url, headers, NO_BODY);
     if (!isAlibabaRequest(raw)) return false;
-    // A client gone before the end: there is nobody left to answer.
-    request.on('error', ignore);
+    ignoreClientGone(request);
     request.resume().on('end', () => {
-      answer(raw).then(
-        (reply) => {
-          response.writeHead(reply.status, { ...replyHeaders(reply), 'content-length': Buffer.byteLength(reply.body) });
-          response.end(reply.body);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'unexpected failure answering an Alibaba API call');
-          response.writeHead(500).end();
-        },
-      );
+      sendDirectAnswer(response, answer(raw), directAnswerOf, logger, 'unexpected failure answering an Alibaba API call');
     });
     return true;
   };

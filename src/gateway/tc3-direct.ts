@@ -4,9 +4,10 @@ import type { RawRequest } from '../protocols/raw-request.ts';
 import { JSON_CONTENT_TYPE } from '../protocols/tencent/index.ts';
 import { isAlibabaRequest } from '../protocols/alibaba/index.ts';
 import { rawRequestOf } from './raw.ts';
+import { NO_BODY, ignoreClientGone, sendDirectAnswer, type DirectAnswer } from './direct-answer.ts';
 
-const NO_BODY = Buffer.alloc(0);
-const ignore = () => {};
+const JSON_HEADERS = { 'content-type': JSON_CONTENT_TYPE };
+const jsonAnswer = (json: string): DirectAnswer => ({ status: 200, headers: JSON_HEADERS, body: json });
 
 /**
  * Answers the Tencent API's usual request, a TC3-signed JSON POST to `/` with a Content-Length
@@ -28,20 +29,10 @@ export function tc3DirectHandler(answer: (raw: RawRequest) => Promise<string>, b
 
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // A client gone mid-body: there is nobody left to answer.
-    request.on('error', ignore);
+    ignoreClientGone(request);
     request.on('end', () => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      answer(rawRequestOf('POST', '/', headers, body)).then(
-        (json) => {
-          response.writeHead(200, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(json) });
-          response.end(json);
-        },
-        (error: unknown) => {
-          logger.error({ err: error }, 'unexpected failure answering a Tencent API call');
-          response.writeHead(500).end();
-        },
-      );
+      sendDirectAnswer(response, answer(rawRequestOf('POST', '/', headers, body)), jsonAnswer, logger, 'unexpected failure answering a Tencent API call');
     });
     return true;
   };

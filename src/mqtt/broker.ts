@@ -98,6 +98,8 @@ export type MqttListenerContext = AppContext & {
 export async function startMqttListener(ctx: MqttListenerContext, realms: readonly MqttRealm[], options: MqttListenerOptions): Promise<MqttListener> {
   const { limits } = options;
   const held = new Map<string, Held>();
+  /** New identities between the maxConnections check and taking their place in `held`. */
+  let admitting = 0;
   const sessions = new WeakMap<Client, Held>();
   const replies = new WeakMap<Client, MqttReply>();
   const keepalives = new WeakMap<Client, number>();
@@ -180,13 +182,22 @@ export async function startMqttListener(ctx: MqttListenerContext, realms: readon
       return refuse(CONNACK_NOT_AUTHORIZED, 'not_authorized', `the keep-alive must be ${minKeepalive} to ${maxKeepalive} seconds`);
     }
     const { session } = admission;
-    // A device reconnecting replaces its own connection, so only new identities count.
-    if (!held.has(session.identity) && held.size >= limits.maxConnections) {
+    // A device reconnecting replaces its own connection, so only new identities count; so do new
+    // ones still being admitted, or CONNECTs arriving together would all pass the check.
+    const isNew = !held.has(session.identity);
+    if (isNew && held.size + admitting >= limits.maxConnections) {
       return refuse(CONNACK_SERVER_UNAVAILABLE, 'server_full', `this node holds its maximum of ${limits.maxConnections} connections`);
     }
     // Random, so two connects of a device within the same millisecond still tell apart.
     const login = randomUUID();
-    if (!(await session.online(login, ctx.now()))) return refuse(CONNACK_NOT_AUTHORIZED, 'not_authorized', 'the device no longer exists');
+    if (isNew) admitting++;
+    let online: boolean;
+    try {
+      online = await session.online(login, ctx.now());
+    } finally {
+      if (isNew) admitting--;
+    }
+    if (!online) return refuse(CONNACK_NOT_AUTHORIZED, 'not_authorized', 'the device no longer exists');
     const entry: Held = { client, realm, session, login, standing: session.standing(login), replaced: false };
     const offline = () => {
       if (held.get(session.identity) === entry) held.delete(session.identity);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { apiRequestCount, serverWithAccount } from '../support/api-fixture.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
 import { signPopCoreGet, type ClientCall } from '../support/alibaba-signer.ts';
 import { alibabaCall } from '../support/alibaba-harness.ts';
@@ -21,24 +21,17 @@ function shape(response: RawResponse, nonce: string) {
 }
 
 describe('Alibaba gateway: v1 GETs answered without Fastify', () => {
-  let server: TestServer;
-  let account: TestAccount;
-
-  beforeAll(async () => {
-    server = await startTestServer({ dialect: 'sqlite' });
-    account = await server.createAccount();
-  });
-  afterAll(() => server.close());
+  const fixture = serverWithAccount();
 
   const send = (call: ClientCall, extraHeaders: Record<string, string>) => {
     const signed = signPopCoreGet(call);
-    return sendRaw(server.url, { ...signed, headers: { ...signed.headers, ...extraHeaders } });
+    return sendRaw(fixture.server.url, { ...signed, headers: { ...signed.headers, ...extraHeaders } });
   };
   const both = async (overrides: Partial<ClientCall>) => {
     const answers = [];
     const nowMs = Date.now();
     for (const route of [DIRECT, THROUGH_FASTIFY]) {
-      const call = alibabaCall(server, account, { nowMs, ...overrides });
+      const call = alibabaCall(fixture.server, fixture.account, { nowMs, ...overrides });
       answers.push(shape(await send(call, route), call.nonce));
     }
     return answers;
@@ -67,20 +60,16 @@ describe('Alibaba gateway: v1 GETs answered without Fastify', () => {
       [DIRECT, THROUGH_FASTIFY],
       [THROUGH_FASTIFY, DIRECT],
     ]) {
-      const call = alibabaCall(server, account);
+      const call = alibabaCall(fixture.server, fixture.account);
       expect((await send(call, first!)).status).toBe(200);
       expect(shape(await send(call, second!), call.nonce).fields.Code).toBe('SignatureNonceUsed');
     }
   });
 
   it('are logged and counted like any other call', async () => {
-    const metric = async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('fleetgate_api_requests_total{') && l.includes('action="QueryProductList"') && l.includes('code="Success"'));
-      return Number(line?.split(' ').pop() ?? 0);
-    };
+    const metric = () => apiRequestCount(fixture.server, 'QueryProductList', 'Success');
     const before = await metric();
-    await send(alibabaCall(server, account), DIRECT);
+    await send(alibabaCall(fixture.server, fixture.account), DIRECT);
     expect(await metric()).toBe(before + 1);
   });
 });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { apiRequestCount, serverWithAccount } from '../support/api-fixture.ts';
 import { sendRaw, type RawResponse } from '../support/http.ts';
 import { tc3 } from '../support/tencent-harness.ts';
 
@@ -16,19 +16,12 @@ function shape(response: RawResponse) {
 }
 
 describe('Tencent gateway: TC3 JSON POSTs answered without Fastify', () => {
-  let server: TestServer;
-  let account: TestAccount;
-
-  beforeAll(async () => {
-    server = await startTestServer({ dialect: 'sqlite' });
-    account = await server.createAccount();
-  });
-  afterAll(() => server.close());
+  const fixture = serverWithAccount();
 
   const both = async (options: Parameters<typeof tc3>[2]) => {
     const answers = [];
     for (const contentType of [DIRECT, THROUGH_FASTIFY]) {
-      const response = await sendRaw(server.url, tc3(server, account, { ...options, contentType }));
+      const response = await sendRaw(fixture.server.url, tc3(fixture.server, fixture.account, { ...options, contentType }));
       expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.text));
       answers.push(shape(response));
     }
@@ -55,21 +48,17 @@ describe('Tencent gateway: TC3 JSON POSTs answered without Fastify', () => {
 
   it('refuse a body that is not a JSON object with the documented error, as the route does', async () => {
     for (const contentType of [DIRECT, THROUGH_FASTIFY]) {
-      const signed = tc3(server, account, { action: 'GetHardwareInfo', params: {}, contentType });
-      const broken = tc3(server, account, { action: 'GetHardwareInfo', params: {}, contentType, body: '[1,2' });
-      expect(shape(await sendRaw(server.url, broken)).fields.Error.Code).toBe('InvalidParameter');
-      expect(shape(await sendRaw(server.url, signed)).fields.Error.Code).toBe('MissingParameter');
+      const signed = tc3(fixture.server, fixture.account, { action: 'GetHardwareInfo', params: {}, contentType });
+      const broken = tc3(fixture.server, fixture.account, { action: 'GetHardwareInfo', params: {}, contentType, body: '[1,2' });
+      expect(shape(await sendRaw(fixture.server.url, broken)).fields.Error.Code).toBe('InvalidParameter');
+      expect(shape(await sendRaw(fixture.server.url, signed)).fields.Error.Code).toBe('MissingParameter');
     }
   });
 
   it('are logged and counted like any other call', async () => {
-    const metric = async () => {
-      const text = await (await fetch(`${server.url}/metrics`)).text();
-      const line = text.split('\n').find((l) => l.startsWith('fleetgate_api_requests_total{') && l.includes('action="GetHardwareInfo"') && l.includes('code="OperationDenied.HardwareNotExist"'));
-      return Number(line?.split(' ').pop() ?? 0);
-    };
+    const metric = () => apiRequestCount(fixture.server, 'GetHardwareInfo', 'OperationDenied.HardwareNotExist');
     const before = await metric();
-    await sendRaw(server.url, tc3(server, account, { action: 'GetHardwareInfo', params: { Vendor: 'nobody', SN: 'none' }, contentType: DIRECT }));
+    await sendRaw(fixture.server.url, tc3(fixture.server, fixture.account, { action: 'GetHardwareInfo', params: { Vendor: 'nobody', SN: 'none' }, contentType: DIRECT }));
     expect(await metric()).toBe(before + 1);
   });
 });

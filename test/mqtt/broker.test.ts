@@ -163,6 +163,20 @@ describe('limits', () => {
     }
   });
 
+  it('CONNECTs of new devices arriving together never exceed maxConnections: against a cap of 1, exactly one is admitted', async () => {
+    const node = await startNode({ maxConnections: 1 });
+    try {
+      const devs = await Promise.all([1, 2, 3, 4].map(() => device()));
+      const outcomes = await Promise.all(devs.map((dev) => connected(mqtt.connect(node.url, dev.options)).catch((error: { code?: number }) => error.code)));
+      const admitted = outcomes.filter((outcome): outcome is mqtt.MqttClient => typeof outcome === 'object');
+      expect(admitted).toHaveLength(1);
+      expect(outcomes.filter((outcome) => typeof outcome === 'number')).toEqual([3, 3, 3]);
+      for (const client of admitted) await client.endAsync();
+    } finally {
+      await node.listener.close();
+    }
+  });
+
   it('CONNECTs from one address beyond the per-second limit are refused with CONNACK 3 before any credential is checked', async () => {
     const node = await startNode({ connectsPerIpPerSecond: 2 });
     try {

@@ -6,13 +6,13 @@ import { priceOf } from '../../../billing/prices.ts';
 import { unmetStatement } from '../../../storage/atomic-write.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
 import { packageExpiry, packagePriceItem } from './flow-packages.ts';
-import { ALREADY_RENEWED, HOLDS_LOST, packagesDueForRenewal, renewalStatements, stopRenewal, type DuePackage } from './store/flow-packages.ts';
+import { ALREADY_RENEWED, HOLDS_LOST, packagesDueForRenewal, renewalStatements, stopRenewal, type DuePackage, type RenewalPosition } from './store/flow-packages.ts';
 
 /** The ledger action of a renewal's charge (billing README). */
 export const RENEWAL_ACTION = 'RenewFlowPackage';
 
 /** How many due packages a sweep reads at a time. */
-const SWEEP_BATCH = 100;
+const SWEEP_PAGE = 100;
 
 /** What one sweep did. */
 export interface RenewalSweep {
@@ -35,19 +35,30 @@ type Outcome = 'renewed' | 'stopped' | 'deferred' | 'renewed elsewhere';
  * one ended and runs one calendar month (packageExpiry), charged to the package's account at the
  * current price from its balance (no voucher) through payAtomically, with its ledger entries
  * (action RenewFlowPackage). Each period is renewed at most once, whichever node sweeps: see
- * renewalStatements. When the balance is too low, the account's identity is not verified, or a
- * device no longer holds the package's region, renewal is turned off and the package stays
- * expired. A package behind by several periods (the clock moved by months) is charged for each.
+ * renewalStatements. When the account is disabled, the balance is too low, the account's
+ * identity is not verified, or a device no longer holds the package's region, renewal is turned
+ * off and the package stays expired. A package behind by several periods (the clock moved by months) is charged for each.
  */
-export async function sweepPackageRenewals(app: AppContext): Promise<RenewalSweep> {
+export async function sweepPackageRenewals(app: AppContext, pageSize = SWEEP_PAGE): Promise<RenewalSweep> {
   const counts = { renewed: 0, stopped: 0, deferred: 0 };
   const deferred = new Set<string>();
+  // Reads on past the last package seen, so deferred ones never hide those due after them; a pass
+  // that renewed something is followed by another, for periods it renewed that are due again.
+  let after: RenewalPosition | undefined;
+  let renewedThisPass = false;
   for (;;) {
-    const due = (await packagesDueForRenewal(app.store.db, app.now(), SWEEP_BATCH)).filter((pkg) => !deferred.has(pkg.resource_id));
-    if (due.length === 0) return counts;
-    for (const pkg of due) {
+    const page = await packagesDueForRenewal(app.store.db, app.now(), pageSize, after);
+    if (page.length === 0) {
+      if (!renewedThisPass) return counts;
+      after = undefined;
+      renewedThisPass = false;
+      continue;
+    }
+    after = page[page.length - 1];
+    for (const pkg of page.filter((due) => !deferred.has(due.resource_id))) {
       const outcome = await renew(app, pkg);
       if (outcome === 'deferred') deferred.add(pkg.resource_id);
+      if (outcome === 'renewed') renewedThisPass = true;
       if (outcome !== 'renewed elsewhere') counts[outcome]++;
     }
   }
@@ -55,11 +66,13 @@ export async function sweepPackageRenewals(app: AppContext): Promise<RenewalSwee
 
 async function renew(app: AppContext, due: DuePackage): Promise<Outcome> {
   const { db } = app.store;
-  const price = await priceOf(db, packagePriceItem(due.package_type, due.region));
-  const activeAt = due.expire_at + 1000;
-  const next = { active_at: activeAt, expire_at: packageExpiry(activeAt), price };
   const log = { resourceId: due.resource_id, accountId: due.account_id, periodEnded: due.expire_at };
+  if (due.account_status === 'disabled') return stop(app, due, log, 'AccountDisabled');
   try {
+    // Inside the try: a failed price read defers this package, not the whole sweep.
+    const price = await priceOf(db, packagePriceItem(due.package_type, due.region));
+    const activeAt = due.expire_at + 1000;
+    const next = { active_at: activeAt, expire_at: packageExpiry(activeAt), price };
     await payAtomically(
       app.store,
       {
@@ -80,14 +93,17 @@ async function renew(app: AppContext, due: DuePackage): Promise<Outcome> {
     const failed = unmetStatement(error);
     if (failed === ALREADY_RENEWED) return 'renewed elsewhere';
     const refusal = error instanceof StoreRefusal ? (error.reason as PaymentRefusal) : undefined;
-    if (failed === HOLDS_LOST || (refusal !== undefined && FINAL_REFUSALS.has(refusal))) {
-      await stopRenewal(db, due);
-      app.logger.info({ ...log, reason: refusal ?? 'HoldsLost' }, 'traffic package not renewed: it expires');
-      return 'stopped';
-    }
+    if (failed === HOLDS_LOST || (refusal !== undefined && FINAL_REFUSALS.has(refusal))) return stop(app, due, log, refusal ?? 'HoldsLost');
     app.logger.warn({ ...log, err: error }, 'traffic package renewal failed; the next sweep tries again');
     return 'deferred';
   }
+}
+
+/** Turns renewal off for a failure retrying cannot cure: the package expires. */
+async function stop(app: AppContext, due: DuePackage, log: object, reason: string): Promise<Outcome> {
+  await stopRenewal(app.store.db, due);
+  app.logger.info({ ...log, reason }, 'traffic package not renewed: it expires');
+  return 'stopped';
 }
 
 /**

@@ -5,6 +5,7 @@ import { balance, credit, ledger } from '../../../../src/billing/ledger.ts';
 import { priceOf, setPrices } from '../../../../src/billing/prices.ts';
 import { sweepPackageRenewals } from '../../../../src/services/tencent/mna/package-renewal.ts';
 import { EMULATOR_PREFIX } from '../../../../src/emulator/prefix.ts';
+import { setAccountStatus } from '../../../../src/core/accounts.ts';
 import { unique } from './support.ts';
 
 const ITEM = 'mna.flow.DEVICE_1_FLOW_20G.0';
@@ -112,6 +113,42 @@ describe.each(DIALECTS)('MNA traffic package auto-renewal (%s)', (dialect) => {
     await advance(32 * DAY_MS);
     await sweepNow();
     expect(await balance(server.app.store.db, account.id)).toBe(8000);
+  });
+
+  it('a sweep pages past packages it has to defer, so a full page of them does not hold back the packages due after them', async () => {
+    const { account, client } = await customer(server, 10_000);
+    const devices = [];
+    for (let n = 0; n < 3; n++) devices.push((await client.AddDevice({ DeviceName: unique('dev') })).DeviceId!);
+    const [first, second, last] = await Promise.all(devices.map(async (device) => (await buy(client, device, true)).ResourceId!));
+    const { db } = server.app.store;
+    const packages = () => db.selectFrom('mna_flow_packages').select(['resource_id', 'expire_at', 'renew_flag']).where('account_id', '=', account.id);
+    const lastEnds = (await packages().where('resource_id', '=', last!).executeTakeFirstOrThrow()).expire_at;
+    // Unpriced packages (their price read fails, so they are deferred), ending before the other one: the whole first page of 2.
+    for (const [resource, endsEarlier] of [[first!, 2000], [second!, 1000]] as const) {
+      await db.updateTable('mna_flow_packages').set({ package_type: 'UNPRICED', expire_at: lastEnds - endsEarlier }).where('resource_id', '=', resource).execute();
+    }
+    try {
+      await advance(32 * DAY_MS);
+      expect(await sweepPackageRenewals(server.app, 2)).toMatchObject({ renewed: 1, deferred: 2 });
+      expect(await balance(db, account.id)).toBe(10_000 - 4 * 2000);
+      expect((await packages().where('resource_id', '=', last!).executeTakeFirstOrThrow()).expire_at).toBeGreaterThan(lastEnds);
+      expect((await packages().where('resource_id', 'in', [first!, second!]).execute()).map((p) => p.renew_flag)).toEqual([1, 1]);
+    } finally {
+      await db.updateTable('mna_flow_packages').set({ renew_flag: 0 }).where('account_id', '=', account.id).execute();
+    }
+  });
+
+  it("a disabled account's package is not charged and stops renewing", async () => {
+    const { account, client, device } = await customer(server, 10_000);
+    const { ResourceId } = await buy(client, device, true);
+    await setAccountStatus(server.app.store.db, account.id, 'disabled');
+    await advance(32 * DAY_MS);
+    expect((await sweepNow()).stopped).toBeGreaterThanOrEqual(1);
+    await setAccountStatus(server.app.store.db, account.id, 'active');
+    await sweepNow();
+    expect(await balance(server.app.store.db, account.id)).toBe(8000);
+    expect((await ledger(server.app.store.db, account.id, { offset: 0, limit: 10 })).entries.filter((e) => e.action === 'RenewFlowPackage')).toEqual([]);
+    expect(await packageOf(client, ResourceId!)).toMatchObject({ Status: 2, RenewFlag: false });
   });
 });
 

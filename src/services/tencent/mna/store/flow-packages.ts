@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import type { MnaFlowPackageRow } from '../tables.ts';
+import type { AccountRow } from '../../../../core/tables.ts';
 import { page, type PageWindow } from '../../../../storage/query-helpers.ts';
 import { readKeysetPage, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import type { PackageStatus } from '../flow-packages.ts';
@@ -170,15 +171,24 @@ export async function setRenewFlag(db: Kysely<Database>, accountId: string, reso
 export interface DuePackage extends Pick<MnaFlowPackageRow, 'resource_id' | 'account_id' | 'package_type' | 'region' | 'expire_at'> {
   /** The devices it is bound to, in DeviceList order. */
   readonly devices: string[];
+  /** Its account's status: a disabled account's packages are not renewed. */
+  readonly account_status: AccountRow['status'];
 }
 
-/** Up to `limit` packages whose period ended before `now` with auto-renewal on, the earliest ended first. */
-export async function packagesDueForRenewal(db: Kysely<Database>, now: number, limit: number): Promise<DuePackage[]> {
+/** A due package's place in the renewal order: a sweep reads on past the last one it saw. */
+export type RenewalPosition = Pick<DuePackage, 'expire_at' | 'resource_id'>;
+
+/** Up to `limit` packages whose period ended before `now` with auto-renewal on, the earliest ended first, after `after` in that order when given. */
+export async function packagesDueForRenewal(db: Kysely<Database>, now: number, limit: number, after?: RenewalPosition): Promise<DuePackage[]> {
   const rows = await db
     .selectFrom('mna_flow_packages')
-    .select(['resource_id', 'account_id', 'package_type', 'region', 'expire_at'])
+    .innerJoin('accounts', 'accounts.id', 'mna_flow_packages.account_id')
+    .select(['resource_id', 'account_id', 'package_type', 'region', 'expire_at', 'accounts.status as account_status'])
     .where('renew_flag', '=', 1)
     .where('expire_at', '<', now)
+    .$if(after !== undefined, (q) =>
+      q.where((eb) => eb.or([eb('expire_at', '>', after!.expire_at), eb.and([eb('expire_at', '=', after!.expire_at), eb('resource_id', '>', after!.resource_id)])])),
+    )
     .orderBy('expire_at')
     .orderBy('resource_id')
     .limit(limit)
