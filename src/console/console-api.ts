@@ -6,6 +6,7 @@ import { findAccount } from '../core/accounts.ts';
 import { openSession, SessionRefused, type Session } from './session.ts';
 import { ConsoleError, type Access, type ConsoleRoute } from './console-route.ts';
 import { CONSOLE_ROUTES } from './routes/index.ts';
+import { endCallStreams } from './routes/emulator.ts';
 
 export const CONSOLE_API_PREFIX = '/console/api/v1';
 
@@ -58,6 +59,8 @@ export async function registerConsoleApi(app: FastifyInstance, runtime: Runtime,
     throw new ConsoleError(404, 'NotFound', `the console API has no route ${request.method} ${request.url.split('?')[0]}`);
   });
   for (const route of CONSOLE_ROUTES) registerRoute(app, runtime, route);
+  // A live call stream never ends by itself: closing would wait for every watcher to leave.
+  app.addHook('preClose', async () => endCallStreams(runtime));
   await app.register(async (scope) => emulatorControls(scope), { prefix: '/emulator' });
 }
 

@@ -22,8 +22,16 @@ export const Prefix = Type.Optional(Type.String({ minLength: 1, maxLength: 128 }
 /** A cursor is the last row's keyset position, as base64url JSON: opaque to the browser. */
 const encodeCursor = (position: KeysetPosition): string => Buffer.from(JSON.stringify(position)).toString('base64url');
 
-/** The keyset page a `?limit=&cursor=` asks for; a cursor no list of this shape gave is 400. */
-export function keysetPage(query: { readonly limit: number; readonly cursor?: string | undefined }, positionLength: number): KeysetPage {
+/** What each value of a list's keyset position is: its order columns' types (a bigint column is a number). */
+export type CursorKinds = readonly ('number' | 'string')[];
+
+const ofKind = (value: unknown, kind: CursorKinds[number]): boolean => (kind === 'number' ? Number.isSafeInteger(value) : typeof value === 'string');
+
+/**
+ * The keyset page a `?limit=&cursor=` asks for. A cursor no list of this shape gave is 400: each
+ * value must be of its column's kind (PostgreSQL would fail a string against a bigint column).
+ */
+export function keysetPage(query: { readonly limit: number; readonly cursor?: string | undefined }, kinds: CursorKinds): KeysetPage {
   if (query.cursor === undefined) return { limit: query.limit };
   let after: unknown;
   try {
@@ -31,7 +39,7 @@ export function keysetPage(query: { readonly limit: number; readonly cursor?: st
   } catch {
     after = undefined;
   }
-  const valid = Array.isArray(after) && after.length === positionLength && after.every((value) => typeof value === 'string' || Number.isSafeInteger(value));
+  const valid = Array.isArray(after) && after.length === kinds.length && after.every((value, i) => ofKind(value, kinds[i]!));
   if (!valid) throw new ConsoleError(400, 'InvalidParameter', 'cursor is not one this list gave: start again from the first page');
   return { after: after as KeysetPosition, limit: query.limit };
 }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Runtime } from '../runtime.ts';
 import type { Cloud } from '../core/tables.ts';
 
@@ -10,7 +10,12 @@ const SESSION_CONTEXT = 'console.session.v1';
 
 /** Who a console request acts as. */
 export type Session =
-  | { readonly role: 'admin'; readonly expiresAt: number }
+  | {
+      readonly role: 'admin';
+      readonly expiresAt: number;
+      /** Which admin token signed in: a session ends when the server's token is changed. */
+      readonly adminTokenDigest: string;
+    }
   | {
       readonly role: 'account';
       readonly accountId: string;
@@ -31,6 +36,9 @@ export class SessionRefused extends Error {
   }
 }
 
+/** A short fingerprint of the admin token, sealed into admin sessions (the token itself never is). */
+const adminTokenDigest = (token: string): string => createHash('sha256').update(token).digest('base64url').slice(0, 16);
+
 const sameText = (given: string, expected: string): boolean => {
   const a = Buffer.from(given);
   const b = Buffer.from(expected);
@@ -49,7 +57,7 @@ export async function signIn(runtime: Runtime, credentials: SignIn): Promise<{ t
   let session: Session;
   if ('adminToken' in credentials) {
     if (!runtime.adminToken || !sameText(credentials.adminToken, runtime.adminToken)) throw new SessionRefused('InvalidCredentials', 'the admin token is not valid');
-    session = { role: 'admin', expiresAt };
+    session = { role: 'admin', expiresAt, adminTokenDigest: adminTokenDigest(runtime.adminToken) };
   } else {
     const key = (await runtime.keyRing.find('tencent', credentials.secretId)) ?? (await runtime.keyRing.find('alibaba', credentials.secretId));
     if (!key || !sameText(credentials.secretKey, key.secret)) {
@@ -69,6 +77,9 @@ export async function openSession(runtime: Runtime, token: string): Promise<Sess
     throw new SessionRefused('Unauthorized', 'the session token is not valid: sign in again');
   }
   if (session.expiresAt <= runtime.clock.realNow()) throw new SessionRefused('SessionExpired', 'the session has expired: sign in again');
+  if (session.role === 'admin' && (!runtime.adminToken || session.adminTokenDigest !== adminTokenDigest(runtime.adminToken))) {
+    throw new SessionRefused('Unauthorized', 'the admin token has changed since this session signed in: sign in again');
+  }
   if (session.role === 'account' && !(await runtime.keyRing.find(session.cloud, session.keyId))) {
     throw new SessionRefused('Unauthorized', 'the key this session signed in with, or its account, has been disabled');
   }

@@ -94,6 +94,19 @@ describe.each(DIALECTS)('console API on %s', (dialect) => {
     expect(refused.body.error).toMatchObject({ code: 'InvalidParameter', requestId: expect.any(String) });
   });
 
+  it("refuses a cursor whose values are not of its list's column types (a string for a numeric key, a number for a name) with 400, never a database error", async () => {
+    const forged = (position: unknown[]) => Buffer.from(JSON.stringify(position)).toString('base64url');
+    for (const path of [
+      `/accounts/${vendorId}/ledger?cursor=${forged(['x'])}`,
+      `/accounts/${vendorId}/mna/hardware?cursor=${forged([1])}`,
+      `/accounts/${vendorId}/mna/licenses?cursor=${forged(['x', 'y'])}`,
+    ]) {
+      const refused = await admin('GET', path);
+      expect(refused.status, path).toBe(400);
+      expect(refused.body.error).toMatchObject({ code: 'InvalidParameter', message: expect.stringContaining('cursor is not one this list gave') });
+    }
+  });
+
   it('counts activations per day, week and month, empty buckets included', async () => {
     const monday = Date.UTC(2026, 0, 5);
     const activatedAt = [monday + 1_000, monday + 2_000, monday + DAY + 5, monday + 8 * DAY, Date.UTC(2026, 1, 3)];

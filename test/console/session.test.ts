@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestAccount, type TestServer } from '../support/server.ts';
 import { SESSION_TTL_MS } from '../../src/console/session.ts';
@@ -80,5 +81,23 @@ describe('console sessions', () => {
     const refused = await consoleCaller(server, session)('GET', '/accounts');
     expect(refused.status).toBe(403);
     expect(refused.body.error).toMatchObject({ code: 'Forbidden', requestId: expect.any(String) });
+  });
+});
+
+describe('admin console sessions', () => {
+  it('end when the admin token is changed: a server with the same master key but a new token refuses them', async () => {
+    const masterKey = randomBytes(32).toString('base64');
+    const before = await startTestServer({ dialect: 'sqlite', masterKey, env: { FLEETGATE_ADMIN_TOKEN: 'admin-token-before-rotation' } });
+    const after = await startTestServer({ dialect: 'sqlite', masterKey, env: { FLEETGATE_ADMIN_TOKEN: 'admin-token-after-rotation' } });
+    try {
+      const session = await signIn(before, { adminToken: before.adminToken });
+      expect((await consoleCaller(before, session)('GET', '/session')).status).toBe(200);
+      const refused = await consoleCaller(after, session)('GET', '/session');
+      expect(refused.status).toBe(401);
+      expect(refused.body.error).toMatchObject({ code: 'Unauthorized', message: expect.stringContaining('admin token has changed') });
+      expect((await consoleCaller(after, await signIn(after, { adminToken: after.adminToken }))('GET', '/session')).status).toBe(200);
+    } finally {
+      await Promise.all([before.close(), after.close()]);
+    }
   });
 });

@@ -49,7 +49,7 @@ export const accountRoutes = [
     access: 'admin',
     schema: { querystring: AccountsQuery },
     async handle({ runtime, query }) {
-      return pageAnswer(await accountsPage(runtime.store.db, { prefix: query.q, status: query.status }, keysetPage(query, 1)), (account) => account);
+      return pageAnswer(await accountsPage(runtime.store.db, { prefix: query.q, status: query.status }, keysetPage(query, ['string'])), (account) => account);
     },
   }),
   consoleRoute({

@@ -60,7 +60,7 @@ export const billingRoutes = [
     schema: { params: AccountParams, querystring: PagedQuery(LedgerFilters) },
     async handle({ runtime, params, query }) {
       const filter = { kind: query.kind as LedgerFilter['kind'], from: query.from, to: query.to };
-      return pageAnswer(await ledgerPage(runtime.store.db, params.accountId, filter, keysetPage(query, 1)), ledgerView);
+      return pageAnswer(await ledgerPage(runtime.store.db, params.accountId, filter, keysetPage(query, ['number'])), ledgerView);
     },
   }),
   consoleRoute({

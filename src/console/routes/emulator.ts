@@ -1,11 +1,24 @@
 import { Type } from '@sinclair/typebox';
+import type { ServerResponse } from 'node:http';
 import type { RecentCall } from '../../gateway/recent-calls.ts';
+import type { Runtime } from '../../runtime.ts';
 import { consoleRoute } from '../console-route.ts';
 
 /** An SSE comment this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 15_000;
 
+/** A watcher that lets this much pile up unread is stalled: its stream ends rather than buffer every call. */
+export const STREAM_BUFFER_CAP_BYTES = 1024 * 1024;
+
 const sseEvent = (call: RecentCall): string => `id: ${call.seq}\nevent: call\ndata: ${JSON.stringify(call)}\n\n`;
+
+/** The call streams each server holds open: a closing server ends them, or it would wait for the watchers. */
+const openStreams = new WeakMap<Runtime, Set<ServerResponse>>();
+
+/** Ends every call stream open on this runtime's server (the console plugin calls it as the server closes). */
+export function endCallStreams(runtime: Runtime): void {
+  for (const stream of openStreams.get(runtime) ?? []) stream.end();
+}
 
 export const emulatorRoutes = [
   consoleRoute({
@@ -35,13 +48,23 @@ export const emulatorRoutes = [
         connection: 'keep-alive',
         'x-request-id': request.consoleRequestId,
       });
+      const streams = openStreams.get(runtime) ?? new Set<ServerResponse>();
+      openStreams.set(runtime, streams);
+      streams.add(stream);
+      // A stalled watcher is cut off; its EventSource reconnects with Last-Event-ID and catches up from the recent calls.
+      const send = (text: string): void => {
+        if (stream.writableEnded) return;
+        if (stream.writableLength > STREAM_BUFFER_CAP_BYTES) stream.destroy();
+        else stream.write(text);
+      };
       // A reconnecting EventSource sends the last id it saw: what it missed comes first, oldest first.
-      if (Number.isSafeInteger(lastSeen) && lastSeen >= 0) for (const call of runtime.recentCalls.list(runtime.recentCalls.capacity, lastSeen).reverse()) stream.write(sseEvent(call));
-      stream.write(': connected\n\n');
-      const stop = runtime.recentCalls.subscribe((call) => stream.write(sseEvent(call)));
-      const keepalive = setInterval(() => stream.write(': keepalive\n\n'), KEEPALIVE_MS);
+      if (Number.isSafeInteger(lastSeen) && lastSeen >= 0) for (const call of runtime.recentCalls.list(runtime.recentCalls.capacity, lastSeen).reverse()) send(sseEvent(call));
+      send(': connected\n\n');
+      const stop = runtime.recentCalls.subscribe((call) => send(sseEvent(call)));
+      const keepalive = setInterval(() => send(': keepalive\n\n'), KEEPALIVE_MS);
       keepalive.unref();
-      request.raw.on('close', () => {
+      stream.on('close', () => {
+        streams.delete(stream);
         stop();
         clearInterval(keepalive);
       });

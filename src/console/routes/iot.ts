@@ -106,7 +106,7 @@ export const iotHubRoutes = [
     url: '/accounts/:accountId/iothub/products',
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({ q: Prefix }) },
-    handle: async ({ runtime, params, query }) => pageAnswer(await hubProductPage(runtime.store.db, params.accountId, query.q, keysetPage(query, 1)), hubProductView),
+    handle: async ({ runtime, params, query }) => pageAnswer(await hubProductPage(runtime.store.db, params.accountId, query.q, keysetPage(query, ['string'])), hubProductView),
   }),
   consoleRoute({
     method: 'POST',
@@ -142,7 +142,7 @@ export const iotHubRoutes = [
     schema: { params: HubProductParams, querystring: PagedQuery({ q: Prefix, online: Type.Optional(Type.Boolean()) }) },
     async handle({ runtime, params, query }) {
       await ownHubProduct(runtime, params.accountId, params.productId);
-      const page = await hubDevicePage(runtime.store.db, params.accountId, params.productId, { namePrefix: query.q, online: query.online }, keysetPage(query, 1));
+      const page = await hubDevicePage(runtime.store.db, params.accountId, params.productId, { namePrefix: query.q, online: query.online }, keysetPage(query, ['string']));
       return pageAnswer(page, hubDeviceView);
     },
   }),
@@ -164,7 +164,7 @@ export const iotPlatformRoutes = [
     async handle({ runtime, params, query }) {
       const instanceId = query.instanceId === undefined ? undefined : await findInstanceId(runtime.store.db, params.accountId, query.instanceId);
       if (query.instanceId !== undefined && instanceId === undefined) throw notFound('InstanceNotFound', `account ${params.accountId} has no instance ${query.instanceId}`);
-      return pageAnswer(await productPage(runtime.store.db, params.accountId, { instanceId, namePrefix: query.q }, keysetPage(query, 1)), productAdminView);
+      return pageAnswer(await productPage(runtime.store.db, params.accountId, { instanceId, namePrefix: query.q }, keysetPage(query, ['string'])), productAdminView);
     },
   }),
   consoleRoute({
@@ -184,7 +184,7 @@ export const iotPlatformRoutes = [
     schema: { params: ProductParams, querystring: PagedQuery({ q: Prefix }) },
     async handle({ runtime, params, query }) {
       await ownProduct(runtime, params.accountId, params.productKey);
-      return pageAnswer(await devicePage(runtime.store.db, params.accountId, params.productKey, query.q, keysetPage(query, 1)), iotDeviceView);
+      return pageAnswer(await devicePage(runtime.store.db, params.accountId, params.productKey, query.q, keysetPage(query, ['string'])), iotDeviceView);
     },
   }),
   consoleRoute({
@@ -203,7 +203,7 @@ export const iotPlatformRoutes = [
     url: '/accounts/:accountId/iot/jobs',
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({ productKey: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }) },
-    handle: async ({ runtime, params, query }) => pageAnswer(await importJobPage(runtime.store.db, params.accountId, query.productKey, keysetPage(query, 1)), jobView),
+    handle: async ({ runtime, params, query }) => pageAnswer(await importJobPage(runtime.store.db, params.accountId, query.productKey, keysetPage(query, ['number'])), jobView),
   }),
   consoleRoute({
     method: 'GET',
@@ -219,7 +219,7 @@ export const iotPlatformRoutes = [
     schema: { params: JobParams, querystring: PagedQuery({ valid: Type.Boolean({ default: true }) }) },
     async handle({ runtime, params, query }) {
       const job = await ownJob(runtime, params.accountId, params.applyId);
-      return pageAnswer(await importOutcomePage(runtime.store.db, job, query.valid ? 'valid' : 'invalid', keysetPage(query, 1)), jobRowView);
+      return pageAnswer(await importOutcomePage(runtime.store.db, job, query.valid ? 'valid' : 'invalid', keysetPage(query, ['number'])), jobRowView);
     },
   }),
 ];

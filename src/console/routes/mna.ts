@@ -108,7 +108,7 @@ export const mnaRoutes = [
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({ q: Prefix, status: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])) }) },
     async handle({ runtime, params, query }) {
-      const page = await vendorHardwarePage(runtime.store.db, params.accountId, { snPrefix: query.q, status: query.status }, keysetPage(query, 1));
+      const page = await vendorHardwarePage(runtime.store.db, params.accountId, { snPrefix: query.q, status: query.status }, keysetPage(query, ['string']));
       return pageAnswer(page, hardwareView);
     },
   }),
@@ -145,7 +145,7 @@ export const mnaRoutes = [
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({ q: Prefix, groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }) },
     async handle({ runtime, params, query }) {
-      return pageAnswer(await devicePage(runtime.store.db, params.accountId, { namePrefix: query.q, groupId: query.groupId }, keysetPage(query, 1)), deviceView);
+      return pageAnswer(await devicePage(runtime.store.db, params.accountId, { namePrefix: query.q, groupId: query.groupId }, keysetPage(query, ['string'])), deviceView);
     },
   }),
   consoleRoute({
@@ -153,20 +153,20 @@ export const mnaRoutes = [
     url: '/accounts/:accountId/mna/groups',
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({ q: Prefix }) },
-    handle: async ({ runtime, params, query }) => pageAnswer(await groupPage(runtime.store.db, params.accountId, query.q, keysetPage(query, 1)), groupView),
+    handle: async ({ runtime, params, query }) => pageAnswer(await groupPage(runtime.store.db, params.accountId, query.q, keysetPage(query, ['string'])), groupView),
   }),
   consoleRoute({
     method: 'GET',
     url: '/accounts/:accountId/mna/licenses',
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({}) },
-    handle: async ({ runtime, params, query }) => pageAnswer(await licensePage(runtime.store.db, params.accountId, keysetPage(query, 2)), licenseView),
+    handle: async ({ runtime, params, query }) => pageAnswer(await licensePage(runtime.store.db, params.accountId, keysetPage(query, ['number', 'string'])), licenseView),
   }),
   consoleRoute({
     method: 'GET',
     url: '/accounts/:accountId/mna/flow-packages',
     access: 'own',
     schema: { params: AccountParams, querystring: PagedQuery({}) },
-    handle: async ({ runtime, params, query }) => pageAnswer(await packagePage(runtime.store.db, params.accountId, keysetPage(query, 2)), packageView),
+    handle: async ({ runtime, params, query }) => pageAnswer(await packagePage(runtime.store.db, params.accountId, keysetPage(query, ['number', 'string'])), packageView),
   }),
 ];
