@@ -109,7 +109,8 @@ class CallMetrics {
     help: 'Cloud API request latency',
     type: 'histogram',
     aggregator: 'sum',
-    get: async (): Promise<Exported> => {
+    /** What /metrics formats: the series' labels apart from `le` (prom-client's `getForPromString`). */
+    getForPromString: async (): Promise<Exported> => {
       const name = this.latency.name;
       const values: Exported['values'][number][] = [];
       for (const { labels, buckets, sum, count } of this.#latency.values()) {
@@ -125,6 +126,11 @@ class CallMetrics {
         );
       }
       return { name, help: this.latency.help, type: 'histogram', aggregator: 'sum', values };
+    },
+    /** The JSON view (`registry.getMetricsAsJSON()`): each value's labels with its series' merged in, as prom-client gives. */
+    get: async (): Promise<Exported> => {
+      const exported = await this.latency.getForPromString();
+      return { ...exported, values: exported.values.map(({ sharedLabels, labels, ...value }) => ({ ...value, labels: { ...labels, ...sharedLabels } })) };
     },
     reset: () => {
       this.#latency.clear();
