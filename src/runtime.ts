@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { ConfigError, PINNED_KEY_VARIABLES, redactUrl, type Config } from './config.ts';
@@ -12,6 +12,7 @@ import { KeyRing } from './core/credentials.ts';
 import { RateLimits, rateLimitTable } from './core/rate-limit.ts';
 import { MemoryReplayGuard, RedisReplayGuard, type ReplayGuard } from './core/replay-guard.ts';
 import { Metrics } from './core/metrics.ts';
+import { callLogOn, openLog, type CallLog } from './core/log.ts';
 import { AccessRevocations } from './core/access-revocations.ts';
 import { RecentCalls } from './gateway/recent-calls.ts';
 import { bootstrapDefaultAccount, type AccountWithKeys } from './core/bootstrap.ts';
@@ -32,6 +33,8 @@ export interface Runtime extends AppContext {
   readonly rateLimits: RateLimits;
   readonly replayGuard: ReplayGuard;
   readonly metrics: Metrics;
+  /** The API calls' log lines (on `logger`). */
+  readonly callLog: CallLog;
   /** The last API calls answered (this process only): the console's live call list. */
   readonly recentCalls: RecentCalls;
   /** Set when FLEETGATE_REDIS_URL is: the emulator's health check pings it. */
@@ -64,7 +67,9 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   // A server's fixture is read and checked before the database is touched.
   const fixture = options.serving && config.seedFile !== undefined ? readStartupFixture(config.seedFile) : undefined;
   ensureDataDir(config.dataDir);
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'fleetgate' } });
+  // The JSON log on stdout, one write per event-loop turn (see TurnLog), unless the caller brings a logger.
+  const callLog = options.logger ? callLogOn(options.logger) : openLog(config.logLevel as Level, { service: 'fleetgate' });
+  const { logger } = callLog;
   // Business time may be moved by the emulator clock; the service's own guards keep to real time.
   const clock = new EmulatorClock(options.now ?? Date.now);
   const { now, realNow } = clock;
@@ -96,6 +101,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
       rateLimits: new RateLimits(rateLimitTable(config.rateLimits), redis),
       replayGuard: redis ? new RedisReplayGuard(redis) : new MemoryReplayGuard(realNow),
       metrics: new Metrics(),
+      callLog,
       recentCalls: new RecentCalls(RECENT_CALLS_KEPT, realNow),
       redis,
       faults: new FaultTable(realNow),

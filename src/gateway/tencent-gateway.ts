@@ -92,7 +92,7 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
       body = errorBody(requestId, failure, call.language ?? requestLanguage(raw));
     }
     // Tencent codes are catalog codes as they stand.
-    recordCall(runtime, { cloud: 'tencent', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: code, startedAt });
+    await recordCall(runtime, { cloud: 'tencent', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: code, startedAt });
     return body;
   }
 
@@ -103,7 +103,7 @@ export function createTencentGateway(runtime: Runtime, products: readonly Tencen
   /** Answers a request refused before it could be read (a body over the server's hard limit). */
   async function reject(reply: FastifyReply, raw: RawRequest, error: TencentError): Promise<void> {
     const requestId = newRequestId();
-    recordCall(runtime, { cloud: 'tencent', requestId, accountId: undefined, product: '-', action: '-', code: error.code, codeLabel: error.code, startedAt: process.hrtime.bigint() });
+    await recordCall(runtime, { cloud: 'tencent', requestId, accountId: undefined, product: '-', action: '-', code: error.code, codeLabel: error.code, startedAt: process.hrtime.bigint() });
     await sendJson(reply, errorBody(requestId, error, requestLanguage(raw)));
   }
 

@@ -75,13 +75,13 @@ function objectDecoder(schema: TObject): Decoder {
     const out: Record<string, unknown> = {};
     for (const property of properties) {
       const value = member(input, property.name);
-      const at = child(path, property.name);
-      // Null counts as absent: SDKs drop nulls, and a required null is still missing.
+      // Null counts as absent: SDKs drop nulls, and a required null is still missing. The path is
+      // only built for members present or missing (a 100-entry batch leaves most optional ones out).
       if (value === undefined || value === null) {
-        if (property.required) throw new TencentError('MissingParameter', { name: at });
+        if (property.required) throw new TencentError('MissingParameter', { name: child(path, property.name) });
         continue;
       }
-      out[property.name] = property.decode(value, at);
+      out[property.name] = property.decode(value, child(path, property.name));
     }
     return out;
   };

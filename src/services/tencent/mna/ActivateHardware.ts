@@ -25,15 +25,13 @@ type Entry = Static<typeof mnaSpec.structs.ActivateHardware>;
 interface Facts {
   /** Vendor name → the vendor's account. */
   readonly vendors: ReadonlyMap<string, string>;
-  /** The hardware the entries name, by vendor account and SN (see {@link hardwareKey}). */
-  readonly hardware: ReadonlyMap<string, ActivationCandidate>;
+  /** The hardware the entries name, by vendor account, then SN. */
+  readonly hardware: ReadonlyMap<string, ReadonlyMap<string, ActivationCandidate>>;
   /** Group id → name, for the account's groups the entries name. */
   readonly groups: ReadonlyMap<string, string>;
   /** Only read to explain a failure: the entries' DeviceNames and DataKeys other devices of the account already use. */
   readonly taken?: { readonly names: ReadonlySet<string>; readonly dataKeys: ReadonlySet<string> };
 }
-
-const hardwareKey = (vendorAccountId: string, sn: string) => `${vendorAccountId}\n${sn}`;
 
 /**
  * ActivateHardware: the caller activates vendor hardware by Vendor + SN and gets a device for
@@ -74,7 +72,7 @@ async function activate(ctx: ActionContext, entries: readonly Entry[], problems:
   const dataKeys: string[] = [];
   const devices = entries.map((entry): MnaDeviceRow => {
     const vendorAccountId = facts.vendors.get(entry.Vendor)!;
-    const hardware = facts.hardware.get(hardwareKey(vendorAccountId, entry.SN))!;
+    const hardware = facts.hardware.get(vendorAccountId)!.get(entry.SN)!;
     const settled = settleDataKey(ctx, keys, entry.DataKey);
     dataKeys.push(settled.dataKey);
     append(claims, vendorAccountId, { sn: entry.SN, hardwareId: hardware.hardware_id, deviceId: settled.deviceId });
@@ -140,10 +138,8 @@ async function readFacts(ctx: ActionContext, entries: readonly Entry[], vendors?
     const vendorAccountId = vendorAccounts.get(entry.Vendor);
     if (vendorAccountId !== undefined) append(serials, vendorAccountId, entry.SN);
   }
-  const hardware = new Map<string, ActivationCandidate>();
-  for (const [vendorAccountId, sns] of serials) {
-    for (const [sn, row] of await activationCandidates(db, vendorAccountId, sns)) hardware.set(hardwareKey(vendorAccountId, sn), row);
-  }
+  const hardware = new Map<string, ReadonlyMap<string, ActivationCandidate>>();
+  for (const [vendorAccountId, sns] of serials) hardware.set(vendorAccountId, await activationCandidates(db, vendorAccountId, sns));
   const groupIds = entries.flatMap((entry) => (entry.GroupId === undefined ? [] : [entry.GroupId]));
   return { vendors: vendorAccounts, hardware, groups: await groupNames(db, ctx.accountId, groupIds) };
 }
@@ -166,7 +162,8 @@ async function explainFailure(ctx: ActionContext, entries: readonly Entry[], pro
 
 /** The first failing entry's error on these facts, or undefined when every entry passes. */
 function firstFailure(entries: readonly Entry[], problems: readonly Check[], facts: Facts): TencentError | undefined {
-  const claimed = new Set<string>();
+  // Rows are read once per batch: the same hardware named twice is the same row object.
+  const claimed = new Set<ActivationCandidate>();
   const names = new Set<string>();
   const dataKeys = new Set<string>();
   for (const [i, entry] of entries.entries()) {
@@ -174,11 +171,10 @@ function firstFailure(entries: readonly Entry[], problems: readonly Check[], fac
     if (problems[i]) return problems[i];
     const vendorAccountId = facts.vendors.get(entry.Vendor);
     if (vendorAccountId === undefined) return entryError('OperationDenied.VendorNotRegister', at('Vendor'), entry.Vendor);
-    const key = hardwareKey(vendorAccountId, entry.SN);
-    const hardware = facts.hardware.get(key);
+    const hardware = facts.hardware.get(vendorAccountId)?.get(entry.SN);
     if (!hardware) return entryError('OperationDenied.HardwareNotExist', at('SN'), entry.SN);
-    if (hardware.status === 2 || claimed.has(key)) return entryError('OperationDenied.HardwareHasActivated', at('SN'), entry.SN);
-    claimed.add(key);
+    if (hardware.status === 2 || claimed.has(hardware)) return entryError('OperationDenied.HardwareHasActivated', at('SN'), entry.SN);
+    claimed.add(hardware);
     if (names.has(entry.DeviceName) || facts.taken?.names.has(entry.DeviceName)) return entryError('InternalError.DuplicateDeviceName', at('DeviceName'), entry.DeviceName);
     names.add(entry.DeviceName);
     if (entry.DataKey !== undefined) {

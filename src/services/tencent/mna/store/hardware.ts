@@ -183,7 +183,9 @@ export interface HardwareClaim {
  * hardware in between changes nothing); its license charging mode never changes after AddHardware.
  */
 export function hardwareClaim(db: Kysely<Database>, vendorAccountId: string, ownerAccountId: string, now: number, claims: readonly HardwareClaim[]): GuardedStatement {
-  const query = claimBySerial.compile(db, vendorAccountId, ownerAccountId, now, ...claims.flatMap((claim) => [claim.sn, claim.hardwareId, claim.deviceId]));
+  const triples: string[] = [];
+  for (const claim of claims) triples.push(claim.sn, claim.hardwareId, claim.deviceId);
+  const query = claimBySerial.compile(db, vendorAccountId, ownerAccountId, now, ...triples);
   return { query, expectedChanges: claims.length };
 }
 

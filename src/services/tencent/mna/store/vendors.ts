@@ -4,6 +4,7 @@ import type { MnaVendorRow } from '../tables.ts';
 import { isForeignKeyViolation } from '../../../../storage/constraints.ts';
 import { StoreRefusal } from '../../../../storage/store-refusal.ts';
 import { brokenUniqueRule } from './constraints.ts';
+import { preparedQuery } from '../../../../storage/prepared-query.ts';
 
 /** A registered hardware vendor. */
 export interface Vendor {
@@ -57,6 +58,9 @@ export async function findVendorOfAccount(db: Kysely<Database>, accountId: strin
 /** Vendor account ids by vendor name, for the names that are registered. */
 export async function vendorAccountsByName(db: Kysely<Database>, names: readonly string[]): Promise<Map<string, string>> {
   if (names.length === 0) return new Map();
-  const rows = await db.selectFrom('mna_vendors').select(['name', 'account_id']).where('name', 'in', [...new Set(names)]).execute();
+  const rows = await vendorsByName(db, ...new Set(names));
   return new Map(rows.map((row) => [row.name, row.account_id]));
 }
+
+// Every ActivateHardware batch asks (usually for one name): compiled once per count of names.
+const vendorsByName = preparedQuery((db: Kysely<Database>, ...names: string[]) => db.selectFrom('mna_vendors').select(['name', 'account_id']).where('name', 'in', names));
