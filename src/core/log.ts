@@ -83,30 +83,10 @@ export interface CallLog {
   written(): Promise<void>;
 }
 
-/**
- * The log of a server or CLI command: pino on a {@link TurnLog} of `fd`. Its API call lines are
- * formatted here rather than by pino (its generic serializer costs a few µs a call): the same
- * line, byte for byte, as `logger.info(line, 'api call')` (`test/core/log.test.ts`), with pino's
- * own level check, time and bindings.
- */
+/** The log of a server or CLI command: pino on a {@link TurnLog} of `fd`. */
 export function openLog(level: Level | 'silent', base: Record<string, string>, fd = 1): CallLog {
   const sink = new TurnLog(fd);
-  const logger = pino({ level, base }, sink);
-  // pino's own pieces of a line (its exported symbols): `,"time":…` and the bindings, `,"service":…`.
-  const internals = logger as unknown as Record<symbol, unknown>;
-  const time = internals[pino.symbols.timeSym] as () => string;
-  return {
-    logger,
-    write(line) {
-      if (!logger.isLevelEnabled('info')) return;
-      const account = line.account === undefined ? '' : `,"account":${JSON.stringify(line.account)}`;
-      sink.write(
-        `{"level":30${time()}${internals[pino.symbols.chindingsSym] as string},"requestId":${JSON.stringify(line.requestId)},"cloud":${JSON.stringify(line.cloud)}${account}` +
-          `,"product":${JSON.stringify(line.product)},"action":${JSON.stringify(line.action)},"code":${JSON.stringify(line.code)},"latencyMs":${line.latencyMs},"msg":"${CALL_MESSAGE}"}\n`,
-      );
-    },
-    written: () => sink.written(),
-  };
+  return { ...callLogOn(pino({ level, base }, sink)), written: () => sink.written() };
 }
 
 /** API call lines on a logger of the caller's (tests, a CLI command's): through pino as any other line. */
