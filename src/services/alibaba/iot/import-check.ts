@@ -2,8 +2,7 @@ import type { ActionContext } from '../../action-context.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { isDeviceName, isImportedDeviceSecret, isSn } from './rules.ts';
 import { requireProductWith } from './scope.ts';
-import { findProductWithDeviceNames } from './store/devices.ts';
-import type { ProductRow } from './store/products.ts';
+import { findProductWithDeviceNames, type ImportedProduct } from './store/devices.ts';
 import type { ImportedDevice } from './store/import-jobs.ts';
 import { MAX_APPLY_DEVICES } from './apply-limits.ts';
 
@@ -45,7 +44,7 @@ export const ROW_ERROR = {
  * page): list size, product, then every row. Existing names are found with one set-based query,
  * the same read as the product's for a short list.
  */
-export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ProductRow; problems: ImportProblems | undefined }> {
+export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ImportedProduct; problems: ImportProblems | undefined }> {
   const rows = request.DeviceList ?? [];
   if (rows.length === 0) throw new AlibabaError('iot.device.NoneDeviceNameElement');
   if (rows.length > MAX_APPLY_DEVICES) throw new AlibabaError('iot.device.TooManyDeviceNamesPerRequest');
