@@ -202,25 +202,42 @@ export async function findProductWithDeviceNames(
     const product = await findProduct(db, accountId, instanceId, productKey);
     return product && { product: { product_key: product.product_key, device_count: product.device_count }, existing: await existingDeviceNames(db, dialect, accountId, productKey, names) };
   }
-  const rows = await productWithListedNames(db, productKey, accountId, instanceId, ...names);
-  if (rows.length === 0) return undefined;
-  // One row per existing name (the product's columns repeated), or one row with a null name.
-  const { product_key, device_count } = rows[0]!;
+  const [row] = await productWithListedNames(db, productKey, accountId, instanceId, ...names);
+  if (row === undefined) return undefined;
+  // Column existing_<i> holds names[i] when the product has a device of that name, else null.
   const existing = new Set<string>();
-  for (const row of rows) if (row.existing_name !== null) existing.add(row.existing_name);
-  return { product: { product_key, device_count }, existing };
+  for (let i = 0; i < names.length; i++) {
+    const name = row[`existing_${i}`];
+    if (typeof name === 'string') existing.add(name);
+  }
+  return { product: { product_key: row.product_key, device_count: row.device_count }, existing };
 }
+
+type ProductWithListedNames = ImportedProduct & Record<`existing_${number}`, string | null>;
 
 // Two product columns rather than all: the driver builds a JS object per row, its column names
 // looked up in V8's string table one by one, and the sealed secret and texts copied for nothing.
+// One point lookup per name, in a column of its own, rather than `device_name in (…)`: SQLite
+// would build (and tear down) an ephemeral b-tree of the list on every execution.
 const productWithListedNames = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, instanceId: string, ...names: string[]) =>
   db
     .selectFrom('iot_products as p')
-    .leftJoin('iot_devices as d', (join) => join.onRef('d.product_key', '=', 'p.product_key').onRef('d.account_id', '=', 'p.account_id').on('d.device_name', 'in', names))
-    .select(['p.product_key', 'p.device_count', 'd.device_name as existing_name'])
+    .select(['p.product_key', 'p.device_count'])
+    .select((eb) =>
+      names.map((name, i) =>
+        eb
+          .selectFrom('iot_devices as d')
+          .select('d.device_name')
+          .whereRef('d.product_key', '=', 'p.product_key')
+          .whereRef('d.account_id', '=', 'p.account_id')
+          .where('d.device_name', '=', name)
+          .as(`existing_${i}`),
+      ),
+    )
     .where('p.product_key', '=', productKey)
     .where('p.account_id', '=', accountId)
-    .where('p.instance_id', '=', instanceId),
+    .where('p.instance_id', '=', instanceId)
+    .$castTo<ProductWithListedNames>(),
 );
 
 const existingNamesListed = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, ...names: string[]) =>
