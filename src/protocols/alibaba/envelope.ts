@@ -34,10 +34,12 @@ export interface ErrorSource {
 
 function reply(status: number, requestId: string, root: string, body: Record<string, unknown>, format: ResponseFormat, retryAfterSeconds?: number): AlibabaReply {
   const json = format === 'JSON';
-  // Built in place, not spread together: on Node 20 a property added after a spread takes V8's slow path.
-  const headers: Record<string, string> = { 'x-acs-request-id': requestId };
-  if (retryAfterSeconds !== undefined) headers['x-acs-retry-after'] = String(retryAfterSeconds);
-  headers['content-type'] = json ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE;
+  const contentType = json ? JSON_CONTENT_TYPE : XML_CONTENT_TYPE;
+  // Literals, not spreads: on Node 20 a property added after a spread takes V8's slow path.
+  const headers: Record<string, string> =
+    retryAfterSeconds === undefined
+      ? { 'x-acs-request-id': requestId, 'content-type': contentType }
+      : { 'x-acs-request-id': requestId, 'x-acs-retry-after': String(retryAfterSeconds), 'content-type': contentType };
   return { status, headers, body: json ? JSON.stringify(body) : XML_DECLARATION + xml.build({ [root]: body }) };
 }
 
