@@ -117,7 +117,8 @@ function finish(plan: Plan, value: unknown, path: string): unknown {
   if (plan.kind === 'object') {
     const obj = value as Record<string, unknown>;
     for (const [name, child] of plan.props) {
-      if (obj[name] !== undefined) obj[name] = finish(child, obj[name], path === '' ? name : `${path}.${name}`);
+      // Scalars are final already: no call, and no wire path built for them.
+      if (child.kind !== 'scalar' && obj[name] !== undefined) obj[name] = finish(child, obj[name], path === '' ? name : `${path}.${name}`);
     }
     return obj;
   }
