@@ -34,6 +34,12 @@ describe('decodeParams rebuilds 1-based RepeatLists and structs', () => {
     });
   });
 
+  it('names such as __proto__ are plain unknown parameters: ignored, prototypes untouched', () => {
+    const decoded = decodeParams(batch, new Map([['__proto__', 'x'], ['constructor', 'y'], ['ProductKey', 'pk'], ['DeviceList.1.__proto__', 'z'], ['DeviceList.1.DeviceName', 'dev1'], ['DeviceList.1.DeviceSecret', 's1']]));
+    expect(decoded).toEqual({ ProductKey: 'pk', DeviceList: [{ DeviceName: 'dev1', DeviceSecret: 's1' }] });
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+  });
+
   it('DeviceName.N becomes an array of strings (BatchCheckDeviceNames)', () => {
     const schema = iotSpec.actions.BatchCheckDeviceNames.request;
     expect(decodeParams(schema, { ProductKey: 'pk', 'DeviceName.1': 'a', 'DeviceName.2': 'b' })).toEqual({ ProductKey: 'pk', DeviceName: ['a', 'b'] });
