@@ -4,10 +4,10 @@ import type { RawRequest } from '../protocols/raw-request.ts';
 import type { AlibabaReply } from '../protocols/alibaba/index.ts';
 import { isAlibabaRequest } from '../protocols/alibaba/index.ts';
 import { rawRequestOf } from './raw.ts';
-import { replyHeaders } from './alibaba-gateway.ts';
 import { NO_BODY, ignoreClientGone, sendDirectAnswer, type DirectAnswer } from './direct-answer.ts';
 
-const directAnswerOf = (reply: AlibabaReply): DirectAnswer => ({ status: reply.status, headers: replyHeaders(reply), body: reply.body });
+// An AlibabaReply already is the status, headers and body a direct answer writes.
+const directAnswerOf = (reply: AlibabaReply): DirectAnswer => reply;
 
 /**
  * Answers the Alibaba RPC v1 GET (every parameter in the query, no body: how pop-core and the

@@ -29,7 +29,8 @@ interface Call {
   accountId?: string;
   product: string;
   action: string;
-  format: ResponseFormat;
+  /** Known once the request parsed; before that, read from the raw request (responseFormatOf) if it fails. */
+  format: ResponseFormat | undefined;
 }
 
 /**
@@ -87,18 +88,18 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
   async function answer(raw: RawRequest): Promise<AlibabaReply> {
     const startedAt = process.hrtime.bigint();
     const requestId = newRequestId().toUpperCase();
-    const call: Call = { product: '-', action: '-', format: responseFormatOf(raw) };
+    const call: Call = { accountId: undefined, product: '-', action: '-', format: undefined };
     let response: AlibabaReply;
     let code = 'Success';
     try {
       const fields = await execute(raw, requestId, call);
       // An action may answer a documented refusal with data (BatchImportDevice's invalid rows).
       if (fields.Success === false && typeof fields.Code === 'string') code = fields.Code;
-      response = renderSuccess(requestId, call.action, fields, call.format);
+      response = renderSuccess(requestId, call.action, fields, call.format!);
     } catch (error) {
       const failure = error instanceof AlibabaError ? error : internalError(runtime, error, requestId);
       code = failure.code;
-      response = renderError(requestId, call.action, failure, call.format, errorSource(raw, failure));
+      response = renderError(requestId, call.action, failure, call.format ?? responseFormatOf(raw), errorSource(raw, failure));
     }
     recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: labelOf(code), startedAt });
     return response;
@@ -125,12 +126,7 @@ function labelOf(code: string): string {
 }
 
 function send(reply: FastifyReply, response: AlibabaReply): FastifyReply {
-  return reply.code(response.status).headers(replyHeaders(response)).send(response.body);
-}
-
-/** The headers an answer goes out with, whether through Fastify or straight from Node (alibaba-direct.ts). */
-export function replyHeaders(response: AlibabaReply): Record<string, string> {
-  return { ...response.headers, 'content-type': response.contentType };
+  return reply.code(response.status).headers(response.headers).send(response.body);
 }
 
 /** The Host the client called names the endpoint in gateway errors; throttling says when to retry. */

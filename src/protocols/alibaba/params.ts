@@ -117,7 +117,8 @@ function finish(plan: Plan, value: unknown, path: string): unknown {
   if (plan.kind === 'object') {
     const obj = value as Record<string, unknown>;
     for (const [name, child] of plan.props) {
-      if (obj[name] !== undefined) obj[name] = finish(child, obj[name], path === '' ? name : `${path}.${name}`);
+      // Scalars are final already: no call, and no wire path built for them.
+      if (child.kind !== 'scalar' && obj[name] !== undefined) obj[name] = finish(child, obj[name], path === '' ? name : `${path}.${name}`);
     }
     return obj;
   }
@@ -153,14 +154,14 @@ function wireName(plan: Plan, pointer: string): string {
  * parameter (`MissingDeviceList.3.DeviceSecret`); MissingParameter / InvalidParameter when a
  * name cannot form such a code.
  */
-export function decodeParams<S extends TObject>(schema: S, pairs: Readonly<Record<string, string>>): Static<S> {
+export function decodeParams<S extends TObject>(schema: S, pairs: ReadonlyMap<string, string>): Static<S> {
   const { plan, check } = compiled(schema);
   const root: Record<string, unknown> = {};
-  for (const name of Object.keys(pairs)) {
+  for (const [name, raw] of pairs) {
     const dot = name.indexOf('.');
     const top = dot < 0 ? name : name.slice(0, dot);
     const child = plan.props.get(top);
-    if (child !== undefined) root[top] = put(child, root[top], name, top.length + 1, pairs[name] as string);
+    if (child !== undefined) root[top] = put(child, root[top], name, top.length + 1, raw);
   }
   const value = finish(plan, root, '');
   if (check.Check(value)) return value as Static<S>;

@@ -67,22 +67,22 @@ function hasControlCharacter(text: string): boolean {
 /** Parameters split into the common ones a protocol reads itself and the API parameters. */
 export interface SplitParams {
   readonly common: ReadonlyMap<string, string>;
-  readonly params: Record<string, string>;
+  readonly params: ReadonlyMap<string, string>;
 }
 
 /**
  * Splits pairs into common and API parameters in one pass (lists of 10,000 rows make copies
  * costly). A repeated name is rejected with InvalidParameter: the signature would cover both
- * values while a handler could only see one of them.
+ * values while a handler could only see one of them. Maps, not objects: a name such as
+ * `__proto__` is just a name, and a fresh name costs a hash rather than V8's slow keyed store.
  */
 export function splitParams(pairs: readonly ParamPair[], commonNames: ReadonlySet<string>): SplitParams {
   const common = new Map<string, string>();
-  const params: Record<string, string> = Object.create(null) as Record<string, string>;
+  const params = new Map<string, string>();
   for (const [name, value] of pairs) {
-    const isCommon = commonNames.has(name);
-    if (isCommon ? common.has(name) : params[name] !== undefined) throw new AlibabaError('InvalidParameter', { name });
-    if (isCommon) common.set(name, value);
-    else params[name] = value;
+    const into = commonNames.has(name) ? common : params;
+    if (into.has(name)) throw new AlibabaError('InvalidParameter', { name });
+    into.set(name, value);
   }
   return { common, params };
 }

@@ -20,5 +20,5 @@ export interface AlibabaRequest {
   /** Checks the signature against `secret`; on mismatch gives the server's string to sign. */
   verify(secret: string): AlibabaVerifyResult;
   /** Decoded API parameters (query and form body), common parameters removed. */
-  readonly params: Readonly<Record<string, string>>;
+  readonly params: ReadonlyMap<string, string>;
 }

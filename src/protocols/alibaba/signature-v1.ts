@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { percentEncode, sortPairs } from './encoding.ts';
+import { byName, percentEncode, percentEncodeTwice, sortPairs } from './encoding.ts';
 import type { ParamPair } from './encoding.ts';
 
 /**
@@ -12,9 +12,26 @@ export function v1CanonicalizedQuery(pairs: readonly ParamPair[]): string {
     .join('&');
 }
 
-/** `StringToSign = METHOD&%2F&pe(CanonicalizedQueryString)` (v1 signature doc), with the wire method. */
+/**
+ * `StringToSign = METHOD&%2F&pe(CanonicalizedQueryString)` (v1 signature doc), with the wire
+ * method. Built without the canonical string: percent-encoding works character by character, so
+ * pe(`pe(n)=pe(v)&…`) is `pe(pe(n))%3Dpe(pe(v))%26…`, and pe(pe(x)) is pe(x) with each `%` as `%25`.
+ */
 export function v1StringToSign(method: string, pairs: readonly ParamPair[]): string {
-  return `${method}&${percentEncode('/')}&${percentEncode(v1CanonicalizedQuery(pairs))}`;
+  const signed = pairs.filter(([name]) => name !== 'Signature');
+  // SDKs send their parameters sorted already: a check costs less than the sort's comparator calls.
+  if (!inOrder(signed)) signed.sort(byName);
+  let out = `${method}&%2F&`;
+  for (let i = 0; i < signed.length; i++) {
+    const [name, value] = signed[i]!;
+    out += `${i === 0 ? '' : '%26'}${percentEncodeTwice(name)}%3D${percentEncodeTwice(value)}`;
+  }
+  return out;
+}
+
+function inOrder(pairs: readonly ParamPair[]): boolean {
+  for (let i = 1; i < pairs.length; i++) if (pairs[i - 1]![0] > pairs[i]![0]) return false;
+  return true;
 }
 
 /** `Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign))` (v1 signature doc). */

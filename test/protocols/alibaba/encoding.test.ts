@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseParamPairs, percentEncode } from '../../../src/protocols/alibaba/index.ts';
+import { parseParamPairs, percentEncode, v1CanonicalizedQuery, v1StringToSign } from '../../../src/protocols/alibaba/index.ts';
+import { percentEncodeTwice } from '../../../src/protocols/alibaba/encoding.ts';
 import { readReference, thrownBy } from './fixtures.ts';
 
 interface Vectors {
@@ -33,6 +34,28 @@ describe('percentEncode is RFC 3986 (v1 signature doc)', () => {
         expect(encoded).toMatch(/^(?:[A-Za-z0-9\-_.~]|%[0-9A-F]{2})*$/);
         expect(encoded).toBe(referenceEncode(s));
         expect(decodeURIComponent(encoded)).toBe(s);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('the v1 StringToSign is built without the canonical string, to the same bytes', () => {
+  it('property: percentEncodeTwice(s) is percentEncode(percentEncode(s))', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (s) => {
+        expect(percentEncodeTwice(s)).toBe(percentEncode(percentEncode(s)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('property: v1StringToSign is METHOD&%2F&pe(CanonicalizedQueryString) (v1 signature doc)', () => {
+    const name = fc.oneof(fc.constantFrom('Signature', 'Action', 'DeviceList.1.DeviceName', 'A', 'A.1', 'a'), fc.string({ unit: 'binary', maxLength: 8 }));
+    const pairs = fc.array(fc.tuple(name, fc.string({ unit: 'binary', maxLength: 16 })), { maxLength: 12 });
+    fc.assert(
+      fc.property(fc.constantFrom('GET', 'POST'), pairs, (method, list) => {
+        expect(v1StringToSign(method, list)).toBe(`${method}&${percentEncode('/')}&${percentEncode(v1CanonicalizedQuery(list))}`);
       }),
       { numRuns: 2000 },
     );

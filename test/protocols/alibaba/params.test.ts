@@ -1,8 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { decodeParams, iotSpec, parseAlibabaRequest } from '../../../src/protocols/alibaba/index.ts';
+import type { TObject } from '@sinclair/typebox';
+import { decodeParams as decodeMap, iotSpec, parseAlibabaRequest } from '../../../src/protocols/alibaba/index.ts';
 import { signAcs3, signPopCoreGet, signPopCorePost } from '../../support/alibaba-signer.ts';
 import { thrownBy } from './fixtures.ts';
+
+// The parser hands decodeParams a Map of the wire pairs; the cases read better as objects.
+const decodeParams = <S extends TObject>(schema: S, pairs: Readonly<Record<string, string>> | ReadonlyMap<string, string>) =>
+  decodeMap(schema, pairs instanceof Map ? pairs : new Map(Object.entries(pairs)));
 
 const batch = iotSpec.actions.BatchCheckImportDevice.request;
 const codeOf = (fn: () => unknown) => {
@@ -27,6 +32,12 @@ describe('decodeParams rebuilds 1-based RepeatLists and structs', () => {
         { DeviceName: 'dev2', DeviceSecret: 's2', Sn: 'SN2' },
       ],
     });
+  });
+
+  it('names such as __proto__ are plain unknown parameters: ignored, prototypes untouched', () => {
+    const decoded = decodeParams(batch, new Map([['__proto__', 'x'], ['constructor', 'y'], ['ProductKey', 'pk'], ['DeviceList.1.__proto__', 'z'], ['DeviceList.1.DeviceName', 'dev1'], ['DeviceList.1.DeviceSecret', 's1']]));
+    expect(decoded).toEqual({ ProductKey: 'pk', DeviceList: [{ DeviceName: 'dev1', DeviceSecret: 's1' }] });
+    expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
   });
 
   it('DeviceName.N becomes an array of strings (BatchCheckDeviceNames)', () => {

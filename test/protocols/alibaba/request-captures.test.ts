@@ -37,7 +37,7 @@ describe('requests exactly as captured from the official SDKs verify', () => {
         replayKey: `${CAPTURE_ACCESS_KEY_ID}&${c.nonce}`,
         regionId: undefined,
       });
-      expect({ ...request.params }).toEqual(c.params);
+      expect(Object.fromEntries(request.params)).toEqual(c.params);
       expect(responseFormatOf(raw)).toBe('JSON');
     });
 

@@ -63,7 +63,7 @@ beforeAll(async () => {
         const failure = error instanceof AlibabaError ? error : new AlibabaError('InternalError');
         reply = renderError(REQUEST_ID, '-', failure, 'JSON', { hostId: headers.host ?? '' });
       }
-      res.writeHead(reply.status, { 'content-type': reply.contentType, ...reply.headers });
+      res.writeHead(reply.status, reply.headers);
       res.end(reply.body);
     });
   });

@@ -2,8 +2,7 @@ import type { ActionContext } from '../../action-context.ts';
 import { AlibabaError } from '../../../protocols/alibaba/errors.ts';
 import { isDeviceName, isImportedDeviceSecret, isSn } from './rules.ts';
 import { requireProductWith } from './scope.ts';
-import { findProductWithDeviceNames } from './store/devices.ts';
-import type { ProductRow } from './store/products.ts';
+import { findProductWithDeviceNames, type ImportedProduct } from './store/devices.ts';
 import type { ImportedDevice } from './store/import-jobs.ts';
 import { MAX_APPLY_DEVICES } from './apply-limits.ts';
 
@@ -45,7 +44,7 @@ export const ROW_ERROR = {
  * page): list size, product, then every row. Existing names are found with one set-based query,
  * the same read as the product's for a short list.
  */
-export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ProductRow; problems: ImportProblems | undefined }> {
+export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ImportedProduct; problems: ImportProblems | undefined }> {
   const rows = request.DeviceList ?? [];
   if (rows.length === 0) throw new AlibabaError('iot.device.NoneDeviceNameElement');
   if (rows.length > MAX_APPLY_DEVICES) throw new AlibabaError('iot.device.TooManyDeviceNamesPerRequest');
@@ -57,42 +56,50 @@ export async function checkImportList(ctx: ActionContext, request: ImportRequest
     findProductWithDeviceNames(ctx.store.db, ctx.store.dialect, ctx.accountId, instanceId, request.ProductKey, [...occurrences.keys()]),
   );
 
-  const invalidDeviceNames = new Set<string>();
-  const invalidDeviceSecrets = new Set<string>();
-  const invalidSns = new Set<string>();
-  const repeatedDeviceNames = new Set<string>();
-  const invalidDetails: InvalidDetail[] = [];
+  // Gathered from the first refused row on: a clean list, the usual case, allocates none of it.
+  let found: Findings | undefined;
   for (const row of rows) {
     const errors: string[] = [];
+    let nameInvalid = false;
+    let nameRepeated = false;
     if (!occurrences.has(row.DeviceName)) {
-      invalidDeviceNames.add(row.DeviceName);
+      nameInvalid = true;
       errors.push(ROW_ERROR.name);
     } else {
       if ((occurrences.get(row.DeviceName) ?? 0) > 1) errors.push(ROW_ERROR.twice);
       if (existing.has(row.DeviceName)) errors.push(ROW_ERROR.exists);
-      if (errors.length > 0) repeatedDeviceNames.add(row.DeviceName);
+      nameRepeated = errors.length > 0;
     }
-    if (!isImportedDeviceSecret(row.DeviceSecret)) {
-      invalidDeviceSecrets.add(row.DeviceSecret);
-      errors.push(ROW_ERROR.secret);
-    }
-    if (row.Sn !== undefined && !isSn(row.Sn)) {
-      invalidSns.add(row.Sn);
-      errors.push(ROW_ERROR.sn);
-    }
-    if (errors.length > 0) {
-      invalidDetails.push({ DeviceName: row.DeviceName, DeviceSecret: row.DeviceSecret, ...(row.Sn === undefined ? {} : { Sn: row.Sn }), ErrorMsg: errors.join(' ') });
-    }
+    const secretInvalid = !isImportedDeviceSecret(row.DeviceSecret);
+    if (secretInvalid) errors.push(ROW_ERROR.secret);
+    const snInvalid = row.Sn !== undefined && !isSn(row.Sn);
+    if (snInvalid) errors.push(ROW_ERROR.sn);
+    if (errors.length === 0) continue;
+    found ??= new Findings();
+    if (nameInvalid) found.invalidDeviceNames.add(row.DeviceName);
+    if (nameRepeated) found.repeatedDeviceNames.add(row.DeviceName);
+    if (secretInvalid) found.invalidDeviceSecrets.add(row.DeviceSecret);
+    if (snInvalid) found.invalidSns.add(row.Sn!);
+    found.invalidDetails.push({ DeviceName: row.DeviceName, DeviceSecret: row.DeviceSecret, ...(row.Sn === undefined ? {} : { Sn: row.Sn }), ErrorMsg: errors.join(' ') });
   }
-  if (invalidDetails.length === 0) return { product, problems: undefined };
+  if (found === undefined) return { product, problems: undefined };
   return {
     product,
     problems: {
-      invalidDeviceNames: [...invalidDeviceNames],
-      invalidDeviceSecrets: [...invalidDeviceSecrets],
-      invalidSns: [...invalidSns],
-      repeatedDeviceNames: [...repeatedDeviceNames],
-      invalidDetails,
+      invalidDeviceNames: [...found.invalidDeviceNames],
+      invalidDeviceSecrets: [...found.invalidDeviceSecrets],
+      invalidSns: [...found.invalidSns],
+      repeatedDeviceNames: [...found.repeatedDeviceNames],
+      invalidDetails: found.invalidDetails,
     },
   };
+}
+
+/** What the refused rows of a list show, each value once, in submission order. */
+class Findings {
+  readonly invalidDeviceNames = new Set<string>();
+  readonly invalidDeviceSecrets = new Set<string>();
+  readonly invalidSns = new Set<string>();
+  readonly repeatedDeviceNames = new Set<string>();
+  readonly invalidDetails: InvalidDetail[] = [];
 }

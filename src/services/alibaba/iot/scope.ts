@@ -26,7 +26,8 @@ export async function requireProduct(ctx: ActionContext, params: { readonly IotI
 }
 
 export async function requireProductIn(ctx: ActionContext, instanceId: string, productKey: string): Promise<ProductRow> {
-  return requireFound(productKey, () => findProduct(ctx.store.db, ctx.accountId, instanceId, productKey));
+  checkProductKey(productKey);
+  return found(await findProduct(ctx.store.db, ctx.accountId, instanceId, productKey));
 }
 
 /**
@@ -39,15 +40,20 @@ export async function requireProductWith<T>(
   read: (instanceId: string) => Promise<T | undefined>,
 ): Promise<T> {
   const instanceId = await requireInstance(ctx, params.IotInstanceId);
-  return requireFound(params.ProductKey, () => read(instanceId));
+  checkProductKey(params.ProductKey);
+  return found(await read(instanceId));
 }
 
-async function requireFound<T>(productKey: string, read: () => Promise<T | undefined>): Promise<T> {
+// Plain functions around the reads rather than an async wrapper: each async layer costs the
+// request a promise and microtask turns.
+function checkProductKey(productKey: string): void {
   if (productKey === '') throw new AlibabaError('iot.prod.NullProductKey');
   if (!isProductKey(productKey)) throw new AlibabaError('iot.prod.InvalidFormattedProductkey');
-  const found = await read();
-  if (!found) throw new AlibabaError('iot.prod.NotExistedProduct');
-  return found;
+}
+
+function found<T>(product: T | undefined): T {
+  if (!product) throw new AlibabaError('iot.prod.NotExistedProduct');
+  return product;
 }
 
 /** How the single-device actions name a device: IotId, or ProductKey with DeviceName. */

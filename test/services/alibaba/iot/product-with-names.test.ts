@@ -28,7 +28,8 @@ describe.each(STORE_KINDS)('the product read with its existing device names (%s)
   /** What the two separate reads (the product, then the names) answer. */
   async function separately(names: readonly string[]) {
     const product = await findProduct(bed.store.db, tenant.accountId, defaultInstanceId(tenant.accountId), productKey);
-    return { product, existing: await existingDeviceNames(bed.store.db, bed.store.dialect, tenant.accountId, productKey, names) };
+    // The import check reads only the product's key and device count (the quota).
+    return { product: product && { product_key: product.product_key, device_count: product.device_count }, existing: await existingDeviceNames(bed.store.db, bed.store.dialect, tenant.accountId, productKey, names) };
   }
 
   // 16 names and fewer take the one-read path; 17 the product read then the set-based name query.
@@ -40,7 +41,7 @@ describe.each(STORE_KINDS)('the product read with its existing device names (%s)
     ['a name only another product of the account has', ['sibling-only', 'taken-1']],
     ['sixteen names', [...Array.from({ length: 14 }, (_, i) => `free-${i}`), 'taken-1', 'taken-3']],
     ['seventeen names', [...Array.from({ length: 15 }, (_, i) => `free-${i}`), 'taken-1', 'taken-3']],
-  ])('answers the product row and exactly the taken names the separate reads find: %s', async (_, names) => {
+  ])('answers the product key and device count and exactly the taken names the separate reads find: %s', async (_, names) => {
     const expected = await separately(names);
     const found = await read(tenant.accountId, names);
     expect(found?.product).toStrictEqual(expected.product);

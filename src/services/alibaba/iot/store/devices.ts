@@ -181,11 +181,14 @@ export async function existingDeviceNames(
 /** Up to this many names are bound one by one (a statement per count); json_each would cost a temporary table. */
 const SHORT_LIST = 16;
 
+/** What an import check needs of the product: its key, and its device count for the quota. */
+export type ImportedProduct = Pick<ProductRow, 'product_key' | 'device_count'>;
+
 /**
- * The account's product of that key in that instance, with the names among `names` its devices
- * already use; undefined when there is no such product. A short list is answered by one read:
- * on SQLite each read outside a transaction is a read transaction of its own (two file locks and
- * a stat), which costs more than the point reads in it.
+ * The account's product of that key in that instance (the columns an import needs), with the
+ * names among `names` its devices already use; undefined when there is no such product. A short
+ * list is answered by one read: on SQLite each read outside a transaction is a read transaction
+ * of its own (two file locks and a stat), which costs more than the point reads in it.
  */
 export async function findProductWithDeviceNames(
   db: Kysely<Database>,
@@ -194,27 +197,47 @@ export async function findProductWithDeviceNames(
   instanceId: string,
   productKey: string,
   names: readonly string[],
-): Promise<{ product: ProductRow; existing: Set<string> } | undefined> {
+): Promise<{ product: ImportedProduct; existing: Set<string> } | undefined> {
   if (names.length === 0 || names.length > SHORT_LIST) {
     const product = await findProduct(db, accountId, instanceId, productKey);
-    return product && { product, existing: await existingDeviceNames(db, dialect, accountId, productKey, names) };
+    return product && { product: { product_key: product.product_key, device_count: product.device_count }, existing: await existingDeviceNames(db, dialect, accountId, productKey, names) };
   }
-  const rows = await productWithListedNames(db, productKey, accountId, instanceId, ...names);
-  if (rows.length === 0) return undefined;
-  // One row per existing name (the product's columns repeated), or one row with a null name.
-  const { existing_name: _, ...product } = rows[0]!;
-  return { product, existing: new Set(rows.flatMap((row) => (row.existing_name === null ? [] : [row.existing_name]))) };
+  const [row] = await productWithListedNames(db, productKey, accountId, instanceId, ...names);
+  if (row === undefined) return undefined;
+  // Column existing_<i> holds names[i] when the product has a device of that name, else null.
+  const existing = new Set<string>();
+  for (let i = 0; i < names.length; i++) {
+    const name = row[`existing_${i}`];
+    if (typeof name === 'string') existing.add(name);
+  }
+  return { product: { product_key: row.product_key, device_count: row.device_count }, existing };
 }
 
+type ProductWithListedNames = ImportedProduct & Record<`existing_${number}`, string | null>;
+
+// Two product columns rather than all: the driver builds a JS object per row, its column names
+// looked up in V8's string table one by one, and the sealed secret and texts copied for nothing.
+// One point lookup per name, in a column of its own, rather than `device_name in (…)`: SQLite
+// would build (and tear down) an ephemeral b-tree of the list on every execution.
 const productWithListedNames = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, instanceId: string, ...names: string[]) =>
   db
     .selectFrom('iot_products as p')
-    .leftJoin('iot_devices as d', (join) => join.onRef('d.product_key', '=', 'p.product_key').onRef('d.account_id', '=', 'p.account_id').on('d.device_name', 'in', names))
-    .selectAll('p')
-    .select('d.device_name as existing_name')
+    .select(['p.product_key', 'p.device_count'])
+    .select((eb) =>
+      names.map((name, i) =>
+        eb
+          .selectFrom('iot_devices as d')
+          .select('d.device_name')
+          .whereRef('d.product_key', '=', 'p.product_key')
+          .whereRef('d.account_id', '=', 'p.account_id')
+          .where('d.device_name', '=', name)
+          .as(`existing_${i}`),
+      ),
+    )
     .where('p.product_key', '=', productKey)
     .where('p.account_id', '=', accountId)
-    .where('p.instance_id', '=', instanceId),
+    .where('p.instance_id', '=', instanceId)
+    .$castTo<ProductWithListedNames>(),
 );
 
 const existingNamesListed = preparedQuery((db: Kysely<Database>, productKey: string, accountId: string, ...names: string[]) =>
