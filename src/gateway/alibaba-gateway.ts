@@ -101,7 +101,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
       code = failure.code;
       response = renderError(requestId, call.action, failure, call.format ?? responseFormatOf(raw), errorSource(raw, failure));
     }
-    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: labelOf(code), startedAt });
+    await recordCall(runtime, { cloud: 'alibaba', requestId, accountId: call.accountId, product: call.product, action: call.action, code, codeLabel: labelOf(code), startedAt });
     return response;
   }
 
@@ -113,7 +113,7 @@ export function createAlibabaGateway(runtime: Runtime, products: readonly Alibab
   async function reject(reply: FastifyReply, raw: RawRequest, error: AlibabaError): Promise<void> {
     const requestId = newRequestId().toUpperCase();
     const action = raw.headers['x-acs-action'] ?? '-';
-    recordCall(runtime, { cloud: 'alibaba', requestId, accountId: undefined, product: '-', action, code: error.code, codeLabel: labelOf(error.code), startedAt: process.hrtime.bigint() });
+    await recordCall(runtime, { cloud: 'alibaba', requestId, accountId: undefined, product: '-', action, code: error.code, codeLabel: labelOf(error.code), startedAt: process.hrtime.bigint() });
     await send(reply, renderError(requestId, action, error, responseFormatOf(raw), errorSource(raw, error)));
   }
 
