@@ -67,7 +67,7 @@ export async function openRuntime(config: Config, options: RuntimeOptions = {}):
   // A server's fixture is read and checked before the database is touched.
   const fixture = options.serving && config.seedFile !== undefined ? readStartupFixture(config.seedFile) : undefined;
   ensureDataDir(config.dataDir);
-  // The JSON log on stdout, one write per event-loop turn (see TurnLog), unless the caller brings a logger.
+  // The JSON log on stdout, able to say when a call's line is written (see CallLogDestination), unless the caller brings a logger.
   const callLog = options.logger ? callLogOn(options.logger) : openLog(config.logLevel as Level, { service: 'fleetgate' });
   const { logger } = callLog;
   // Business time may be moved by the emulator clock; the service's own guards keep to real time.

@@ -16,63 +16,62 @@ const CALL_MESSAGE = 'api call';
 const written: Promise<void> = Promise.resolve();
 
 /**
- * A server's JSON log on a file descriptor (stdout), written synchronously but once per event-loop
- * turn: the lines of a turn are gathered and go out in one `write` as it ends (pino's default
- * destination instead hands each line to a libuv worker thread and answers go out before it is
- * written, so a crash could lose the lines of calls already answered). A caller that must not
- * answer before its line is written awaits {@link written}: the gateways do, so no call is ever
- * answered without its line in the kernel's hands, whatever happens to the process after. The
- * answers of a turn then go out together after its write, which also costs the server less CPU
- * per answer than writing each as it is ready (fewer wake-ups of the clients; bench/README.md).
- * On exit (a shutdown's `process.exit`, an uncaught exception) the lines still gathered are written.
+ * A server's JSON log on a file descriptor (stdout) that can say when a line has reached the
+ * kernel. It is pino's own asynchronous destination (sonic-boom: one `write` at a time on a libuv
+ * thread, lines arriving meanwhile gathered into the next, EAGAIN retried on a timer, EPIPE ends
+ * logging, pending lines written on exit), plus a count of the bytes handed to it and the bytes it
+ * reports written. A caller that must not answer before its line is written awaits
+ * {@link written}: the gateways do, so no call is answered without its line in the kernel's hands,
+ * whatever happens to the process after. Waiting never blocks the event loop: a reader of stdout
+ * that falls behind delays the answers waiting for their lines, not health checks, timers or
+ * other work. The answers released by one completed write go out together, which also costs the
+ * server less CPU per answer than writing each as it is ready (fewer wake-ups of the clients;
+ * bench/README.md).
  */
-export class TurnLog implements DestinationStream {
+export class CallLogDestination implements DestinationStream {
   readonly #destination: ReturnType<typeof pino.destination>;
-  #pending = '';
-  #turn: Promise<void> | undefined;
-  #endTurn: (() => void) | undefined;
-  readonly #flush = () => this.flushSync();
+  #handed = 0;
+  #written = 0;
+  /** Callers waiting for the bytes up to `upTo`, in order. */
+  readonly #waiting: { readonly upTo: number; readonly promise: Promise<void>; readonly resolve: () => void }[] = [];
+  /** Set once the destination failed (EPIPE and the like): nothing more will be written, nobody waits for it. */
+  #failed = false;
 
   constructor(fd: number) {
-    this.#destination = pino.destination({ dest: fd, sync: true });
-    openLogs.add(this);
+    this.#destination = pino.destination({ dest: fd, sync: false });
+    this.#destination.on('write', (bytes: number) => {
+      this.#written += bytes;
+      while (this.#waiting.length > 0 && this.#waiting[0]!.upTo <= this.#written) this.#waiting.shift()!.resolve();
+    });
+    this.#destination.on('error', (error: Error) => {
+      if (!this.#failed) process.stderr.write(`fleetgate: the log can no longer be written (${error.message}); calls are answered without it\n`);
+      this.#failed = true;
+      for (const waiting of this.#waiting.splice(0)) waiting.resolve();
+    });
   }
 
   write(line: string): void {
-    if (this.#pending === '') setImmediate(this.#flush);
-    this.#pending += line;
+    if (this.#failed) return;
+    this.#handed += Buffer.byteLength(line);
+    this.#destination.write(line);
   }
 
   /** Resolves once every line given so far is written. */
   written(): Promise<void> {
-    if (this.#pending === '') return written;
-    this.#turn ??= new Promise((resolve) => (this.#endTurn = resolve));
-    return this.#turn;
-  }
-
-  /** Writes the lines gathered so far, now. */
-  flushSync(): void {
-    if (this.#pending === '') return;
-    const lines = this.#pending;
-    this.#pending = '';
-    this.#destination.write(lines);
-    const endTurn = this.#endTurn;
-    this.#turn = this.#endTurn = undefined;
-    endTurn?.();
+    if (this.#failed || this.#written >= this.#handed) return written;
+    const last = this.#waiting.at(-1);
+    if (last?.upTo === this.#handed) return last.promise;
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    this.#waiting.push({ upTo: this.#handed, promise, resolve });
+    return promise;
   }
 
   /** pino's `logger.flush()`. */
   flush(callback?: (error?: Error) => void): void {
-    this.flushSync();
-    callback?.();
+    this.#destination.flush(callback);
   }
 }
-
-/** Every TurnLog of the process, flushed when it exits. */
-const openLogs = new Set<TurnLog>();
-process.on('exit', () => {
-  for (const log of openLogs) log.flushSync();
-});
 
 /** The API calls' log lines, on the runtime's logger. */
 export interface CallLog {
@@ -83,9 +82,9 @@ export interface CallLog {
   written(): Promise<void>;
 }
 
-/** The log of a server or CLI command: pino on a {@link TurnLog} of `fd`. */
+/** The log of a server or CLI command: pino on a {@link CallLogDestination} of `fd`. */
 export function openLog(level: Level | 'silent', base: Record<string, string>, fd = 1): CallLog {
-  const sink = new TurnLog(fd);
+  const sink = new CallLogDestination(fd);
   return { ...callLogOn(pino({ level, base }, sink)), written: () => sink.written() };
 }
 

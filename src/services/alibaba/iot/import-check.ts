@@ -41,8 +41,8 @@ export const ROW_ERROR = {
 
 /**
  * The checks BatchCheckImportDevice answers and BatchImportDevice enforces (BatchCheckImportDevice
- * page): list size, product, then every row. Existing names are found with one set-based query,
- * the same read as the product's for a short list.
+ * page): list size, product, then every row. For a short list the product and its existing names
+ * come from one read (a point lookup per name); a longer one takes a set-based query of its own.
  */
 export async function checkImportList(ctx: ActionContext, request: ImportRequest): Promise<{ product: ImportedProduct; problems: ImportProblems | undefined }> {
   const rows = request.DeviceList ?? [];
