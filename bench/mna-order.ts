@@ -8,7 +8,9 @@
  * what the paid orders should have cost, and paid orders against licenses. Prints figures; asserts nothing.
  *
  *   npm run bench -- mna-order      node --import tsx bench/mna-order.ts [orders] [connections] [accounts] [sqlite,postgres]
- *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there.
+ *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there (its whole life, set-up included).
+ *   BENCH_PHASE_PROF=<dir> writes CPU profiles of the timed orders only there: the server's threads
+ *   (phase.<pid>.<thread>.cpuprofile, 0 the main thread) and the client's (phase.client.<pid>…).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +49,12 @@ async function run(dialect: Dialect, accounts: number) {
       }
       return { keys: created.map((made) => ({ secretId: made.keys[0]!.keyId, secretKey: made.keys[0]!.secret })), ids: created.map((made) => made.account.id), price, funds };
     });
+    const profileDir = process.env.BENCH_PHASE_PROF;
+    if (profileDir) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${join(import.meta.dirname, 'support/phase-profile.mjs')}`;
     const server = await startFleetgate(dataDir, env);
     let result;
     try {
-      result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections });
+      result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections, serverPid: server.pid, profileDir });
     } catch (error) {
       // What the server said last, before its data directory goes.
       console.error(readFileSync(join(dataDir, 'serve.log'), 'utf8').split('\n').slice(-20).join('\n'));
@@ -80,6 +84,7 @@ async function run(dialect: Dialect, accounts: number) {
       }
       return { doubles, mismatches };
     });
+    console.log(`${dialect}, ${accounts} account(s): server threads other than the main one, CPU µs/order: ${JSON.stringify(result.cpuPerOrder.serverOther)}`);
     const failed = Object.values(result.failed).reduce((a, b) => a + b, 0);
     return {
       dialect,
@@ -87,6 +92,9 @@ async function run(dialect: Dialect, accounts: number) {
       orders: ordersPerAccount * accounts,
       connections,
       'orders/s': fmt(result.ordersPerSecond),
+      'server CPU µs/order (main thread)': `${result.cpuPerOrder.server} (${result.cpuPerOrder.serverMain})`,
+      'client CPU µs/order': result.cpuPerOrder.client,
+      load: fmt(result.load, 1),
       failed: failed === 0 ? '0' : JSON.stringify(result.failed),
       'double charges': audit.doubles,
       'balances == ledger sums == funds - price × paid, paid == licenses': audit.mismatches.length === 0 ? 'yes' : `NO: ${audit.mismatches.slice(0, 3).join('; ')}`,
