@@ -155,17 +155,21 @@ const appendEntry = preparedQuery(
 );
 
 /**
- * The statements that record one movement: they make sure the balance row exists, move the
- * balance only if it stays within 0 … 2^53 - 1 (exactly one row changes, or the whole write
- * is refused), and append the ledger entry with the balance and sequence number that update
- * produced. A paying action appends them to its own atomic write, so its charge and its effect
- * commit together. Concurrent movements of one account serialise on the balance row.
+ * The statements that record one movement: a credit first makes sure the balance row exists;
+ * then the balance moves only if it stays within 0 … 2^53 - 1 (exactly one row changes, or the
+ * whole write is refused), and the ledger entry is appended with the balance and sequence number
+ * that update produced. A debit needs no row made first: without one the balance is 0, too low for
+ * any debit, and the update's guard refuses it as it would a row holding 0. The guarded update
+ * is always the last but one statement. A paying action appends them to its own atomic write, so
+ * its charge and its effect commit together. Concurrent movements of one account serialise on
+ * the balance row.
  */
 export function movementStatements(db: Kysely<Database>, movement: Movement, entryId: string): GuardedStatement[] {
   const { accountId, kind, amount, now, requestId = null, note = null, resource = null, action = null, deviceId = null, voucherId = null } = movement;
-  const move = amount < 0 ? debitBalance.compile(db, amount, now, accountId, 0) : creditBalance.compile(db, amount, now, accountId, Number.MAX_SAFE_INTEGER);
-  const append = appendEntry.compile(db, entryId, kind, amount, requestId, note, resource, now, action, deviceId, voucherId, accountId);
-  return [{ query: ensureBalanceRow.compile(db, accountId, now) }, { query: move, expectedChanges: 1 }, { query: append, expectedChanges: 1 }];
+  const append = { query: appendEntry.compile(db, entryId, kind, amount, requestId, note, resource, now, action, deviceId, voucherId, accountId), expectedChanges: 1 };
+  if (amount < 0) return [{ query: debitBalance.compile(db, amount, now, accountId, 0), expectedChanges: 1 }, append];
+  const move = { query: creditBalance.compile(db, amount, now, accountId, Number.MAX_SAFE_INTEGER), expectedChanges: 1 };
+  return [{ query: ensureBalanceRow.compile(db, accountId, now) }, move, append];
 }
 
 /** A fresh ledger entry id: `le-` and 16 lowercase alphanumerics. */

@@ -17,6 +17,7 @@ import {
   type RollBackOutcome,
 } from './store/licenses.ts';
 import type { MnaLicenseRow } from './tables.ts';
+import type { Payment } from '../../../billing/payment.ts';
 
 /** OrderPerLicense Type: 0 SDK (the customer's device), 1 CPE (a vendor's hardware not yet activated). */
 const TYPES = [0, 1] as const;
@@ -47,8 +48,6 @@ export const OrderPerLicense = defineAction({
   async handle(ctx, { DeviceId, Type, RollBack, AutoVoucher, VoucherIds }) {
     if (!(TYPES as readonly number[]).includes(Type)) throw new TencentError('InvalidParameter', { name: 'Type', detail: 'Type must be 0 (SDK) or 1 (CPE).' });
     const voucher = voucherChoice(AutoVoucher, VoucherIds);
-    await checkMayOrder(ctx);
-    await (Type === 0 ? checkDevice(ctx, DeviceId) : checkHardware(ctx, DeviceId));
     const now = ctx.now();
     const license: MnaLicenseRow = {
       resource_id: `${randomUUID()}-0`,
@@ -61,10 +60,17 @@ export const OrderPerLicense = defineAction({
       request_id: ctx.requestId,
       created_at: now,
     };
+    const order = { amount: license.amount, voucher, action: 'OrderPerLicense', resource: license.resource_id, deviceId: DeviceId, now };
+    const grant = (payment: Payment, unchecked?: { readonly userId: string | null }) => licenseGrant(ctx.store.db, { ...license, voucher_id: payment.voucherId }, unchecked);
+    // Most orders pass every check: the first write checks them all as it goes, with no read
+    // before it; one that refuses the order wrote nothing, and the checks run one by one.
+    const unchecked = { userId: ctx.userId ?? null };
+    const check = async () => {
+      await checkMayOrder(ctx);
+      await (Type === 0 ? checkDevice(ctx, DeviceId) : checkHardware(ctx, DeviceId));
+    };
     try {
-      await payOrder(ctx, { amount: license.amount, voucher, action: 'OrderPerLicense', resource: license.resource_id, deviceId: DeviceId, now }, (payment) =>
-        licenseGrant(ctx.store.db, { ...license, voucher_id: payment.voucherId }),
-      );
+      await payOrder(ctx, order, grant, { own: (payment) => grant(payment, unchecked), check });
     } catch (error) {
       const failure = explainGrantFailure(error, DeviceId);
       if (RollBack === true && failure instanceof TencentError && ROLLED_BACK_ON.has(failure.code)) throw await rollBack(ctx, Type, DeviceId, now, failure);
