@@ -190,7 +190,8 @@ async function writeOnce(store: Store, order: Order, own: (payment: Payment) => 
  * One shape whatever `userId` is, so a prepared statement can carry it.
  */
 export function payerMayPay(accountId: Expression<string>, userId: string | null): RawBuilder<SqlBool> {
-  return sql<SqlBool>`exists (select 1 from accounts where accounts.id = ${accountId} and accounts.identity_verified = 1) and (cast(${userId} as text) is null or exists (select 1 from billing_users where billing_users.id = ${userId} and billing_users.account_id = ${accountId} and billing_users.can_pay = 1))`;
+  // Aliased, so that a column of the statement's own table (accounts, say) is never shadowed.
+  return sql<SqlBool>`exists (select 1 from accounts paying_account where paying_account.id = ${accountId} and paying_account.identity_verified = 1) and (cast(${userId} as text) is null or exists (select 1 from billing_users paying_user where paying_user.id = ${userId} and paying_user.account_id = ${accountId} and paying_user.can_pay = 1))`;
 }
 
 /** SQLite gave up waiting for another process's write lock (busy timeout). */

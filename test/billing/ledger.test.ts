@@ -127,6 +127,13 @@ describe.each(STORES)('billing ledger on %s', (kind) => {
     expect(await expectConsistent(account)).toBe(300);
   });
 
+  it('a debit of an account that never had a movement is refused as one of a zero balance, and leaves no balance row', async () => {
+    const account = await newAccount();
+    await expect(credit(store, account, -1, undefined, 0)).rejects.toBeInstanceOf(InsufficientBalance);
+    expect(await store.db.selectFrom('billing_balances').select('account_id').where('account_id', '=', account).executeTakeFirst()).toBeUndefined();
+    expect(await balance(store.db, account)).toBe(0);
+  });
+
   it('parallel debits never overdraw: 40 debits of 10 against 100 fen, exactly 10 succeed', async () => {
     const account = await newAccount();
     await credit(store, account, 100, undefined, 0);

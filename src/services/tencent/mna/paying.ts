@@ -56,7 +56,7 @@ export async function checkMayOrder(ctx: ActionContext): Promise<void> {
  * authorised, and may pay (billing's payerMayPay) as the signing sub-user if any (`userId`).
  */
 export function mayOrder(accountId: Expression<string>, userId: string | null): RawBuilder<SqlBool> {
-  return sql<SqlBool>`exists (select 1 from accounts where accounts.id = ${accountId} and accounts.mna_authorized = 1) and ${payerMayPay(accountId, userId)}`;
+  return sql<SqlBool>`exists (select 1 from accounts ordering_account where ordering_account.id = ${accountId} and ordering_account.mna_authorized = 1) and ${payerMayPay(accountId, userId)}`;
 }
 
 /**
