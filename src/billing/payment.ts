@@ -106,12 +106,11 @@ async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payme
     voucherStatement = statements.length;
     statements.push(voucherDeduction(db, voucher.id, order.payer.accountId, voucherAmount, order.now));
     // The voucher's part enters the balance just before the charge, so the ledger still sums to the balance.
-    statements.push(...movementStatements(db, { ...common, kind: 'voucher', amount: voucherAmount, voucherId: voucher.id }, newEntryId()));
+    statements.push(...movementStatements(db, { ...common, kind: 'voucher', amount: voucherAmount, voucherId: voucher.id }, newEntryId()).statements);
   }
   const charge = movementStatements(db, { ...common, kind: 'order', amount: -order.amount }, newEntryId());
-  // movementStatements: the guarded balance update is the last but one.
-  const debitStatement = statements.length + charge.length - 2;
-  statements.push(...charge);
+  const debitStatement = statements.length + charge.guard;
+  statements.push(...charge.statements);
   return { voucherId: voucher?.id ?? null, voucherAmount, balanceAmount: order.amount - voucherAmount, statements, debitStatement, voucherStatement };
 }
 

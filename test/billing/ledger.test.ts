@@ -122,7 +122,7 @@ describe.each(STORES)('billing ledger on %s', (kind) => {
     expect(charge).toMatchObject({ seq: 2, amount: -200, balanceAfter: 300, requestId: 'req-1', resource: 'license/mna-0000000001', note: null });
     // A statement of the same write that fails takes the movement down with it.
     const failing = { query: store.db.insertInto('accounts').values({ id: account, name: 'dup', status: 'active', created_at: 0 }).compile() };
-    const movement = movementStatements(store.db, { accountId: account, kind: 'debit', amount: -100, now: 6 }, newEntryId());
+    const movement = movementStatements(store.db, { accountId: account, kind: 'debit', amount: -100, now: 6 }, newEntryId()).statements;
     await expect(store.writeAtomically([...movement, failing])).rejects.toThrow();
     expect(await expectConsistent(account)).toBe(300);
   });
