@@ -3,7 +3,7 @@ import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/database.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../storage/atomic-write.ts';
 import { preparedQuery } from '../storage/prepared-query.ts';
-import { lowerAlphanumeric } from '../core/ids.ts';
+import { lowerAlphanumericRuns } from '../core/ids.ts';
 import type { LedgerKind, LedgerRow } from './tables.ts';
 import { readKeysetPage, type Keyed, type KeysetPage } from '../storage/keyset.ts';
 
@@ -193,8 +193,13 @@ export function movementStatements(db: Kysely<Database>, movement: Movement, ent
   return { statements, guard };
 }
 
+// Entries are appended all the time: 13 random characters shared by a run of 46,656 (three
+// counting characters), so that consecutive entries share the pages of the id index, where random
+// ids would make every entry write a page of its own at the commit.
+const entrySuffix = lowerAlphanumericRuns(16, 3);
+
 /** A fresh ledger entry id: `le-` and 16 lowercase alphanumerics. */
-export const newEntryId = (): string => `le-${lowerAlphanumeric(16)}`;
+export const newEntryId = (): string => `le-${entrySuffix()}`;
 
 /**
  * Records one movement atomically and returns the entry it appended (whose balanceAfter is the
