@@ -1,7 +1,9 @@
 /**
  * OrderPerLicense through tencentcloud-sdk-nodejs at 50 connections, each order a different
  * device, against `node bin/fleetgate.js serve` in a process of its own (JSON log to a file), the
- * SDK in another process: orders per second on SQLite (file) and PostgreSQL, with every order
+ * SDK in another process: orders per second on SQLite (file) and PostgreSQL, and the CPU µs per
+ * order over the timed orders of the server (all threads, its main thread, its busiest others)
+ * and of the client (on a shared machine steadier than orders/s), with every order
  * paid by one account (all orders serialise on its balance row, by design) and spread over
  * several accounts as real tenants would. After each run, from the database: double charges
  * (devices with more than one order entry), balances against the sum of their ledger, against
