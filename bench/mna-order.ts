@@ -1,14 +1,18 @@
 /**
  * OrderPerLicense through tencentcloud-sdk-nodejs at 50 connections, each order a different
  * device, against `node bin/fleetgate.js serve` in a process of its own (JSON log to a file), the
- * SDK in another process: orders per second on SQLite (file) and PostgreSQL, with every order
+ * SDK in another process: orders per second on SQLite (file) and PostgreSQL, and the CPU µs per
+ * order over the timed orders of the server (all threads, its main thread, its busiest others)
+ * and of the client (on a shared machine steadier than orders/s), with every order
  * paid by one account (all orders serialise on its balance row, by design) and spread over
  * several accounts as real tenants would. After each run, from the database: double charges
  * (devices with more than one order entry), balances against the sum of their ledger, against
  * what the paid orders should have cost, and paid orders against licenses. Prints figures; asserts nothing.
  *
  *   npm run bench -- mna-order      node --import tsx bench/mna-order.ts [orders] [connections] [accounts] [sqlite,postgres]
- *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there.
+ *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there (its whole life, set-up included).
+ *   BENCH_PHASE_PROF=<dir> writes CPU profiles of the timed orders only there: the server's threads
+ *   (phase.<pid>.<thread>.cpuprofile, 0 the main thread) and the client's (phase.client.<pid>…).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,10 +51,12 @@ async function run(dialect: Dialect, accounts: number) {
       }
       return { keys: created.map((made) => ({ secretId: made.keys[0]!.keyId, secretKey: made.keys[0]!.secret })), ids: created.map((made) => made.account.id), price, funds };
     });
+    const profileDir = process.env.BENCH_PHASE_PROF;
+    if (profileDir) env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --import ${join(import.meta.dirname, 'support/phase-profile.mjs')}`;
     const server = await startFleetgate(dataDir, env);
     let result;
     try {
-      result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections });
+      result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections, serverPid: server.pid, profileDir });
     } catch (error) {
       // What the server said last, before its data directory goes.
       console.error(readFileSync(join(dataDir, 'serve.log'), 'utf8').split('\n').slice(-20).join('\n'));
@@ -80,6 +86,7 @@ async function run(dialect: Dialect, accounts: number) {
       }
       return { doubles, mismatches };
     });
+    console.log(`${dialect}, ${accounts} account(s): server threads other than the main one, CPU µs/order: ${JSON.stringify(result.cpuPerOrder.serverOther)}`);
     const failed = Object.values(result.failed).reduce((a, b) => a + b, 0);
     return {
       dialect,
@@ -87,6 +94,9 @@ async function run(dialect: Dialect, accounts: number) {
       orders: ordersPerAccount * accounts,
       connections,
       'orders/s': fmt(result.ordersPerSecond),
+      'server CPU µs/order (main thread)': `${result.cpuPerOrder.server} (${result.cpuPerOrder.serverMain})`,
+      'client CPU µs/order': result.cpuPerOrder.client,
+      load: fmt(result.load, 1),
       failed: failed === 0 ? '0' : JSON.stringify(result.failed),
       'double charges': audit.doubles,
       'balances == ledger sums == funds - price × paid, paid == licenses': audit.mismatches.length === 0 ? 'yes' : `NO: ${audit.mismatches.slice(0, 3).join('; ')}`,

@@ -5,7 +5,10 @@
  * makes every order's device first (not timed), one order per account warms up, then the timed
  * run orders each device once. Input: a JSON OrderClientSpec as argv[2]; output: one JSON line.
  */
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { Session } from 'node:inspector/promises';
+import { loadavg } from 'node:os';
 import tencentcloud from 'tencentcloud-sdk-nodejs';
 
 export interface OrderClientSpec {
@@ -14,12 +17,24 @@ export interface OrderClientSpec {
   /** Timed orders per account. */
   readonly ordersPerAccount: number;
   readonly connections: number;
+  /** The server's pid: its threads' CPU time is read (Linux /proc) at the timed phase's bounds. */
+  readonly serverPid: number;
+  /** Profile the timed phase: this process's CPU profile goes there, and the server (preloaded with phase-profile.mjs) is signalled to profile itself. */
+  readonly profileDir?: string;
 }
 
 export interface OrderClientResult {
   readonly ordersPerSecond: number;
   /** Orders the server refused, by error code. */
   readonly failed: Record<string, number>;
+  /**
+   * CPU µs per timed order (user + system, from /proc, which counts in 10 ms ticks): the server's
+   * main thread, its busiest other threads by name (the SQLite writer is the busiest worker), all
+   * of it, and this client process's.
+   */
+  readonly cpuPerOrder: { readonly serverMain: number; readonly serverOther: Record<string, number>; readonly server: number; readonly client: number };
+  /** The 1-minute load average at the end of the timed phase. */
+  readonly load: number;
 }
 
 const spec = JSON.parse(process.argv[2]!) as OrderClientSpec;
@@ -56,7 +71,32 @@ await drive(spec.ordersPerAccount, async (account, i) => {
 });
 for (const [account, client] of clients.entries()) await client.OrderPerLicense({ DeviceId: await addDevice(account, 'warm'), Type: 0 });
 
+/** CPU seconds of each of the server's threads so far, by tid (its name beside). */
+function serverThreads(): Map<string, { readonly name: string; readonly seconds: number }> {
+  const threads = new Map<string, { name: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${spec.serverPid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${spec.serverPid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.replace(/^.*\) /s, '').split(' ');
+      threads.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}
+
+const profiler = spec.profileDir === undefined ? undefined : new Session();
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
+  process.kill(spec.serverPid, 'SIGUSR2');
+}
+
 const failed: Record<string, number> = {};
+const threadsBefore = serverThreads();
+const clientBefore = process.cpuUsage();
 const started = performance.now();
 await drive(spec.ordersPerAccount, (account, i) =>
   clients[account]!.OrderPerLicense({ DeviceId: devices[account]![i]!, Type: 0 }).catch((error: { code?: string }) => {
@@ -65,6 +105,33 @@ await drive(spec.ordersPerAccount, (account, i) =>
   }),
 );
 const seconds = (performance.now() - started) / 1000;
+const clientUsed = process.cpuUsage(clientBefore);
+const threadsAfter = serverThreads();
+const load = loadavg()[0]!;
+if (profiler) {
+  process.kill(spec.serverPid, 'SIGUSR2');
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(`${spec.profileDir}/phase.client.${process.pid}.cpuprofile`, JSON.stringify(profile));
+  // The server writes its profiles meanwhile; it is stopped once this process has answered.
+  await new Promise((done) => setTimeout(done, 3000));
+}
 agent.destroy();
-const result: OrderClientResult = { ordersPerSecond: (spec.ordersPerAccount * clients.length) / seconds, failed };
+const count = spec.ordersPerAccount * clients.length;
+const perOrder = (cpuSeconds: number) => Math.round((cpuSeconds * 1e6) / count);
+const serverOther: Record<string, number> = {};
+let server = 0;
+for (const [tid, { name, seconds: after }] of threadsAfter) {
+  const used = after - (threadsBefore.get(tid)?.seconds ?? 0);
+  server += used;
+  if (tid === String(spec.serverPid)) continue;
+  serverOther[`${name}#${tid}`] = perOrder(used);
+}
+const busiest = Object.fromEntries(Object.entries(serverOther).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]).slice(0, 4));
+const mainUsed = (threadsAfter.get(String(spec.serverPid))?.seconds ?? 0) - (threadsBefore.get(String(spec.serverPid))?.seconds ?? 0);
+const result: OrderClientResult = {
+  ordersPerSecond: count / seconds,
+  failed,
+  cpuPerOrder: { serverMain: perOrder(mainUsed), serverOther: busiest, server: perOrder(server), client: Math.round((clientUsed.user + clientUsed.system) / count) },
+  load,
+};
 process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/database.ts';
 import { unmetStatement, type GuardedStatement } from '../storage/atomic-write.ts';
@@ -106,12 +106,11 @@ async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payme
     voucherStatement = statements.length;
     statements.push(voucherDeduction(db, voucher.id, order.payer.accountId, voucherAmount, order.now));
     // The voucher's part enters the balance just before the charge, so the ledger still sums to the balance.
-    statements.push(...movementStatements(db, { ...common, kind: 'voucher', amount: voucherAmount, voucherId: voucher.id }, newEntryId()));
+    statements.push(...movementStatements(db, { ...common, kind: 'voucher', amount: voucherAmount, voucherId: voucher.id }, newEntryId()).statements);
   }
   const charge = movementStatements(db, { ...common, kind: 'order', amount: -order.amount }, newEntryId());
-  // movementStatements: make sure the row exists, move the balance (guarded), append the entry.
-  const debitStatement = statements.length + 1;
-  statements.push(...charge);
+  const debitStatement = statements.length + charge.guard;
+  statements.push(...charge.statements);
   return { voucherId: voucher?.id ?? null, voucherAmount, balanceAmount: order.amount - voucherAmount, statements, debitStatement, voucherStatement };
 }
 
@@ -129,28 +128,69 @@ async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payme
  *   database conflicts;
  * - the atomic write's own error when one of the caller's statements missed its expected change
  *   count: `unmetStatement(error)` is that statement's index within `own(payment)`.
+ *
+ * With `unchecked`, neither the caller nor this function has checked anything yet: the first
+ * writes use `unchecked.own`, whose guards also hold every check (payerMayPay for the payer's), so
+ * an order that passes them all is paid without a read before its write (on SQLite such reads run
+ * on the event loop, each from a page cache the last commit emptied; the writer's stays warm).
+ * When one of those guards is unmet, nothing was written and the checks run one by one,
+ * `unchecked.check()` and then the payer's, to throw the refusal in the caller's documented order;
+ * if they all pass (the rows changed meanwhile), the order goes on as without `unchecked`.
  */
-export async function payAtomically(store: Store, order: Order, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Payment> {
+export async function payAtomically(
+  store: Store,
+  order: Order,
+  own: (payment: Payment) => readonly GuardedStatement[],
+  unchecked?: { readonly own: (payment: Payment) => readonly GuardedStatement[]; check(): Promise<void> },
+): Promise<Payment> {
   checkAmount(order.amount);
-  if (!order.payerChecked) await checkPayer(store.db, order.payer);
-  for (let attempt = 1; ; attempt++) {
-    const payment = await preparePayment(store.db, order);
-    const ownStatements = own(payment);
-    try {
-      await store.writeAtomically([...ownStatements, ...payment.statements]);
-      return payment;
-    } catch (error) {
-      const failed = unmetStatement(error);
-      if (failed === ownStatements.length + payment.debitStatement) {
-        const current = await balance(store.db, order.payer.accountId);
-        throw new StoreRefusal<PaymentRefusal>('InsufficientBalance', `account ${order.payer.accountId} has a balance of ${current} fen, too little for ${payment.balanceAmount} fen`);
-      }
-      const voucherGone = payment.voucherStatement >= 0 && failed === ownStatements.length + payment.voucherStatement;
-      const retry = voucherGone || isTransientConflict(error) || isBusy(error);
-      if (!retry) throw error;
-      if (attempt === PAYMENT_ATTEMPTS) throw new StoreRefusal<PaymentRefusal>('TransactionFailed', `the order could not be committed after ${PAYMENT_ATTEMPTS} attempts`);
+  let checked = unchecked === undefined;
+  if (checked && !order.payerChecked) await checkPayer(store.db, order.payer);
+  for (let lost = 0; ; ) {
+    const written = await writeOnce(store, order, checked ? own : unchecked!.own);
+    if (written.ok) return written.payment;
+    const { payment, ownCount, error } = written;
+    const failed = unmetStatement(error);
+    if (!checked && failed !== undefined && failed < ownCount) {
+      await unchecked!.check();
+      if (!order.payerChecked) await checkPayer(store.db, order.payer);
+      checked = true;
+      continue;
     }
+    if (failed === ownCount + payment.debitStatement) {
+      const current = await balance(store.db, order.payer.accountId);
+      throw new StoreRefusal<PaymentRefusal>('InsufficientBalance', `account ${order.payer.accountId} has a balance of ${current} fen, too little for ${payment.balanceAmount} fen`);
+    }
+    const voucherGone = payment.voucherStatement >= 0 && failed === ownCount + payment.voucherStatement;
+    const retry = voucherGone || isTransientConflict(error) || isBusy(error);
+    if (!retry) throw error;
+    if (++lost === PAYMENT_ATTEMPTS) throw new StoreRefusal<PaymentRefusal>('TransactionFailed', `the order could not be committed after ${PAYMENT_ATTEMPTS} attempts`);
   }
+}
+
+type Written = { readonly ok: true; readonly payment: Payment } | { readonly ok: false; readonly payment: Payment; readonly ownCount: number; readonly error: unknown };
+
+/** Picks the voucher and writes the caller's statements and the payment's together, once. */
+async function writeOnce(store: Store, order: Order, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Written> {
+  const payment = await preparePayment(store.db, order);
+  const ownStatements = own(payment);
+  try {
+    await store.writeAtomically([...ownStatements, ...payment.statements]);
+    return { ok: true, payment };
+  } catch (error) {
+    return { ok: false, payment, ownCount: ownStatements.length, error };
+  }
+}
+
+/**
+ * checkPayer's rule as a condition for a guarded statement (payAtomically's `unchecked.own`): the account
+ * (`accountId`, a value or a column of the row the statement changes) has verified its identity
+ * and, when a sub-user signed (`userId` not null), that sub-user is the account's and may pay.
+ * One shape whatever `userId` is, so a prepared statement can carry it.
+ */
+export function payerMayPay(accountId: Expression<string>, userId: string | null): RawBuilder<SqlBool> {
+  // Aliased, so that a column of the statement's own table (accounts, say) is never shadowed.
+  return sql<SqlBool>`exists (select 1 from accounts paying_account where paying_account.id = ${accountId} and paying_account.identity_verified = 1) and (cast(${userId} as text) is null or exists (select 1 from billing_users paying_user where paying_user.id = ${userId} and paying_user.account_id = ${accountId} and paying_user.can_pay = 1))`;
 }
 
 /** SQLite gave up waiting for another process's write lock (busy timeout). */

@@ -70,7 +70,8 @@ class WriterThread {
     this.#onFailure = onFailure;
   }
 
-  request(request: WriterRequest): Promise<WriterReply> {
+  /** Sends the request at the end of this turn of the event loop, or with `now` at once, with whatever waits before it. */
+  request(request: WriterRequest, now = false): Promise<WriterReply> {
     if (this.#closing) return Promise.reject(new Error('the SQLite store is closed'));
     const worker = this.#worker ?? this.#start();
     const id = this.#nextId++;
@@ -79,7 +80,8 @@ class WriterThread {
       // Referenced only while it owes an answer, as an inline connection keeps nothing alive.
       if (this.#pending.size === 1) worker.ref();
       this.#outbox.push({ id, ...request });
-      if (this.#outbox.length === 1) setImmediate(() => this.#send());
+      if (now) this.#send();
+      else if (this.#outbox.length === 1) setImmediate(() => this.#send());
     });
   }
 
@@ -161,8 +163,8 @@ class WriterError extends Error {
   }
 }
 
-async function runOnWriter(writer: WriterThread, request: WriterRequest): Promise<WriterReply> {
-  const reply = await writer.request(request);
+async function runOnWriter(writer: WriterThread, request: WriterRequest, now = false): Promise<WriterReply> {
+  const reply = await writer.request(request, now);
   if (reply.error) throw new WriterError(reply.error);
   return reply;
 }
@@ -259,11 +261,12 @@ export class SplitSqliteDialect implements Dialect {
 
   /**
    * Runs the statements as one transaction on the writer thread (see atomic-write.ts). Atomic
-   * writes that arrive while the write lock is taken wait together and go in one message, one
-   * commit (group commit): each write is a savepoint of its own inside it, so each still commits
-   * or fails alone, and none is answered before the commit that holds it. Under load this costs
-   * one round trip and one commit per group instead of per write. A group holds the connection
-   * alone, so the next group gathers while one commits.
+   * writes that arrive in the same turn of the event loop, or while the write lock is taken, wait
+   * together and go in one message, one commit (group commit): each still commits or fails alone
+   * (the writer thread runs the group again with a savepoint per write when one fails), and none
+   * is answered before the commit that holds it. Under load this costs one round trip and one
+   * commit per group instead of per write. A group holds the connection alone, so the next group
+   * gathers while one commits.
    */
   writeAtomically(statements: readonly GuardedStatement[]): Promise<void> {
     const atomic = statements.map(({ query, expectedChanges }) => ({ sql: query.sql, parameters: query.parameters, expectedChanges }));
@@ -278,9 +281,13 @@ export class SplitSqliteDialect implements Dialect {
 
   async #commitGroup(group: WaitingWrite[]): Promise<void> {
     const release = await this.#lock.acquire();
+    // The group stays open to the end of this turn of the event loop: the requests handled in the
+    // same turn join it (each request is a callback of its own, and a free lock would otherwise
+    // close the group after the first), so a loaded server commits more writes per message.
+    await new Promise((resolve) => setImmediate(resolve));
     this.#group = undefined;
     try {
-      const { outcomes } = await runOnWriter(this.#writer, { atomicBatch: group.map((write) => write.atomic) });
+      const { outcomes } = await runOnWriter(this.#writer, { atomicBatch: group.map((write) => write.atomic) }, true);
       group.forEach((write, i) => {
         const error = outcomes![i]!.error;
         if (error) write.reject(new WriterError(error));

@@ -39,8 +39,8 @@ function execute({ sql, parameters, inTransaction }) {
   return { changes, lastInsertRowid };
 }
 
-// One message, one transaction: nothing else runs on this connection until it commits or rolls back.
-const transact = db.transaction((statements) => {
+/** Runs one atomic write's statements, throwing when one misses its expected change count. */
+function runAtomic(statements) {
   statements.forEach(({ sql, parameters, expectedChanges }, index) => {
     const { changes } = prepare(sql).run(parameters);
     if (expectedChanges !== undefined && changes !== expectedChanges) {
@@ -50,6 +50,11 @@ const transact = db.transaction((statements) => {
       });
     }
   });
+}
+
+// One message, one transaction: nothing else runs on this connection until it commits or rolls back.
+const transact = db.transaction((statements) => {
+  runAtomic(statements);
   return {};
 });
 
@@ -70,10 +75,25 @@ const transactGroup = db.transaction((writes) =>
   }),
 );
 
+// The same group without a savepoint per write, for when none fails (most groups): a savepoint
+// copies every page its write changes to the statement journal first. Any failure rolls the whole
+// group back, and it runs again with its savepoints.
+const transactAll = db.transaction((writes) => {
+  for (const statements of writes) runAtomic(statements);
+  return writes.map(() => ({}));
+});
+
 function writeGroup(writes) {
   // Inside an open transaction better-sqlite3 would nest the group as a savepoint that commits with the outer one.
   if (db.inTransaction) throw new Error('not run: an atomic write cannot join an open transaction');
   // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
+  try {
+    return { outcomes: transactAll.immediate(writes) };
+  } catch (error) {
+    // Rolled back: nothing of the group stays. A lone write has failed; a group runs again with a
+    // savepoint per write, so that each succeeds or fails alone.
+    if (writes.length === 1) return { outcomes: [{ error: failure(error) }] };
+  }
   return { outcomes: transactGroup.immediate(writes) };
 }
 

@@ -122,9 +122,16 @@ describe.each(STORES)('billing ledger on %s', (kind) => {
     expect(charge).toMatchObject({ seq: 2, amount: -200, balanceAfter: 300, requestId: 'req-1', resource: 'license/mna-0000000001', note: null });
     // A statement of the same write that fails takes the movement down with it.
     const failing = { query: store.db.insertInto('accounts').values({ id: account, name: 'dup', status: 'active', created_at: 0 }).compile() };
-    const movement = movementStatements(store.db, { accountId: account, kind: 'debit', amount: -100, now: 6 }, newEntryId());
+    const movement = movementStatements(store.db, { accountId: account, kind: 'debit', amount: -100, now: 6 }, newEntryId()).statements;
     await expect(store.writeAtomically([...movement, failing])).rejects.toThrow();
     expect(await expectConsistent(account)).toBe(300);
+  });
+
+  it('a debit of an account that never had a movement is refused as one of a zero balance, and leaves no balance row', async () => {
+    const account = await newAccount();
+    await expect(credit(store, account, -1, undefined, 0)).rejects.toBeInstanceOf(InsufficientBalance);
+    expect(await store.db.selectFrom('billing_balances').select('account_id').where('account_id', '=', account).executeTakeFirst()).toBeUndefined();
+    expect(await balance(store.db, account)).toBe(0);
   });
 
   it('parallel debits never overdraw: 40 debits of 10 against 100 fen, exactly 10 succeed', async () => {

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import { createAccount } from '../../src/core/accounts.ts';
 import type { SecretBox } from '../../src/core/secret-box.ts';
 import type { Store } from '../../src/storage/database.ts';
 import { unmetStatement } from '../../src/storage/atomic-write.ts';
 import { balance, credit, ledger } from '../../src/billing/ledger.ts';
-import { payAtomically, pickVoucher, type Order } from '../../src/billing/payment.ts';
+import { payAtomically, payerMayPay, pickVoucher, type Order } from '../../src/billing/payment.ts';
 import { issueVoucher, listVouchers } from '../../src/billing/vouchers.ts';
 import { createSubUser } from '../../src/billing/users.ts';
 import type { VoucherRow } from '../../src/billing/tables.ts';
@@ -158,5 +159,67 @@ describe.each(STORE_KINDS)('payAtomically on %s', (kind) => {
     const error = await payAtomically(store, order(accountId), () => own).catch((e: unknown) => e);
     expect(unmetStatement(error)).toBe(1);
     expect(await balance(store.db, accountId)).toBe(1000);
+  });
+
+  describe('unchecked: the first write guards the checks, which run only once it is refused', () => {
+    /** The caller's own statement as an action folds its checks in: it changes the account row only while the payer may pay. */
+    const guardedOwn = (accountId: string, userId: string | null) => () => [
+      {
+        query: store.db
+          .updateTable('accounts')
+          .set({ name: sql`name` })
+          .where('id', '=', accountId)
+          .where(payerMayPay(sql.ref('accounts.id'), userId))
+          .compile(),
+        expectedChanges: 1,
+      },
+    ];
+
+    it('pays an order that passes every guard without running the checks', async () => {
+      const accountId = await newAccount(1000);
+      const check = vi.fn(async () => {});
+      await payAtomically(store, order(accountId), () => [], { own: guardedOwn(accountId, null), check });
+      expect(check).not.toHaveBeenCalled();
+      expect(await balance(store.db, accountId)).toBe(700);
+      await expectBalanced(accountId);
+    });
+
+    it("answers the check's refusal when a guard is unmet, having charged nothing", async () => {
+      const accountId = await newAccount(1000);
+      await store.db.updateTable('accounts').set({ identity_verified: 0 }).where('id', '=', accountId).execute();
+      const check = vi.fn(async () => {
+        throw new Error('refused by the check');
+      });
+      await expect(payAtomically(store, order(accountId), () => [], { own: guardedOwn(accountId, null), check })).rejects.toThrow('refused by the check');
+      expect(check).toHaveBeenCalledOnce();
+      expect(await balance(store.db, accountId)).toBe(1000);
+    });
+
+    it("then checks the payer itself unless the caller did: payerMayPay's refusals are checkPayer's", async () => {
+      const accountId = await newAccount(1000);
+      const denied = await createSubUser(store.db, secrets, { accountId, name: 'no-pay', canPay: false, now: NOW });
+      const deniedOrder = order(accountId, { payer: { accountId, userId: denied.user.id } });
+      await expect(payAtomically(store, deniedOrder, () => [], { own: guardedOwn(accountId, denied.user.id), check: async () => {} })).rejects.toMatchObject({ reason: 'NotAllowedToPay' });
+      await store.db.updateTable('accounts').set({ identity_verified: 0 }).where('id', '=', accountId).execute();
+      await expect(payAtomically(store, order(accountId), () => [], { own: guardedOwn(accountId, null), check: async () => {} })).rejects.toMatchObject({ reason: 'UnauthorizedUser' });
+      expect(await balance(store.db, accountId)).toBe(1000);
+    });
+
+    it('goes on with the checked statements when the checks pass after all (the rows changed meanwhile)', async () => {
+      const accountId = await newAccount(1000);
+      const refused = () => [{ query: store.db.updateTable('accounts').set({ name: 'x' }).where('id', '=', 'nobody').compile(), expectedChanges: 1 }];
+      const check = vi.fn(async () => {});
+      await payAtomically(store, order(accountId), () => [], { own: refused, check });
+      expect(check).toHaveBeenCalledOnce();
+      expect(await balance(store.db, accountId)).toBe(700);
+    });
+
+    it('refuses InsufficientBalance at once when only the balance fell short: the guards before it held', async () => {
+      const accountId = await newAccount(100);
+      const check = vi.fn(async () => {});
+      await expect(payAtomically(store, order(accountId), () => [], { own: guardedOwn(accountId, null), check })).rejects.toMatchObject({ reason: 'InsufficientBalance' });
+      expect(check).not.toHaveBeenCalled();
+      expect(await balance(store.db, accountId)).toBe(100);
+    });
   });
 });

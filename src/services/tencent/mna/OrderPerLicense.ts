@@ -17,9 +17,30 @@ import {
   type RollBackOutcome,
 } from './store/licenses.ts';
 import type { MnaLicenseRow } from './tables.ts';
+import type { Payment } from '../../../billing/payment.ts';
 
 /** OrderPerLicense Type: 0 SDK (the customer's device), 1 CPE (a vendor's hardware not yet activated). */
 const TYPES = [0, 1] as const;
+
+/**
+ * ResourceIds as the seed shows them, a UUID and `-0`. Licenses are bought all the time: the
+ * UUID's first 33 characters are shared by a run of 4,096 whose last three hex digits count, so
+ * that consecutive licenses share the pages of the id index, where random ids would make every
+ * order write a page of its own at the commit.
+ */
+function resourceIds(): () => string {
+  let prefix = '';
+  let next = RUN;
+  return () => {
+    if (next === RUN) {
+      prefix = randomUUID().slice(0, -3);
+      next = 0;
+    }
+    return `${prefix}${(next++).toString(16).padStart(3, '0')}-0`;
+  };
+}
+const RUN = 4096;
+const newResourceId = resourceIds();
 
 /** The price list item of a permanent license of each Type (billing README). */
 const priceItem = (type: number): string => `mna.license.permanent.${type}`;
@@ -47,11 +68,9 @@ export const OrderPerLicense = defineAction({
   async handle(ctx, { DeviceId, Type, RollBack, AutoVoucher, VoucherIds }) {
     if (!(TYPES as readonly number[]).includes(Type)) throw new TencentError('InvalidParameter', { name: 'Type', detail: 'Type must be 0 (SDK) or 1 (CPE).' });
     const voucher = voucherChoice(AutoVoucher, VoucherIds);
-    await checkMayOrder(ctx);
-    await (Type === 0 ? checkDevice(ctx, DeviceId) : checkHardware(ctx, DeviceId));
     const now = ctx.now();
     const license: MnaLicenseRow = {
-      resource_id: `${randomUUID()}-0`,
+      resource_id: newResourceId(),
       account_id: ctx.accountId,
       type: Type,
       device_id: Type === 0 ? DeviceId : null,
@@ -61,10 +80,17 @@ export const OrderPerLicense = defineAction({
       request_id: ctx.requestId,
       created_at: now,
     };
+    const order = { amount: license.amount, voucher, action: 'OrderPerLicense', resource: license.resource_id, deviceId: DeviceId, now };
+    const grant = (payment: Payment, unchecked?: { readonly userId: string | null }) => licenseGrant(ctx.store.db, { ...license, voucher_id: payment.voucherId }, unchecked);
+    // Most orders pass every check: the first write checks them all as it goes, with no read
+    // before it; one that refuses the order wrote nothing, and the checks run one by one.
+    const unchecked = { userId: ctx.userId ?? null };
+    const check = async () => {
+      await checkMayOrder(ctx);
+      await (Type === 0 ? checkDevice(ctx, DeviceId) : checkHardware(ctx, DeviceId));
+    };
     try {
-      await payOrder(ctx, { amount: license.amount, voucher, action: 'OrderPerLicense', resource: license.resource_id, deviceId: DeviceId, now }, (payment) =>
-        licenseGrant(ctx.store.db, { ...license, voucher_id: payment.voucherId }),
-      );
+      await payOrder(ctx, order, grant, { own: (payment) => grant(payment, unchecked), check });
     } catch (error) {
       const failure = explainGrantFailure(error, DeviceId);
       if (RollBack === true && failure instanceof TencentError && ROLLED_BACK_ON.has(failure.code)) throw await rollBack(ctx, Type, DeviceId, now, failure);

@@ -1,6 +1,17 @@
+import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { TencentError } from '../../../protocols/tencent/errors.ts';
 import { StoreRefusal } from '../../../storage/store-refusal.ts';
-import { checkPayer, payAtomically, readAccountFlags, type Order, type Payer, type Payment, type PaymentRefusal, type VoucherChoice } from '../../../billing/payment.ts';
+import {
+  checkPayer,
+  payAtomically,
+  payerMayPay,
+  readAccountFlags,
+  type Order,
+  type Payer,
+  type Payment,
+  type PaymentRefusal,
+  type VoucherChoice,
+} from '../../../billing/payment.ts';
 import type { GuardedStatement } from '../../../storage/atomic-write.ts';
 import type { ActionContext } from '../../action-context.ts';
 
@@ -40,14 +51,30 @@ export async function checkMayOrder(ctx: ActionContext): Promise<void> {
 }
 
 /**
- * Pays an MNA order with the action's own guarded statements in one atomic write (see
- * billing/payment.ts payAtomically), answering the payment refusals with MNA's codes. The action
- * has called checkMayOrder first, so the payer is not checked again. An unmet
- * guard of the action's own statements is passed through for the action to explain
- * (`unmetStatement(error)` is its index in `own(payment)`).
+ * checkMayOrder's rules as a condition for a guarded statement of payOrder's `unchecked.own`: the account
+ * (`accountId`, a value or a column of the row the statement changes) has its MNA service
+ * authorised, and may pay (billing's payerMayPay) as the signing sub-user if any (`userId`).
  */
-export function payOrder(ctx: ActionContext, order: Omit<Order, 'payer' | 'requestId'>, own: (payment: Payment) => readonly GuardedStatement[]): Promise<Payment> {
-  return mapRefusal(() => payAtomically(ctx.store, { ...order, payer: payerOf(ctx), requestId: ctx.requestId, payerChecked: true }, own));
+export function mayOrder(accountId: Expression<string>, userId: string | null): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from accounts ordering_account where ordering_account.id = ${accountId} and ordering_account.mna_authorized = 1) and ${payerMayPay(accountId, userId)}`;
+}
+
+/**
+ * Pays an MNA order with the action's own guarded statements in one atomic write (see
+ * billing/payment.ts payAtomically), answering the payment refusals with MNA's codes. Without
+ * `unchecked` the action has called checkMayOrder first, so the payer is not checked again. With
+ * it, nothing was checked: `unchecked.own` guards checkMayOrder's rules (mayOrder) and the
+ * action's own checks, and `unchecked.check` makes the action's checks (checkMayOrder first) when
+ * one of those guards is unmet. An unmet guard of the action's own statements is passed through
+ * for the action to explain (`unmetStatement(error)` is its index in `own(payment)`).
+ */
+export function payOrder(
+  ctx: ActionContext,
+  order: Omit<Order, 'payer' | 'requestId'>,
+  own: (payment: Payment) => readonly GuardedStatement[],
+  unchecked?: { readonly own: (payment: Payment) => readonly GuardedStatement[]; check(): Promise<void> },
+): Promise<Payment> {
+  return mapRefusal(() => payAtomically(ctx.store, { ...order, payer: payerOf(ctx), requestId: ctx.requestId, payerChecked: true }, own, unchecked));
 }
 
 async function mapRefusal<T>(pay: () => Promise<T>): Promise<T> {

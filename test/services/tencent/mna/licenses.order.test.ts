@@ -192,6 +192,26 @@ describe.each(DIALECTS)('MNA OrderPerLicense (%s)', (dialect) => {
     expect(await balance(store.db, party.account.id)).toBe(100_000);
   });
 
+  it('with several rules broken at once, answers the first in the documented order of checks: caller, device, payment', async () => {
+    // No funds, a licensed device, a sub-user without canPay, an account without identity verification nor MNA authorisation.
+    const { party, deviceId } = await customerWithDevice(SDK_PRICE);
+    await party.client.OrderPerLicense({ DeviceId: deviceId, Type: 0 });
+    const { key } = await createSubUser(store.db, world.server.app.secrets, { accountId: party.account.id, name: unique('sub'), canPay: false, now: world.server.app.now() });
+    const subUser = mnaClient(world.server, { tencent: { secretId: key.keyId, secretKey: key.secret } });
+    const flag = (fields: { identity_verified?: number; mna_authorized?: number }) => store.db.updateTable('accounts').set(fields).where('id', '=', party.account.id).execute();
+    await flag({ identity_verified: 0, mna_authorized: 0 });
+    await expectTencentError(subUser.OrderPerLicense({ DeviceId: deviceId, Type: 0 }), 'UnauthorizedOperation.NoPermission');
+    await flag({ mna_authorized: 1 });
+    await expectTencentError(subUser.OrderPerLicense({ DeviceId: deviceId, Type: 0 }), 'OperationDenied.UnauthorizedUser');
+    await flag({ identity_verified: 1 });
+    await expectTencentError(subUser.OrderPerLicense({ DeviceId: deviceId, Type: 0 }), 'OperationDenied.NotAllowedToPay');
+    await expectTencentError(party.client.OrderPerLicense({ DeviceId: deviceId, Type: 0 }), 'OperationDenied.RepeatPurchase');
+    const { DeviceId: unlicensed } = await party.client.AddDevice({ DeviceName: unique('dev') });
+    await expectTencentError(party.client.OrderPerLicense({ DeviceId: unlicensed!, Type: 0 }), 'OperationDenied.InsufficientBalance');
+    expect(await balance(store.db, party.account.id)).toBe(0);
+    await expectBalanced(store, party.account.id);
+  });
+
   it('FailedOperation.TransactionException when every attempt loses to a database conflict; nothing charged', async () => {
     const { party, deviceId } = await customerWithDevice(100_000);
     const original = store.writeAtomically;

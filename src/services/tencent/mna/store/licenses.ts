@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../../../storage/schema.ts';
 import type { GuardedStatement } from '../../../../storage/atomic-write.ts';
 import { preparedQuery } from '../../../../storage/prepared-query.ts';
@@ -6,6 +6,7 @@ import type { HardwareStatus, MnaLicenseRow } from '../tables.ts';
 import { readKeysetPage, type Keyed, type KeysetPage } from '../../../../storage/keyset.ts';
 import { boundToEffectivePackage } from './package-binding.ts';
 import { deleteDeviceRecorded } from './device-records.ts';
+import { mayOrder } from '../paying.ts';
 
 /** What OrderPerLicense Type 0 checks before paying: the device's vendor charging mode (null for AddDevice devices) and whether it already holds a license. */
 export interface DeviceLicenseState {
@@ -60,11 +61,22 @@ export const ALREADY_LICENSED = 1;
  * LicenseChargingMode 3, so the device activated from it is permanent), which must still exist
  * (row-locking it, so concurrent orders for one target queue up here); then the license row is
  * inserted unless the target already has one (its unique constraint), which must add one row.
+ *
+ * With `unchecked` (the order's payer), nothing was checked before: the target's change also
+ * requires what OrderPerLicense checks first (mayOrder for the payer; a device whose vendor pays
+ * neither monthly nor permanently, hardware not vendor-paid permanent), so the write pays only an
+ * order that passes them all (see payOrderAtOnce).
  */
-export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow): GuardedStatement[] {
-  const target =
-    license.device_id !== null ? makeDevicePermanent.compile(db, license.account_id, license.device_id) : makeHardwareVendorPermanent.compile(db, license.account_id, license.hardware_id!);
+export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow, unchecked?: { readonly userId: string | null }): GuardedStatement[] {
   const l = license;
+  const target =
+    l.device_id !== null
+      ? unchecked
+        ? makeOrderableDevicePermanent.compile(db, l.account_id, l.device_id, unchecked.userId)
+        : makeDevicePermanent.compile(db, l.account_id, l.device_id)
+      : unchecked
+        ? makeOrderableHardwareVendorPermanent.compile(db, l.account_id, l.hardware_id!, unchecked.userId)
+        : makeHardwareVendorPermanent.compile(db, l.account_id, l.hardware_id!);
   const insert = insertLicense.compile(db, l.resource_id, l.account_id, l.type, l.device_id, l.hardware_id, l.amount, l.voucher_id, l.request_id, l.created_at);
   return [
     { query: target, expectedChanges: 1 },
@@ -78,6 +90,28 @@ const makeDevicePermanent = preparedQuery((db: Kysely<Database>, accountId: stri
 );
 const makeHardwareVendorPermanent = preparedQuery((db: Kysely<Database>, accountId: string, hardwareId: string) =>
   db.updateTable('mna_hardware').set({ license_charging_mode: 3 }).where('account_id', '=', accountId).where('hardware_id', '=', hardwareId).where('status', '=', 1),
+);
+// The same with the checks folded in. The device's vendor charging mode is deviceLicenseRow's join: none for an AddDevice device.
+const makeOrderableDevicePermanent = preparedQuery((db: Kysely<Database>, accountId: string, deviceId: string, userId: string | null) =>
+  db
+    .updateTable('mna_devices')
+    .set({ license_pay_mode: 1 })
+    .where('account_id', '=', accountId)
+    .where('device_id', '=', deviceId)
+    .where(
+      sql<boolean>`coalesce((select h.license_charging_mode from mna_hardware h where h.hardware_id = mna_devices.hardware_id and h.owner_account_id = mna_devices.account_id), 1) not in (2, 3)`,
+    )
+    .where(mayOrder(sql.ref('mna_devices.account_id'), userId)),
+);
+const makeOrderableHardwareVendorPermanent = preparedQuery((db: Kysely<Database>, accountId: string, hardwareId: string, userId: string | null) =>
+  db
+    .updateTable('mna_hardware')
+    .set({ license_charging_mode: 3 })
+    .where('account_id', '=', accountId)
+    .where('hardware_id', '=', hardwareId)
+    .where('status', '=', 1)
+    .where('license_charging_mode', '<>', 3)
+    .where(mayOrder(sql.ref('mna_hardware.account_id'), userId)),
 );
 const insertLicense = preparedQuery(
   (
