@@ -32,7 +32,11 @@ export interface Order {
   readonly deviceId?: string;
   /** ctx.now(), read once for the whole order. */
   readonly now: number;
-  /** The caller ran checkPayer for this order already (MNA's checkMayOrder does, first of its checks): payAtomically does not read the account again. */
+  /**
+   * The payer's checks are the caller's: it ran checkPayer already (MNA's checkMayOrder does, first
+   * of its checks), or its `unchecked` checks include it and its `unchecked.own` statements carry
+   * the `payerMayPay` guard. payAtomically then does not read the account itself.
+   */
   readonly payerChecked?: boolean;
 }
 
@@ -151,11 +155,13 @@ export async function payAtomically(
     if (written.ok) return written.payment;
     const { payment, ownCount, error } = written;
     const failed = unmetStatement(error);
-    if (!checked && failed !== undefined && failed < ownCount) {
+    // Refused by one of the caller's guards, or failed before they could hold (a conflict, say):
+    // the checks answer first, so a refused caller is never answered (nor rolled back) as a payment failure.
+    if (!checked && (failed === undefined || failed < ownCount)) {
       await unchecked!.check();
       if (!order.payerChecked) await checkPayer(store.db, order.payer);
       checked = true;
-      continue;
+      if (failed !== undefined) continue;
     }
     if (failed === ownCount + payment.debitStatement) {
       const current = await balance(store.db, order.payer.accountId);

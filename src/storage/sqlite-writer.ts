@@ -248,7 +248,7 @@ export class SplitSqliteDialect implements Dialect {
   readonly #options: SplitSqliteOptions;
   readonly #writer: WriterThread;
   readonly #lock = new WriteLock();
-  /** The atomic writes waiting for the write lock, which later ones join until it is taken. */
+  /** The atomic writes waiting for the write lock and the end of the turn, which later ones join until then. */
   #group: WaitingWrite[] | undefined;
 
   constructor(options: SplitSqliteOptions) {

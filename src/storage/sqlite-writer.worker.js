@@ -60,7 +60,7 @@ const transact = db.transaction((statements) => {
 
 const failure = (error) => ({ name: error.name, message: error.message, code: error.code, statement: error.statement });
 
-// Group commit: every write of the group is a savepoint (better-sqlite3 nests transact so) that
+// The fallback of a group commit that failed: every write of the group is a savepoint (better-sqlite3 nests transact so) that
 // rolls back alone when it fails; the group commits once. Should SQLite have ended the whole
 // transaction (an I/O error, a full disk), nothing of the group stays: it fails as a whole.
 const transactGroup = db.transaction((writes) =>
@@ -78,7 +78,9 @@ const transactGroup = db.transaction((writes) =>
 // The same group without a savepoint per write, for when none fails (most groups): a savepoint
 // copies every page its write changes to the statement journal first. Any failure rolls the whole
 // group back, and it runs again with its savepoints.
+let groupBegan = false;
 const transactAll = db.transaction((writes) => {
+  groupBegan = true;
   for (const statements of writes) runAtomic(statements);
   return writes.map(() => ({}));
 });
@@ -87,9 +89,13 @@ function writeGroup(writes) {
   // Inside an open transaction better-sqlite3 would nest the group as a savepoint that commits with the outer one.
   if (db.inTransaction) throw new Error('not run: an atomic write cannot join an open transaction');
   // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
+  groupBegan = false;
   try {
     return { outcomes: transactAll.immediate(writes) };
   } catch (error) {
+    // Never begun (another process held the write lock past busy_timeout): the group fails as a
+    // whole at once, rather than waiting out the timeout a second time.
+    if (!groupBegan) throw error;
     // Rolled back: nothing of the group stays. A lone write has failed; a group runs again with a
     // savepoint per write, so that each succeeds or fails alone.
     if (writes.length === 1) return { outcomes: [{ error: failure(error) }] };

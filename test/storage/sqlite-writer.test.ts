@@ -86,6 +86,23 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
     await sql`insert into counters (name, value) values ('after', 1)`.execute(store.db);
   });
 
+  it('a group of atomic writes that cannot begin (another process holds the lock) fails once, after one busy_timeout', { timeout: 30_000 }, async () => {
+    const otherProcess = new SQLite(join(dir, 'writer.db'));
+    otherProcess.prepare('begin immediate').run();
+    try {
+      const increment = { query: sql`update counters set value = value + 1 where name = 'a'`.compile(store.db), expectedChanges: 1 };
+      const started = performance.now();
+      const outcomes = await Promise.allSettled([store.writeAtomically([increment]), store.writeAtomically([increment])]);
+      // One wait of busy_timeout (5 s), not a second one for a re-run with savepoints.
+      expect(performance.now() - started).toBeLessThan(8_000);
+      expect(outcomes.map((outcome) => (outcome.status === 'rejected' ? (outcome.reason as { code?: string }).code : 'ok'))).toEqual(['SQLITE_BUSY', 'SQLITE_BUSY']);
+    } finally {
+      otherProcess.prepare('rollback').run();
+      otherProcess.close();
+    }
+    expect((await readA()).value).toBe(0);
+  });
+
   it('on one held connection, a transaction ends at its commit: later statements run on their own and others may write', async () => {
     await store.db.connection().execute(async (connection) => {
       await connection.transaction().execute(async (trx) => {

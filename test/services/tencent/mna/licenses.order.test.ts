@@ -230,6 +230,23 @@ describe.each(DIALECTS)('MNA OrderPerLicense (%s)', (dialect) => {
     expect(await balance(store.db, party.account.id)).toBe(100_000);
   });
 
+  it('a refused caller whose writes keep losing to conflicts gets its refusal, not TransactionException, and RollBack deletes nothing', async () => {
+    const { party, deviceId } = await customerWithDevice(100_000);
+    const { key } = await createSubUser(store.db, world.server.app.secrets, { accountId: party.account.id, name: unique('nopay'), canPay: false, now: world.server.app.now() });
+    const subUser = mnaClient(world.server, { tencent: { secretId: key.keyId, secretKey: key.secret } });
+    const original = store.writeAtomically;
+    (store as { writeAtomically: Store['writeAtomically'] }).writeAtomically = async () => {
+      throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+    };
+    try {
+      await expectTencentError(subUser.OrderPerLicense({ DeviceId: deviceId, Type: 0, RollBack: true }), 'OperationDenied.NotAllowedToPay');
+    } finally {
+      (store as { writeAtomically: Store['writeAtomically'] }).writeAtomically = original;
+    }
+    expect(await store.db.selectFrom('mna_devices').select('device_id').where('device_id', '=', deviceId).execute()).toHaveLength(1);
+    expect(await balance(store.db, party.account.id)).toBe(100_000);
+  });
+
   it('50 parallel orders for one device: exactly one succeeds, the rest RepeatPurchase, charged once, one voucher spent once', async () => {
     const { party, deviceId } = await customerWithDevice(SDK_PRICE * 3);
     await issueVoucher(store.db, { accountId: party.account.id, kind: 'cash', faceValue: SDK_PRICE * 10, expiresAt: world.server.app.now() + DAY, now: world.server.app.now() });

@@ -65,7 +65,7 @@ export const ALREADY_LICENSED = 1;
  * With `unchecked` (the order's payer), nothing was checked before: the target's change also
  * requires what OrderPerLicense checks first (mayOrder for the payer; a device whose vendor pays
  * neither monthly nor permanently, hardware not vendor-paid permanent), so the write pays only an
- * order that passes them all (see payOrderAtOnce).
+ * order that passes them all (payOrder's `unchecked` writes, src/billing/payment.ts).
  */
 export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow, unchecked?: { readonly userId: string | null }): GuardedStatement[] {
   const l = license;
