@@ -23,33 +23,30 @@ export const lowerAlphanumeric = (length: number): string => randomString(LOWER_
 export const upperAlphanumeric = (length: number): string => randomString(UPPER_ALNUM, length);
 export const mixedAlphanumeric = (length: number): string => randomString(MIXED_ALNUM, length);
 
-/** The same characters as LOWER_ALNUM in byte order, so that counting in it sorts as it counts. */
-const LOWER_ALNUM_ASCENDING = '0123456789abcdefghijklmnopqrstuvwxyz';
-
 /**
- * Lower-case alphanumeric ids of `length` characters that rows created together share a random
- * prefix of: the last `runLength` characters count up from 0 (in byte order), and a fresh random
- * prefix starts the next run. A batch of new rows then lands on a page or two of each index on
- * the id, where random ids dirty one page per row (the larger part of a 100-row insert's cost on
- * SQLite). Ids stay unpredictable across runs and unique across processes as random prefixes are.
+ * Ids issued in runs: a fresh `prefix()` starts each run of `runSize` ids, whose ends `counter(n)`
+ * gives counting up. Rows created together then land on a page or two of each index on the id,
+ * where random ids dirty one page per row (the larger part of a 100-row insert's cost on SQLite).
+ * Ids stay unpredictable across runs and unique across processes as random prefixes are.
  */
-export function lowerAlphanumericRuns(length: number, runLength: number): () => string {
-  const runSize = LOWER_ALNUM_ASCENDING.length ** runLength;
-  let prefix = '';
+export function idRuns(prefix: () => string, runSize: number, counter: (n: number) => string): () => string {
+  let current = '';
   let next = runSize;
   return () => {
     if (next === runSize) {
-      prefix = lowerAlphanumeric(length - runLength);
+      current = prefix();
       next = 0;
     }
-    let n = next++;
-    let suffix = '';
-    for (let i = 0; i < runLength; i++, n = Math.floor(n / LOWER_ALNUM_ASCENDING.length)) {
-      suffix = LOWER_ALNUM_ASCENDING[n % LOWER_ALNUM_ASCENDING.length]! + suffix;
-    }
-    return prefix + suffix;
+    return current + counter(next++);
   };
 }
+
+/**
+ * Lower-case alphanumeric ids of `length` characters in runs (see idRuns): the last `runLength`
+ * characters count up from 0 in base 36, whose digits `0-9a-z` sort in byte order as they count.
+ */
+export const lowerAlphanumericRuns = (length: number, runLength: number): (() => string) =>
+  idRuns(() => lowerAlphanumeric(length - runLength), 36 ** runLength, (n) => n.toString(36).padStart(runLength, '0'));
 
 /** Request ids of both clouds are UUID v4 strings (Alibaba's upper-case). */
 export const requestId = (): string => randomUUID();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { idRuns } from '../../../core/ids.ts';
 import { defineAction } from '../../cloud-action.ts';
 import type { ActionContext } from '../../action-context.ts';
 import { mnaSpec } from '../../../protocols/tencent/specs/mna-2021-01-19.ts';
@@ -28,19 +29,8 @@ const TYPES = [0, 1] as const;
  * that consecutive licenses share the pages of the id index, where random ids would make every
  * order write a page of its own at the commit.
  */
-function resourceIds(): () => string {
-  let prefix = '';
-  let next = RUN;
-  return () => {
-    if (next === RUN) {
-      prefix = randomUUID().slice(0, -3);
-      next = 0;
-    }
-    return `${prefix}${(next++).toString(16).padStart(3, '0')}-0`;
-  };
-}
-const RUN = 4096;
-const newResourceId = resourceIds();
+const resourceIdRuns = idRuns(() => randomUUID().slice(0, -3), 4096, (n) => n.toString(16).padStart(3, '0'));
+const newResourceId = (): string => `${resourceIdRuns()}-0`;
 
 /** The price list item of a permanent license of each Type (billing README). */
 const priceItem = (type: number): string => `mna.license.permanent.${type}`;
