@@ -5,11 +5,12 @@
  * makes every order's device first (not timed), one order per account warms up, then the timed
  * run orders each device once. Input: a JSON OrderClientSpec as argv[2]; output: one JSON line.
  */
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import tencentcloud from 'tencentcloud-sdk-nodejs';
+import { threadCpuSeconds } from './proc.ts';
 
 export interface OrderClientSpec {
   readonly endpoint: string;
@@ -71,21 +72,6 @@ await drive(spec.ordersPerAccount, async (account, i) => {
 });
 for (const [account, client] of clients.entries()) await client.OrderPerLicense({ DeviceId: await addDevice(account, 'warm'), Type: 0 });
 
-/** CPU seconds of each of the server's threads so far, by tid (its name beside). */
-function serverThreads(): Map<string, { readonly name: string; readonly seconds: number }> {
-  const threads = new Map<string, { name: string; seconds: number }>();
-  for (const tid of readdirSync(`/proc/${spec.serverPid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${spec.serverPid}/task/${tid}/stat`, 'utf8');
-      const fields = stat.replace(/^.*\) /s, '').split(' ');
-      threads.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: (Number(fields[11]) + Number(fields[12])) / 100 });
-    } catch {
-      // The thread ended between the listing and the read.
-    }
-  }
-  return threads;
-}
-
 const profiler = spec.profileDir === undefined ? undefined : new Session();
 if (profiler) {
   profiler.connect();
@@ -95,7 +81,7 @@ if (profiler) {
 }
 
 const failed: Record<string, number> = {};
-const threadsBefore = serverThreads();
+const threadsBefore = threadCpuSeconds(spec.serverPid);
 const clientBefore = process.cpuUsage();
 const started = performance.now();
 await drive(spec.ordersPerAccount, (account, i) =>
@@ -106,7 +92,7 @@ await drive(spec.ordersPerAccount, (account, i) =>
 );
 const seconds = (performance.now() - started) / 1000;
 const clientUsed = process.cpuUsage(clientBefore);
-const threadsAfter = serverThreads();
+const threadsAfter = threadCpuSeconds(spec.serverPid);
 const load = loadavg()[0]!;
 if (profiler) {
   process.kill(spec.serverPid, 'SIGUSR2');

@@ -8,7 +8,7 @@
  *   node --import tsx bench/support/order-path.ts [orders] [connections] [rounds]
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { createAccountWithKeys } from '../../src/core/bootstrap.ts';
 import { credit } from '../../src/billing/ledger.ts';
@@ -18,20 +18,11 @@ import { newDeviceId } from '../../src/services/tencent/mna/ids.ts';
 import { insertDevices } from '../../src/services/tencent/mna/store/devices.ts';
 import { OrderPerLicense } from '../../src/services/tencent/mna/OrderPerLicense.ts';
 import { benchDataDir, seed } from './seed.ts';
+import { threadCpuSeconds } from './proc.ts';
 
 const orders = Number(process.argv[2] ?? 15_000);
 const connections = Number(process.argv[3] ?? 50);
 const rounds = Number(process.argv[4] ?? 3);
-
-/** CPU seconds of each thread of this process so far, by tid. */
-function threads(): Map<string, number> {
-  const seconds = new Map<string, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const fields = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-    seconds.set(tid, (Number(fields[11]) + Number(fields[12])) / 100);
-  }
-  return seconds;
-}
 
 async function inFlight(count: number, call: (i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
@@ -71,12 +62,12 @@ try {
     await OrderPerLicense.handle(ctx(), { DeviceId: devices[orders * rounds]!, Type: 0 } as never);
     const pid = String(process.pid);
     for (let round = 0; round < rounds; round++) {
-      const before = threads();
+      const before = threadCpuSeconds('self');
       const started = performance.now();
       await inFlight(orders, (i) => OrderPerLicense.handle(ctx(), { DeviceId: devices[round * orders + i]!, Type: 0 } as never));
       const seconds = (performance.now() - started) / 1000;
-      const after = threads();
-      const perOrder = (tid: string) => Math.round((((after.get(tid) ?? 0) - (before.get(tid) ?? 0)) * 1e6) / orders);
+      const after = threadCpuSeconds('self');
+      const perOrder = (tid: string) => Math.round((((after.get(tid)?.seconds ?? 0) - (before.get(tid)?.seconds ?? 0)) * 1e6) / orders);
       const others = [...after.keys()].filter((tid) => tid !== pid).map((tid) => perOrder(tid)).sort((a, b) => b - a);
       console.log(
         `round ${round + 1}: ${Math.round(orders / seconds)} orders/s; CPU µs/order: main thread ${perOrder(pid)}, other threads ${JSON.stringify(others.filter((us) => us > 0))}; load ${loadavg()[0]!.toFixed(1)}`,

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync, readFileSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../test/support/ports.ts';
+import { cpuSecondsOf } from './proc.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/fleetgate.js');
 
@@ -25,15 +26,6 @@ const profiling = (): string[] => (process.env.BENCH_CPU_PROF ? ['--cpu-prof', '
 function rssOf(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB$/m);
   return line ? Number(line[1]) / 1024 : Number.NaN;
-}
-
-/** Kernel clock ticks per second of /proc/<pid>/stat's times (USER_HZ, 100 on Linux). */
-const TICKS_PER_SECOND = 100;
-
-function cpuSecondsOf(pid: number): number {
-  // The fields after the parenthesised command name; utime and stime are the stat's 14th and 15th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }
 
 async function untilListening(port: number, child: ChildProcess, what: string): Promise<void> {

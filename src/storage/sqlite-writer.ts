@@ -189,6 +189,11 @@ class WriteLock {
   #inFlight = 0;
   #heldAlone = false;
 
+  /** Nobody holds or waits for the connection: an acquire now is granted at once. */
+  get free(): boolean {
+    return !this.#heldAlone && this.#inFlight === 0 && this.#waiting.length === 0;
+  }
+
   /** Resolves, once the connection is ours alone (a transaction), to the function that hands it on. */
   acquire(): Promise<() => void> {
     return this.#take(true);
@@ -280,11 +285,13 @@ export class SplitSqliteDialect implements Dialect {
   }
 
   async #commitGroup(group: WaitingWrite[]): Promise<void> {
+    const lockWasFree = this.#lock.free;
     const release = await this.#lock.acquire();
-    // The group stays open to the end of this turn of the event loop: the requests handled in the
-    // same turn join it (each request is a callback of its own, and a free lock would otherwise
-    // close the group after the first), so a loaded server commits more writes per message.
-    await new Promise((resolve) => setImmediate(resolve));
+    // A group that found the lock free stays open to the end of this turn of the event loop: the
+    // requests handled in the same turn join it (each request is a callback of its own, and the
+    // free lock would otherwise close the group after the first). One that waited for the lock has
+    // gathered meanwhile, and holding it longer would leave the writer idle.
+    if (lockWasFree) await new Promise((resolve) => setImmediate(resolve));
     this.#group = undefined;
     try {
       const { outcomes } = await runOnWriter(this.#writer, { atomicBatch: group.map((write) => write.atomic) }, true);

@@ -1,0 +1,30 @@
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Kernel clock ticks per second of /proc's stat times (USER_HZ, 100 on Linux). */
+const TICKS_PER_SECOND = 100;
+
+/** User + system CPU seconds of a /proc `stat` line; utime and stime are its 14th and 15th fields. */
+function cpuSecondsOfStat(stat: string): number {
+  // The fields after the parenthesised command name, which may itself hold spaces.
+  const fields = stat.replace(/^.*\) /s, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/** CPU time (user + system, all threads) process `pid` has used so far, in seconds (Linux /proc). */
+export function cpuSecondsOf(pid: number): number {
+  return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** CPU seconds so far of each thread of process `pid` ('self': this one), by tid, with the thread's name. */
+export function threadCpuSeconds(pid: number | 'self'): Map<string, { readonly name: string; readonly seconds: number }> {
+  const threads = new Map<string, { name: string; seconds: number }>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      threads.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: cpuSecondsOfStat(stat) });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return threads;
+}
