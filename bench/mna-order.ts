@@ -1,7 +1,7 @@
 /**
  * OrderPerLicense through tencentcloud-sdk-nodejs at 50 connections, each order a different
  * device, against `node bin/fleetgate.js serve` in a process of its own (JSON log to a file), the
- * SDK in another process: orders per second on SQLite (file) and PostgreSQL, and the CPU µs per
+ * SDK in other processes (2 by default, sharing the connections; see support/order-load.ts): orders per second on SQLite (file) and PostgreSQL, and the CPU µs per
  * order over the timed orders of the server (all threads, its main thread, its busiest others)
  * and of the client (on a shared machine steadier than orders/s), with every order
  * paid by one account (all orders serialise on its balance row, by design) and spread over
@@ -9,10 +9,10 @@
  * (devices with more than one order entry), balances against the sum of their ledger, against
  * what the paid orders should have cost, and paid orders against licenses. Prints figures; asserts nothing.
  *
- *   npm run bench -- mna-order      node --import tsx bench/mna-order.ts [orders] [connections] [accounts] [sqlite,postgres]
+ *   npm run bench -- mna-order      node --import tsx bench/mna-order.ts [orders] [connections] [accounts] [sqlite,postgres] [client processes]
  *   BENCH_CPU_PROF=<dir> writes the server's V8 CPU profile there (its whole life, set-up included).
  *   BENCH_PHASE_PROF=<dir> writes CPU profiles of the timed orders only there: the server's threads
- *   (phase.<pid>.<thread>.cpuprofile, 0 the main thread) and the client's (phase.client.<pid>…).
+ *   (phase.<pid>.<thread>.cpuprofile, 0 the main thread) and the clients' (phase.client.<pid>…).
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,25 +24,29 @@ import type { Dialect } from '../src/storage/database.ts';
 import { freshPostgresSchema } from '../test/support/databases.ts';
 import { startFleetgate } from './support/serve.ts';
 import { benchDataDir, seed } from './support/seed.ts';
-import { fmt, orderFromClientProcess, table } from './support/harness.ts';
+import { fmt, table } from './support/harness.ts';
+import { orderLoad } from './support/order-load.ts';
 
 const orders = Number(process.argv[2] ?? 10_000);
 const connections = Number(process.argv[3] ?? 50);
 const tenants = Number(process.argv[4] ?? 10);
 const dialects = (process.argv[5] ?? 'sqlite,postgres').split(',') as Dialect[];
+const processes = Number(process.argv[6] ?? 2);
 const PRICE_ITEM = 'mna.license.permanent.0';
 
 async function run(dialect: Dialect, accounts: number) {
   const { dataDir, env } = benchDataDir();
   const schema = dialect === 'postgres' ? await freshPostgresSchema() : undefined;
   if (schema) env.FLEETGATE_DATABASE_URL = schema.url;
-  const ordersPerAccount = Math.ceil(orders / accounts);
+  // Client processes that share an account share its orders evenly.
+  const sharing = accounts < processes ? processes : 1;
+  const ordersPerAccount = Math.ceil(orders / accounts / sharing) * sharing;
   try {
-    // Each account can pay for its timed orders and its warm-up order, no more.
+    // Each account can pay for its timed orders and its warm-up orders (one per client process using it), no more.
     const { keys, ids, price, funds } = await seed(dataDir, env, async ({ store, secrets }) => {
       const now = Date.now();
       const price = await priceOf(store.db, PRICE_ITEM);
-      const funds = price * (ordersPerAccount + 1);
+      const funds = price * (ordersPerAccount + sharing);
       const created = [];
       for (let a = 0; a < accounts; a++) {
         const made = await createAccountWithKeys(store.db, secrets, { name: `bench-${a}`, now });
@@ -56,7 +60,7 @@ async function run(dialect: Dialect, accounts: number) {
     const server = await startFleetgate(dataDir, env);
     let result;
     try {
-      result = await orderFromClientProcess({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections, serverPid: server.pid, profileDir });
+      result = await orderLoad({ endpoint: `127.0.0.1:${server.port}`, accounts: keys, ordersPerAccount, connections, processes, serverPid: server.pid, profileDir });
     } catch (error) {
       // What the server said last, before its data directory goes.
       console.error(readFileSync(join(dataDir, 'serve.log'), 'utf8').split('\n').slice(-20).join('\n'));
@@ -95,7 +99,9 @@ async function run(dialect: Dialect, accounts: number) {
       connections,
       'orders/s': fmt(result.ordersPerSecond),
       'server CPU µs/order (main thread)': `${result.cpuPerOrder.server} (${result.cpuPerOrder.serverMain})`,
-      'client CPU µs/order': result.cpuPerOrder.client,
+      'clients CPU µs/order': result.cpuPerOrder.client,
+      'server syscalls/order (read, write)': `${result.serverPerOrder.reads}, ${result.serverPerOrder.writes}`,
+      'server context switches/order (voluntary, preempted)': `${result.serverPerOrder.voluntarySwitches}, ${result.serverPerOrder.involuntarySwitches}`,
       load: fmt(result.load, 1),
       failed: failed === 0 ? '0' : JSON.stringify(result.failed),
       'double charges': audit.doubles,
@@ -107,7 +113,7 @@ async function run(dialect: Dialect, accounts: number) {
   }
 }
 
-console.log(`OrderPerLicense through \`fleetgate serve\`, tencentcloud-sdk-nodejs in its own process, ${connections} connections, each order a different device`);
+console.log(`OrderPerLicense through \`fleetgate serve\`, tencentcloud-sdk-nodejs in ${processes} process(es) of its own, ${connections} connections in all, each order a different device`);
 const rows = [];
 for (const dialect of dialects) {
   for (const accounts of [1, tenants]) rows.push(await run(dialect, accounts));

@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { LoadResult, LoadSpec } from './load.ts';
 import type { ActivateClientResult, ActivateClientSpec } from './activate-client.ts';
-import type { OrderClientResult, OrderClientSpec } from './order-client.ts';
 
 const run = promisify(execFile);
 
@@ -20,9 +19,6 @@ export const load = (spec: LoadSpec): Promise<LoadResult> => inOwnProcess('load.
 
 /** Drives ActivateHardware with the official SDK from a separate process. */
 export const activateFromClientProcess = (spec: ActivateClientSpec): Promise<ActivateClientResult> => inOwnProcess('activate-client.ts', spec);
-
-/** Drives OrderPerLicense with the official SDK from a separate process. */
-export const orderFromClientProcess = (spec: OrderClientSpec): Promise<OrderClientResult> => inOwnProcess('order-client.ts', spec);
 
 /** Formats a number with thousands separators and fixed decimals. */
 export const fmt = (value: number, decimals = 0): string =>

@@ -2,7 +2,8 @@
  * The order path alone, in one process: OrderPerLicense's handler called directly (no HTTP, no
  * signature, no log line) on a SQLite file store, `connections` orders in flight, each order a
  * different device, one paying account. Prints the CPU µs per order of the main thread and of the
- * store's other threads (the writer the busiest), from /proc, over the timed orders only: what the
+ * store's other threads (the writer the busiest), and the read and write system calls per order
+ * (the WAL's writes at each commit), from /proc, over the timed orders only: what the
  * order itself costs, steadier on a shared machine than the end-to-end bench (bench/mna-order.ts).
  *
  *   node --import tsx bench/support/order-path.ts [orders] [connections] [rounds]
@@ -18,7 +19,7 @@ import { newDeviceId } from '../../src/services/tencent/mna/ids.ts';
 import { insertDevices } from '../../src/services/tencent/mna/store/devices.ts';
 import { OrderPerLicense } from '../../src/services/tencent/mna/OrderPerLicense.ts';
 import { benchDataDir, seed } from './seed.ts';
-import { threadCpuSeconds } from './proc.ts';
+import { ioSyscallsOf, threadCpuSeconds } from './proc.ts';
 
 const orders = Number(process.argv[2] ?? 15_000);
 const connections = Number(process.argv[3] ?? 50);
@@ -63,14 +64,17 @@ try {
     const pid = String(process.pid);
     for (let round = 0; round < rounds; round++) {
       const before = threadCpuSeconds('self');
+      const ioBefore = ioSyscallsOf(process.pid);
       const started = performance.now();
       await inFlight(orders, (i) => OrderPerLicense.handle(ctx(), { DeviceId: devices[round * orders + i]!, Type: 0 } as never));
       const seconds = (performance.now() - started) / 1000;
       const after = threadCpuSeconds('self');
+      const io = ioSyscallsOf(process.pid);
+      const syscalls = `${((io.reads - ioBefore.reads) / orders).toFixed(2)} reads, ${((io.writes - ioBefore.writes) / orders).toFixed(2)} writes`;
       const perOrder = (tid: string) => Math.round((((after.get(tid)?.seconds ?? 0) - (before.get(tid)?.seconds ?? 0)) * 1e6) / orders);
       const others = [...after.keys()].filter((tid) => tid !== pid).map((tid) => perOrder(tid)).sort((a, b) => b - a);
       console.log(
-        `round ${round + 1}: ${Math.round(orders / seconds)} orders/s; CPU µs/order: main thread ${perOrder(pid)}, other threads ${JSON.stringify(others.filter((us) => us > 0))}; load ${loadavg()[0]!.toFixed(1)}`,
+        `round ${round + 1}: ${Math.round(orders / seconds)} orders/s; CPU µs/order: main thread ${perOrder(pid)}, other threads ${JSON.stringify(others.filter((us) => us > 0))}; system calls/order ${syscalls}; load ${loadavg()[0]!.toFixed(1)}`,
       );
     }
   });

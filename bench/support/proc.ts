@@ -28,3 +28,30 @@ export function threadCpuSeconds(pid: number | 'self'): Map<string, { readonly n
   }
   return threads;
 }
+
+/**
+ * Read and write system calls of process `pid` so far, all threads (Linux /proc/<pid>/io: syscr
+ * counts read, pread, recv and the like, syscw write, pwrite, writev, send): unlike CPU time, the
+ * same for the same work on a busy machine.
+ */
+export function ioSyscallsOf(pid: number): { readonly reads: number; readonly writes: number } {
+  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+  return { reads: field('syscr'), writes: field('syscw') };
+}
+
+/** Context switches so far (voluntary: the thread waited; involuntary: it was preempted) summed over process `pid`'s threads. */
+export function contextSwitchesOf(pid: number): { readonly voluntary: number; readonly involuntary: number } {
+  let voluntary = 0;
+  let involuntary = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
+      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return { voluntary, involuntary };
+}

@@ -3,7 +3,7 @@ import { sql, type CompiledQuery } from 'kysely';
 import type { Store } from './database.ts';
 import { dataTables, type DataTable } from './data-tables.ts';
 import { StoreRefusal } from './store-refusal.ts';
-import type { GuardedStatement } from './atomic-write.ts';
+import { writeInTransaction, type GuardedStatement } from './atomic-write.ts';
 
 /**
  * Whole-state operations of the emulator: drop everything (or one account's rows), save the
@@ -160,7 +160,8 @@ async function restoreSqlite(store: Store, file: string): Promise<void> {
   if (header.toString('latin1') !== SQLITE_HEADER) throw new SnapshotRefused('the file is not a SQLite snapshot of Fleetgate');
   const tables = await dataTables(store);
   // ATTACH cannot run inside a transaction: the snapshot is attached to the writing connection
-  // first, then copied in one atomic write. The caller serialises restores, so the name is free.
+  // (the writer thread's, where transactions run) first, then copied in one transaction there.
+  // The caller serialises restores, so the name is free.
   await sql`attach database ${file} as snapshot`.execute(store.db);
   try {
     await checkSameDatabase(store, await migrationNames(store, 'snapshot'), await settingsOf(store, 'snapshot')).catch((error: unknown) => {
@@ -170,7 +171,7 @@ async function restoreSqlite(store: Store, file: string): Promise<void> {
       const columns = sql.join(table.columns.map((c) => sql.ref(c)));
       return sql`insert into ${sql.table(`main.${table.name}`)} (${columns}) select ${columns} from ${sql.table(`snapshot.${table.name}`)}`.compile(store.db);
     });
-    await store.writeAtomically([...deletions(store, tables), ...copies].map((query) => ({ query })));
+    await writeInTransaction(store.db, [...deletions(store, tables), ...copies].map((query) => ({ query })));
   } finally {
     await sql`detach database snapshot`.execute(store.db);
   }

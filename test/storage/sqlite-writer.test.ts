@@ -29,7 +29,7 @@ afterEach(async () => {
 const readA = async (db = store.db) =>
   (await db.selectFrom('counters' as never).select(sql<number>`value`.as('value')).where(sql.ref('name'), '=', 'a').executeTakeFirstOrThrow()) as { value: number };
 
-describe('SQLite file store: writes on the writer thread, reads on the event loop', () => {
+describe('SQLite file store: small atomic writes on the event loop, other writes on the writer thread, reads on the event loop', () => {
   it('a read after a committed write sees it', async () => {
     await sql`update counters set value = 7 where name = 'a'`.execute(store.db);
     expect((await readA()).value).toBe(7);
@@ -101,6 +101,44 @@ describe('SQLite file store: writes on the writer thread, reads on the event loo
       otherProcess.close();
     }
     expect((await readA()).value).toBe(0);
+  });
+
+  it('a small atomic write never waits on the event loop for a write lock another process holds: the writer thread waits, and it commits once the lock is free', { timeout: 30_000 }, async () => {
+    const otherProcess = new SQLite(join(dir, 'writer.db'));
+    otherProcess.prepare('begin immediate').run();
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 5);
+    try {
+      const increment = { query: sql`update counters set value = value + 1 where name = 'a'`.compile(store.db), expectedChanges: 1 };
+      const written = store.writeAtomically([increment]);
+      setTimeout(() => otherProcess.prepare('rollback').run(), 500);
+      await written;
+    } finally {
+      clearInterval(ticker);
+      if (otherProcess.inTransaction) otherProcess.prepare('rollback').run();
+      otherProcess.close();
+    }
+    expect(longestGap).toBeLessThan(250);
+    expect((await readA()).value).toBe(1);
+  });
+
+  it('small and large atomic writes sent together each commit alone: 20 guarded increments of each size against a cap of 10 make exactly 10', async () => {
+    const small = { query: sql`update counters set value = value + 1 where name = 'a' and value < 10`.compile(store.db), expectedChanges: 1 };
+    // Over 256 parameters: the writer thread's group.
+    const names = Array.from({ length: 300 }, (_, i) => `not-${i}`);
+    const large = {
+      query: sql`update counters set value = value + 1 where name = 'a' and value < 10 and name not in (${sql.join(names)})`.compile(store.db),
+      expectedChanges: 1,
+    };
+    const outcomes = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => store.writeAtomically([i % 2 === 0 ? small : large])));
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(10);
+    expect(outcomes.filter((o) => o.status === 'rejected' && isUnmetExpectation(o.reason))).toHaveLength(30);
+    expect((await readA()).value).toBe(10);
   });
 
   it('on one held connection, a transaction ends at its commit: later statements run on their own and others may write', async () => {
@@ -214,6 +252,27 @@ describe('the writer thread itself', () => {
       await dialect.checkpointInline();
       expect(await setting()).toBe(1000);
     } finally {
+      await db.destroy();
+    }
+  });
+
+  it('once told to checkpoint inline, small atomic writes committed on the event loop checkpoint the WAL too', { timeout: 30_000 }, async () => {
+    const file = join(dir, 'small-inline.db');
+    const { dialect, db } = openDialect(file);
+    const side = new SQLite(file);
+    const framesInWal = () => (side.pragma('wal_checkpoint(PASSIVE)') as { log: number }[])[0]!.log;
+    try {
+      await sql`create table pages (id integer primary key, filler blob not null)`.execute(db);
+      // Each write fills a page of its own: 1,200 of them cross the 1,000-page checkpoint line.
+      const insert = (i: number) => ({ query: sql`insert into pages (id, filler) values (${i}, zeroblob(3000))`.compile(db) });
+      for (let i = 0; i < 1_200; i++) await dialect.writeAtomically([insert(i)]);
+      // Left to the checkpointer (none runs here), the WAL only grows; the side connection's passive checkpoint copies it back without resetting it.
+      expect(framesInWal()).toBeGreaterThanOrEqual(1_200);
+      await dialect.checkpointInline();
+      for (let i = 1_200; i < 2_400; i++) await dialect.writeAtomically([insert(i)]);
+      expect(framesInWal()).toBeLessThan(1_200);
+    } finally {
+      side.close();
       await db.destroy();
     }
   });
