@@ -7,7 +7,6 @@
  * two cores to whoever needs them.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -34,7 +33,7 @@ export interface OrderLoadResult {
   readonly failed: Record<string, number>;
   /**
    * CPU µs per timed order (user + system, from /proc, which counts in 10 ms ticks): the server's
-   * main thread, its busiest other threads by name (the SQLite writer is the busiest worker), all
+   * main thread, its busiest other threads by name (V8's GC helpers; on PostgreSQL, libuv's), all
    * of it, and the client processes' together.
    */
   readonly cpuPerOrder: { readonly serverMain: number; readonly serverOther: Record<string, number>; readonly server: number; readonly client: number };
@@ -50,30 +49,33 @@ export interface OrderLoadResult {
 /** A client process, once it has printed `ready`: its next line is its report. */
 async function startClient(spec: OrderClientSpec): Promise<{ child: ChildProcess; report: Promise<OrderClientReport> }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'order-client.ts'), JSON.stringify(spec)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  // Ends (done) when the process's stdout closes, after every line it wrote.
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const exited = once(child, 'exit').then(([code]) => {
-    throw new Error(`an order client exited with code ${code}`);
+  const first = await lines.next();
+  if (first.value !== 'ready') throw new Error(`an order client said ${JSON.stringify(first.value ?? '(nothing)')} instead of ready`);
+  const report = lines.next().then(({ value, done }) => {
+    if (done) throw new Error('an order client ended without its report');
+    return JSON.parse(value) as OrderClientReport;
   });
-  exited.catch(() => {});
-  const first = await Promise.race([lines.next(), exited]);
-  if (first.value !== 'ready') throw new Error(`an order client said ${JSON.stringify(first.value)} instead of ready`);
-  const report = Promise.race([lines.next(), exited]).then(({ value }) => JSON.parse(value as string) as OrderClientReport);
   return { child, report };
 }
 
 export async function orderLoad(spec: OrderLoadSpec): Promise<OrderLoadResult> {
   const { processes, accounts } = spec;
-  if (!Number.isInteger(spec.connections / processes)) throw new Error(`${spec.connections} connections cannot be shared evenly by ${processes} client processes`);
   // With as many accounts as processes or more, each process pays with accounts of its own;
   // otherwise every process pays with every account, for devices of its own.
   const shared = accounts.length < processes;
+  const perProcess = { connections: spec.connections / processes, accounts: shared ? accounts.length : Math.ceil(accounts.length / processes) };
+  if (!Number.isInteger(perProcess.connections)) throw new Error(`${spec.connections} connections cannot be shared evenly by ${processes} client processes`);
+  // Each account needs a connection of its own in each process that pays with it.
+  if (perProcess.connections < perProcess.accounts) throw new Error(`${perProcess.connections} connections per client process cannot serve ${perProcess.accounts} accounts`);
   const clients = await Promise.all(
     Array.from({ length: processes }, (_, p) =>
       startClient({
         endpoint: spec.endpoint,
         accounts: shared ? accounts : accounts.filter((_, a) => a % processes === p),
         ordersPerAccount: shared ? spec.ordersPerAccount / processes : spec.ordersPerAccount,
-        connections: spec.connections / processes,
+        connections: perProcess.connections,
         devicePrefix: `p${p}-`,
         profileDir: spec.profileDir,
       }),

@@ -52,7 +52,7 @@ function openSqlite(file: string, checkpointEveryMs: number | undefined, onBackg
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(connection) }) });
     return { db, dialect: 'sqlite', writeAtomically: (statements) => writeInTransaction(db, statements), backup: backupOf(connection), close: () => db.destroy() };
   }
-  // Reads only: writes go through the writer thread's connection.
+  // Reads only: writes go through the dialect's writing connections (see sqlite-writer.ts).
   connection.pragma('query_only = ON');
   const dialect = new SplitSqliteDialect({
     file,

@@ -11,11 +11,16 @@ const STATEMENT_CACHE_SIZE = 500;
  */
 export function openWritingConnection(file, { busyTimeoutMs, checkpointsElsewhere }) {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-  if (checkpointsElsewhere) db.pragma('wal_autocheckpoint = 0');
+  try {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    if (checkpointsElsewhere) db.pragma('wal_autocheckpoint = 0');
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return db;
 }
 
@@ -65,12 +70,17 @@ export function groupCommitter(db, prepare) {
     return {};
   });
 
+  // BEGIN IMMEDIATE (as the dialect's own BEGIN: another process's writer is waited for up front)
+  // either began the transaction, and its body ran, or failed before it.
+  let began = false;
+
   // The fallback of a group commit that failed: every write of the group is a savepoint
   // (better-sqlite3 nests transact so) that rolls back alone when it fails; the group commits
   // once. Should SQLite have ended the whole transaction (an I/O error, a full disk), nothing of
   // the group stays: it fails as a whole.
-  const transactGroup = db.transaction((writes) =>
-    writes.map((statements) => {
+  const transactGroup = db.transaction((writes) => {
+    began = true;
+    return writes.map((statements) => {
       try {
         transact(statements);
         return {};
@@ -78,35 +88,43 @@ export function groupCommitter(db, prepare) {
         if (!db.inTransaction) throw error;
         return { error: failure(error) };
       }
-    }),
-  );
+    });
+  });
 
   // The same group without a savepoint per write, for when none fails (most groups): a savepoint
   // copies every page its write changes to the statement journal first. Any failure rolls the
   // whole group back, and it runs again with its savepoints.
-  let groupBegan = false;
   const transactAll = db.transaction((writes) => {
-    groupBegan = true;
+    began = true;
     for (const statements of writes) runAtomic(statements);
     return writes.map(() => ({}));
   });
+
+  /** { outcomes }, or { notBegun } when BEGIN failed (nothing ran); throws when the transaction failed after it began. */
+  function immediately(transaction, writes) {
+    began = false;
+    try {
+      return { outcomes: transaction.immediate(writes) };
+    } catch (error) {
+      if (!began) return { notBegun: error };
+      throw error;
+    }
+  }
 
   return {
     writeGroup(writes) {
       // Inside an open transaction better-sqlite3 would nest the group as a savepoint that commits with the outer one.
       if (db.inTransaction) throw new Error('not run: an atomic write cannot join an open transaction');
-      // IMMEDIATE, as the dialect's own BEGIN: wait for another process's writer up front.
-      groupBegan = false;
       try {
-        return { outcomes: transactAll.immediate(writes) };
-      } catch (error) {
         // Never begun: the group fails as a whole at once, rather than waiting out the timeout a second time.
-        if (!groupBegan) return { notBegun: error };
+        return immediately(transactAll, writes);
+      } catch (error) {
         // Rolled back: nothing of the group stays. A lone write has failed; a group runs again
-        // with a savepoint per write, so that each succeeds or fails alone.
+        // with a savepoint per write, so that each succeeds or fails alone (or, should another
+        // process take the lock in between, not at all: { notBegun }).
         if (writes.length === 1) return { outcomes: [{ error: failure(error) }] };
       }
-      return { outcomes: transactGroup.immediate(writes) };
+      return immediately(transactGroup, writes);
     },
   };
 }

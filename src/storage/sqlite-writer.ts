@@ -165,23 +165,24 @@ interface WaitingWrite {
 }
 
 /**
- * Atomic writes with at most this many parameters in all (an order, a device added: a few rows)
- * commit on the event loop's own writing connection; larger ones (a batch of 100 activations) on
- * the writer thread. A small group spends less time in SQLite than handing it to the thread
- * costs (two messages, two thread wake-ups, the pages the thread's cache lost to the last commit):
- * measured with bench/support/order-path.ts, 31 instead of 71 µs of CPU per order.
+ * Atomic writes of at most this many statements and parameters in all (an order, a device added:
+ * a few rows) commit on the event loop's own writing connection; larger ones (a batch of 100
+ * activations) on the writer thread. A small group spends less time in SQLite than handing it to
+ * the thread costs (two messages, two thread wake-ups, the pages the thread's cache lost to the
+ * last commit): measured with bench/support/order-path.ts, 31 instead of 71 µs of CPU per order.
  */
-const SMALL_WRITE_PARAMETERS = 256;
+const SMALL_WRITE = { statements: 16, parameters: 256 };
 
 /** An event-loop group stops gathering at this many parameters, so one commit never holds the loop long. */
 const SMALL_GROUP_PARAMETERS = 16_384;
 
 const parameterCount = (atomic: readonly AtomicStatement[]): number => atomic.reduce((sum, statement) => sum + statement.parameters.length, 0);
+const isSmall = (atomic: readonly AtomicStatement[], parameters: number): boolean => atomic.length <= SMALL_WRITE.statements && parameters <= SMALL_WRITE.parameters;
 
 /**
- * The event loop's writing connection, for groups of small atomic writes (SMALL_WRITE_PARAMETERS),
- * opened on first use. It never waits for another process's write lock (busy_timeout 0): a group
- * that cannot begin goes to the writer thread, which waits off the event loop.
+ * The event loop's writing connection, for groups of small atomic writes (SMALL_WRITE), opened on
+ * first use. It never waits for another process's write lock (busy_timeout 0): a group that
+ * cannot begin goes to the writer thread, which waits off the event loop.
  */
 interface WritingConnection {
   readonly db: ReturnType<typeof openWritingConnection>;
@@ -192,6 +193,7 @@ class EventLoopWriter {
   readonly #file: string;
   #checkpointsElsewhere = true;
   #connection: WritingConnection | undefined;
+  #closed = false;
 
   constructor(file: string) {
     this.#file = file;
@@ -199,10 +201,12 @@ class EventLoopWriter {
 
   /** The group's outcomes, or undefined when it could not begin (nothing was written). */
   writeGroup(writes: readonly (readonly AtomicStatement[])[]): readonly { readonly error?: WriteFailure }[] | undefined {
+    if (this.#closed) throw new Error('the SQLite store is closed');
     const { committer } = this.#connection ?? this.#open();
     const written = committer.writeGroup(writes);
     if (written.notBegun === undefined) return written.outcomes;
-    if ((written.notBegun as { code?: string }).code === 'SQLITE_BUSY') return undefined;
+    // SQLITE_BUSY and its extended codes: another connection holds the write lock.
+    if ((written.notBegun as { code?: string }).code?.startsWith('SQLITE_BUSY')) return undefined;
     throw written.notBegun;
   }
 
@@ -218,18 +222,20 @@ class EventLoopWriter {
   }
 
   close(): void {
+    this.#closed = true;
     this.#connection?.db.close();
     this.#connection = undefined;
   }
 }
 
 /**
- * Who may send to the writing connection. The writer thread runs each message whole and in order,
- * so lone statements share it: many can be in flight, not one round trip after another. A
- * transaction spans several messages and a group of atomic writes is answered only once it has
- * committed, so each holds the connection alone, once the messages sent before it are answered
- * (while a group commits, the next one gathers). First come, first served: a waiting holder holds
- * back the messages asked for after it.
+ * Who may write: SQLite lets one connection write at a time, and a process has two writing
+ * connections (the writer thread's, the event loop's). The writer thread runs each message whole
+ * and in order, so lone statements share it: many can be in flight, not one round trip after
+ * another. A transaction spans several messages and a group of atomic writes is answered only
+ * once it has committed, so each holds the writing side alone, once the messages sent before it
+ * are answered (while a group commits, the next one gathers). First come, first served: a waiting
+ * holder holds back the messages asked for after it.
  */
 class WriteLock {
   readonly #waiting: { readonly alone: boolean; grant(release: () => void): void }[] = [];
@@ -294,13 +300,15 @@ export interface SplitSqliteOptions {
 }
 
 /**
- * A Kysely dialect for a SQLite file that writes on a thread of its own. A 100-device batch spends
- * more time inside SQLite (B-tree inserts, WAL frames) than in JavaScript; on the event loop that
- * time blocked every other request. Here transactions and writes run on the writer thread while the
- * event loop goes on, and reads outside transactions stay on the main thread's connection, where a
- * point read is cheaper than a message round trip. WAL gives those reads the last committed state,
- * as a separate PostgreSQL connection would see it. Commits leave the WAL to a checkpointer thread
- * (sqlite-checkpointer.ts) until told otherwise.
+ * A Kysely dialect for a SQLite file that writes large things on a thread of its own. A 100-device
+ * batch spends more time inside SQLite (B-tree inserts, WAL frames) than in JavaScript; on the
+ * event loop that time blocked every other request. Here transactions, lone statements and large
+ * atomic writes run on the writer thread while the event loop goes on; small atomic writes (an
+ * order) commit on the event loop's own writing connection, where they cost less than the
+ * thread's messages (SMALL_WRITE); reads outside transactions stay on the main thread's reading
+ * connection, where a point read is cheaper than a message round trip. WAL gives those reads the
+ * last committed state, as a separate PostgreSQL connection would see it. Commits leave the WAL to
+ * a checkpointer thread (sqlite-checkpointer.ts) until told otherwise.
  */
 export class SplitSqliteDialect implements Dialect {
   readonly #options: SplitSqliteOptions;
@@ -324,7 +332,7 @@ export class SplitSqliteDialect implements Dialect {
 
   /**
    * Runs the statements as one transaction (see atomic-write.ts): small writes on the event loop's
-   * writing connection, large ones on the writer thread (SMALL_WRITE_PARAMETERS). Atomic writes
+   * writing connection, large ones on the writer thread (SMALL_WRITE). Atomic writes
    * that arrive in the same turn of the event loop, or while the write lock is taken, wait
    * together and commit once (group commit): each still commits or fails alone (the group runs
    * again with a savepoint per write when one fails), and none is answered before the commit that
@@ -337,7 +345,7 @@ export class SplitSqliteDialect implements Dialect {
     return new Promise((resolve, reject) => {
       const waiting = { atomic, resolve, reject };
       const parameters = parameterCount(atomic);
-      if (parameters > SMALL_WRITE_PARAMETERS) {
+      if (!isSmall(atomic, parameters)) {
         if (this.#gathering.large) return void this.#gathering.large.push(waiting);
         const group = [waiting];
         this.#gathering.large = group;

@@ -37,10 +37,13 @@ export class SnapshotRefused extends StoreRefusal<'InvalidSnapshot'> {
   }
 }
 
-/** Deletes every row of every state table in one transaction. */
+/**
+ * Deletes every row of every state table in one transaction (a transaction, not a store's atomic
+ * write: on a SQLite file that runs on the writer thread, off the event loop, however many rows go).
+ */
 export async function dropAllState(store: Store): Promise<void> {
   const tables = await dataTables(store);
-  await store.writeAtomically(deletions(store, tables).map((query) => ({ query })));
+  await writeInTransaction(store.db, deletions(store, tables).map((query) => ({ query })));
 }
 
 /**
@@ -53,7 +56,8 @@ export async function dropAccountState(store: Store, accountId: string, first: r
   const tables = (await dataTables(store)).filter((table) => table.columns.includes('account_id') && !KEPT_WITH_ACCOUNT.has(table.name));
   const subUserKeys = store.db.deleteFrom('credentials').where('account_id', '=', accountId).where('user_id', 'is not', null).compile();
   const deletes = [...tables].reverse().map((table) => sql`delete from ${sql.table(table.name)} where account_id = ${accountId}`.compile(store.db));
-  await store.writeAtomically([...first, subUserKeys, ...deletes].map((query) => ({ query })));
+  // A transaction, off the event loop on a SQLite file, as dropAllState's.
+  await writeInTransaction(store.db, [...first, subUserKeys, ...deletes].map((query) => ({ query })));
 }
 
 const KEPT_WITH_ACCOUNT = new Set(['accounts', 'credentials']);

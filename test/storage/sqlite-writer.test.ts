@@ -277,6 +277,24 @@ describe('the writer thread itself', () => {
     }
   });
 
+  it('once the store is closed, an atomic write of either size is refused and writes nothing', async () => {
+    const file = join(dir, 'closed.db');
+    const { dialect, db } = openDialect(file);
+    await sql`create table t (x integer)`.execute(db);
+    const small = { query: sql`insert into t (x) values (${1})`.compile(db) };
+    await dialect.writeAtomically([small]);
+    await db.destroy();
+    const large = { query: sql`insert into t (x) select 2 where 2 not in (${sql.join(Array.from({ length: 300 }, (_, i) => i + 10))})`.compile(db) };
+    await expect(dialect.writeAtomically([small])).rejects.toThrow(/closed/);
+    await expect(dialect.writeAtomically([large])).rejects.toThrow(/closed/);
+    const side = new SQLite(file);
+    try {
+      expect(side.prepare('select x from t').all()).toEqual([{ x: 1 }]);
+    } finally {
+      side.close();
+    }
+  });
+
   it('a thread that cannot run fails the waiting query, is reported, and the next query starts another', async () => {
     const failures: unknown[] = [];
     const { db } = openDialect(join(dir, 'no-such-dir', 'lost.db'), (error) => failures.push(error));

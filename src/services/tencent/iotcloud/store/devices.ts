@@ -98,8 +98,8 @@ const insertDevice = preparedInsert('iotcloud_devices', DEVICE_COLUMNS);
  * a dynamic registration, dynamic_device_count below register_limit), so concurrent creations
  * never pass either limit, on one node or several sharing PostgreSQL; the (product, name) primary
  * key lets exactly one of two equal names win. `write` defaults to a transaction on `db`; a
- * Store's `writeAtomically` does the same in one round trip to SQLite's writer thread (dynamic
- * registration's hot path). Throws a DeviceRefusal.
+ * Store's `writeAtomically` does the same in one commit, on a SQLite file grouped with other small
+ * writes on the event loop's writing connection (dynamic registration's hot path). Throws a DeviceRefusal.
  */
 export async function createDevice(
   db: Kysely<Database>,
