@@ -1,7 +1,8 @@
 /**
  * OrderPerLicense through tencentcloud-sdk-nodejs at 50 connections, each order a different
  * device, against `node bin/fleetgate.js serve` in a process of its own (JSON log to a file), the
- * SDK in other processes (2 by default, sharing the connections; see support/order-load.ts): orders per second on SQLite (file) and PostgreSQL, and the CPU µs per
+ * SDK in another process (or several sharing the connections: the sixth argument; see
+ * support/order-load.ts): orders per second on SQLite (file) and PostgreSQL, and the CPU µs per
  * order over the timed orders of the server (all threads, its main thread, its busiest others)
  * and of the client (on a shared machine steadier than orders/s), with every order
  * paid by one account (all orders serialise on its balance row, by design) and spread over
@@ -31,7 +32,7 @@ const orders = Number(process.argv[2] ?? 10_000);
 const connections = Number(process.argv[3] ?? 50);
 const tenants = Number(process.argv[4] ?? 10);
 const dialects = (process.argv[5] ?? 'sqlite,postgres').split(',') as Dialect[];
-const processes = Number(process.argv[6] ?? 2);
+const processes = Number(process.argv[6] ?? 1);
 const PRICE_ITEM = 'mna.license.permanent.0';
 
 async function run(dialect: Dialect, accounts: number) {

@@ -1,10 +1,10 @@
 /**
  * Drives OrderPerLicense from `processes` SDK client processes (order-client.ts) that share the
  * connections and start their timed orders together, and measures the server around that phase.
- * The SDK client is single-threaded and needs about as much CPU per order as the server: one
- * process at 5,000 orders/s would need a whole core by itself, so one client process measures its
- * own ceiling as much as the server's. Several processes, as several SDK users would be, leave the
- * two cores to whoever needs them.
+ * The SDK client is single-threaded and needs about as much CPU per order as the server, so one
+ * process at 5,000 orders/s would need a whole core. Measured on 2 cores, two processes did worse
+ * than one all the same (4,010 and 4,051 against 4,406 orders/s, one account): each batches
+ * fewer answers per wake-up, and three busy processes share two cores. One is the default.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';

@@ -169,7 +169,7 @@ interface WaitingWrite {
  * a few rows) commit on the event loop's own writing connection; larger ones (a batch of 100
  * activations) on the writer thread. A small group spends less time in SQLite than handing it to
  * the thread costs (two messages, two thread wake-ups, the pages the thread's cache lost to the
- * last commit): measured with bench/support/order-path.ts, 31 instead of 71 µs of CPU per order.
+ * last commit): measured with bench/support/order-path.ts, 34 instead of 71 µs of CPU per order.
  */
 const SMALL_WRITE = { statements: 16, parameters: 256 };
 
