@@ -15,16 +15,24 @@ export function cpuSecondsOf(pid: number): number {
   return cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 }
 
+/** Each thread's `file` under /proc/<pid>/task/<tid>/, by tid; a thread that ended between the listing and the read is left out. */
+function* threadFiles(pid: number | 'self', file: 'stat' | 'status'): Generator<[tid: string, text: string]> {
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let text;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/${file}`, 'utf8');
+    } catch {
+      continue;
+    }
+    yield [tid, text];
+  }
+}
+
 /** CPU seconds so far of each thread of process `pid` ('self': this one), by tid, with the thread's name. */
 export function threadCpuSeconds(pid: number | 'self'): Map<string, { readonly name: string; readonly seconds: number }> {
   const threads = new Map<string, { name: string; seconds: number }>();
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      threads.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: cpuSecondsOfStat(stat) });
-    } catch {
-      // The thread ended between the listing and the read.
-    }
+  for (const [tid, stat] of threadFiles(pid, 'stat')) {
+    threads.set(tid, { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), seconds: cpuSecondsOfStat(stat) });
   }
   return threads;
 }
@@ -44,14 +52,9 @@ export function ioSyscallsOf(pid: number): { readonly reads: number; readonly wr
 export function contextSwitchesOf(pid: number): { readonly voluntary: number; readonly involuntary: number } {
   let voluntary = 0;
   let involuntary = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const status = readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-      voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
-      involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
-    } catch {
-      // The thread ended between the listing and the read.
-    }
+  for (const [, status] of threadFiles(pid, 'status')) {
+    voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
+    involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1] ?? 0);
   }
   return { voluntary, involuntary };
 }

@@ -1,8 +1,9 @@
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type QueryCreator } from 'kysely';
 import type { Database } from '../storage/schema.ts';
 import type { Store } from '../storage/database.ts';
 import { isUnmetExpectation, type GuardedStatement } from '../storage/atomic-write.ts';
 import { preparedQuery } from '../storage/prepared-query.ts';
+import { isSqlite } from '../storage/query-helpers.ts';
 import { lowerAlphanumericRuns } from '../core/ids.ts';
 import type { LedgerKind, LedgerRow } from './tables.ts';
 import { readKeysetPage, type Keyed, type KeysetPage } from '../storage/keyset.ts';
@@ -104,14 +105,14 @@ const ensureBalanceRow = preparedQuery((db: Kysely<Database>, accountId: string,
   db.insertInto('billing_balances').values({ account_id: accountId, balance: 0, entries: 0, updated_at: now }).onConflict((oc) => oc.column('account_id').doNothing()),
 );
 /** Moves the balance by `amount` if the result stays at or above `limit` (a debit, limit 0) or at or below it (a credit, limit 2^53 - 1). */
+const balanceUpdate = (qc: QueryCreator<Database>, bound: '>=' | '<=', amount: number, now: number, accountId: string, limit: number) =>
+  qc
+    .updateTable('billing_balances')
+    .set((eb) => ({ balance: eb('balance', '+', amount), entries: eb('entries', '+', 1), updated_at: now }))
+    .where('account_id', '=', accountId)
+    .where((eb) => eb(eb('balance', '+', amount), bound, limit));
 const moveBalance = (bound: '>=' | '<=') =>
-  preparedQuery((db: Kysely<Database>, amount: number, now: number, accountId: string, limit: number) =>
-    db
-      .updateTable('billing_balances')
-      .set((eb) => ({ balance: eb('balance', '+', amount), entries: eb('entries', '+', 1), updated_at: now }))
-      .where('account_id', '=', accountId)
-      .where((eb) => eb(eb('balance', '+', amount), bound, limit)),
-  );
+  preparedQuery((db: Kysely<Database>, amount: number, now: number, accountId: string, limit: number) => balanceUpdate(db, bound, amount, now, accountId, limit));
 const debitBalance = moveBalance('>=');
 const creditBalance = moveBalance('<=');
 /** The ledger entry's own columns, after its account, sequence number and balance. */
@@ -144,14 +145,7 @@ const appendEntry = preparedQuery((db: Kysely<Database>, accountId: string, ...e
 const moveAndAppend = (bound: '>=' | '<=') =>
   preparedQuery((db: Kysely<Database>, amount: number, now: number, accountId: string, limit: number, ...entry: EntryArgs) =>
     db
-      .with('moved', (qb) =>
-        qb
-          .updateTable('billing_balances')
-          .set((eb) => ({ balance: eb('balance', '+', amount), entries: eb('entries', '+', 1), updated_at: now }))
-          .where('account_id', '=', accountId)
-          .where((eb) => eb(eb('balance', '+', amount), bound, limit))
-          .returning(['account_id', 'entries', 'balance']),
-      )
+      .with('moved', (qb) => balanceUpdate(qb, bound, amount, now, accountId, limit).returning(['account_id', 'entries', 'balance']))
       .insertInto('billing_ledger')
       .columns(ENTRY_COLUMNS)
       .expression((eb) => eb.selectFrom('moved').select(entryColumns(...entry))),
@@ -182,7 +176,7 @@ export function movementStatements(db: Kysely<Database>, movement: Movement, ent
   const limit = amount < 0 ? 0 : Number.MAX_SAFE_INTEGER;
   const statements: GuardedStatement[] = amount < 0 ? [] : [{ query: ensureBalanceRow.compile(db, accountId, now) }];
   const guard = statements.length;
-  if (db.getExecutor().adapter instanceof SqliteAdapter) {
+  if (isSqlite(db)) {
     statements.push(
       { query: (amount < 0 ? debitBalance : creditBalance).compile(db, amount, now, accountId, limit), expectedChanges: 1 },
       { query: appendEntry.compile(db, accountId, ...entry), expectedChanges: 1 },

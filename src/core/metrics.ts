@@ -35,18 +35,16 @@ export class Metrics {
   }
 
   // Resolving label sets costs more than counting; there are few distinct ones, so keep them.
-  readonly #series = new Map<string, { readonly count: () => void; readonly time: (seconds: number) => void }>();
+  readonly #series = new Map<string, { readonly counter: { inc(): void }; readonly histogram: { observe(seconds: number): void } }>();
 
   observe(labels: { cloud: string; product: string; action: string; code: string }, seconds: number): void {
     const key = `${labels.cloud}\0${labels.product}\0${labels.action}\0${labels.code}`;
     let series = this.#series.get(key);
     if (!series) {
-      const counter = this.requests.labels(labels);
-      const histogram = this.latency.labels({ cloud: labels.cloud, product: labels.product, action: labels.action });
-      series = { count: () => counter.inc(), time: (s) => histogram.observe(s) };
+      series = { counter: this.requests.labels(labels), histogram: this.latency.labels({ cloud: labels.cloud, product: labels.product, action: labels.action }) };
       if (this.#series.size < 10_000) this.#series.set(key, series);
     }
-    series.count();
-    series.time(seconds);
+    series.counter.inc();
+    series.histogram.observe(seconds);
   }
 }

@@ -1,4 +1,7 @@
-import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { SqliteAdapter, sql, type Kysely, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+
+/** True when `db` runs on SQLite (some statements and schema changes take another route there). */
+export const isSqlite = <DB>(db: Kysely<DB>): boolean => db.getExecutor().adapter instanceof SqliteAdapter;
 
 /** The rows of one page. */
 export type PageSlice = { readonly limit: number; readonly offset: number };

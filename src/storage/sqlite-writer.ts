@@ -179,16 +179,16 @@ const SMALL_GROUP_PARAMETERS = 16_384;
 const parameterCount = (atomic: readonly AtomicStatement[]): number => atomic.reduce((sum, statement) => sum + statement.parameters.length, 0);
 const isSmall = (atomic: readonly AtomicStatement[], parameters: number): boolean => atomic.length <= SMALL_WRITE.statements && parameters <= SMALL_WRITE.parameters;
 
-/**
- * The event loop's writing connection, for groups of small atomic writes (SMALL_WRITE), opened on
- * first use. It never waits for another process's write lock (busy_timeout 0): a group that
- * cannot begin goes to the writer thread, which waits off the event loop.
- */
 interface WritingConnection {
   readonly db: ReturnType<typeof openWritingConnection>;
   readonly committer: ReturnType<typeof groupCommitter>;
 }
 
+/**
+ * The event loop's writing connection, for groups of small atomic writes (SMALL_WRITE), opened on
+ * first use. It never waits for another process's write lock (busy_timeout 0): a group that
+ * cannot begin goes to the writer thread, which waits off the event loop.
+ */
 class EventLoopWriter {
   readonly #file: string;
   #checkpointsElsewhere = true;
@@ -286,11 +286,14 @@ class WriteLock {
   }
 }
 
-/** Small atomic writes gathering for one commit on the event loop, with their parameters in all. */
-interface SmallGroup {
+/** Atomic writes gathering for one commit, with their parameters in all. */
+interface Gathering {
   readonly writes: WaitingWrite[];
   parameters: number;
 }
+
+/** Which writing connection a group commits on: the event loop's (small writes) or the writer thread's. */
+type GroupKind = 'small' | 'large';
 
 export interface SplitSqliteOptions {
   readonly file: string;
@@ -319,7 +322,7 @@ export class SplitSqliteDialect implements Dialect {
    * The atomic writes waiting for the write lock and the end of the turn, which later ones join
    * until then: small ones for the event loop's connection, large ones for the writer thread.
    */
-  readonly #gathering: { small: SmallGroup | undefined; large: WaitingWrite[] | undefined } = { small: undefined, large: undefined };
+  readonly #gathering: Record<GroupKind, Gathering | undefined> = { small: undefined, large: undefined };
 
   constructor(options: SplitSqliteOptions) {
     this.#options = options;
@@ -345,31 +348,21 @@ export class SplitSqliteDialect implements Dialect {
     return new Promise((resolve, reject) => {
       const waiting = { atomic, resolve, reject };
       const parameters = parameterCount(atomic);
-      if (!isSmall(atomic, parameters)) {
-        if (this.#gathering.large) return void this.#gathering.large.push(waiting);
-        const group = [waiting];
-        this.#gathering.large = group;
-        return void this.#commitGroup(group, () => (this.#gathering.large = undefined), (writes) => this.#commitOnThread(writes));
-      }
-      const gathering = this.#gathering.small;
-      if (gathering && gathering.parameters + parameters <= SMALL_GROUP_PARAMETERS) {
+      const kind: GroupKind = isSmall(atomic, parameters) ? 'small' : 'large';
+      const gathering = this.#gathering[kind];
+      // Only an event-loop group has a size limit: the thread's commits never hold the event loop.
+      if (gathering && (kind === 'large' || gathering.parameters + parameters <= SMALL_GROUP_PARAMETERS)) {
         gathering.parameters += parameters;
         return void gathering.writes.push(waiting);
       }
-      const group: SmallGroup = { writes: [waiting], parameters };
-      this.#gathering.small = group;
-      void this.#commitGroup(
-        group.writes,
-        () => {
-          if (this.#gathering.small === group) this.#gathering.small = undefined;
-        },
-        (writes) => this.#commitOnEventLoop(writes),
-      );
+      const group = { writes: [waiting], parameters };
+      this.#gathering[kind] = group;
+      void this.#commitGroup(kind, group);
     });
   }
 
-  /** Commits a gathered group once the write lock is its own; `close` stops it gathering. */
-  async #commitGroup(group: WaitingWrite[], close: () => void, commit: (writes: readonly (readonly AtomicStatement[])[]) => Promise<readonly { readonly error?: WriteFailure }[]>): Promise<void> {
+  /** Commits a gathered group once the write lock is its own. */
+  async #commitGroup(kind: GroupKind, group: Gathering): Promise<void> {
     const lockWasFree = this.#lock.free;
     const release = await this.#lock.acquire();
     // A group that found the lock free stays open to the end of this turn of the event loop: the
@@ -377,17 +370,19 @@ export class SplitSqliteDialect implements Dialect {
     // free lock would otherwise close the group after the first). One that waited for the lock has
     // gathered meanwhile, and holding it longer would leave the writing side idle.
     if (lockWasFree) await new Promise((resolve) => setImmediate(resolve));
-    close();
+    // A full event-loop group has been replaced by the next already.
+    if (this.#gathering[kind] === group) this.#gathering[kind] = undefined;
     try {
-      const outcomes = await commit(group.map((write) => write.atomic));
-      group.forEach((write, i) => {
+      const writes = group.writes.map((write) => write.atomic);
+      const outcomes = await (kind === 'small' ? this.#commitOnEventLoop(writes) : this.#commitOnThread(writes));
+      group.writes.forEach((write, i) => {
         const error = outcomes[i]!.error;
         if (error) write.reject(new WriterError(error));
         else write.resolve();
       });
     } catch (error) {
       // The whole group rolled back (or the thread was lost): none of its writes happened.
-      for (const write of group) write.reject(error);
+      for (const write of group.writes) write.reject(error);
     } finally {
       release();
     }

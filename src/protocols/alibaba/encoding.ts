@@ -93,7 +93,15 @@ export function parseParamPairs(raw: string): ParamPair[] {
 /** The order both SDKs sort pairs in: JS default sort of the decoded names. */
 export const byName = (a: ParamPair, b: ParamPair): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
-/** Orders pairs by name the way both SDKs do (a sorted copy). */
+/**
+ * Orders pairs by name the way both SDKs do (a sorted copy). SDKs send their parameters sorted
+ * already: a check costs less than the sort's comparator calls.
+ */
 export function sortPairs(pairs: readonly ParamPair[]): ParamPair[] {
-  return [...pairs].sort(byName);
+  return inOrder(pairs) ? [...pairs] : [...pairs].sort(byName);
+}
+
+function inOrder(pairs: readonly ParamPair[]): boolean {
+  for (let i = 1; i < pairs.length; i++) if (pairs[i - 1]![0] > pairs[i]![0]) return false;
+  return true;
 }

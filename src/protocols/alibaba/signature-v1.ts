@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { byName, percentEncode, percentEncodeTwice, sortPairs } from './encoding.ts';
+import { percentEncode, percentEncodeTwice, sortPairs } from './encoding.ts';
 import type { ParamPair } from './encoding.ts';
 
 /**
@@ -7,7 +7,7 @@ import type { ParamPair } from './encoding.ts';
  * `Signature`, sorted by name, each `pe(name)=pe(value)`, joined by `&`.
  */
 export function v1CanonicalizedQuery(pairs: readonly ParamPair[]): string {
-  return sortPairs(pairs.filter(([name]) => name !== 'Signature'))
+  return signedPairs(pairs)
     .map(([name, value]) => `${percentEncode(name)}=${percentEncode(value)}`)
     .join('&');
 }
@@ -18,9 +18,7 @@ export function v1CanonicalizedQuery(pairs: readonly ParamPair[]): string {
  * pe(`pe(n)=pe(v)&…`) is `pe(pe(n))%3Dpe(pe(v))%26…`, and pe(pe(x)) is pe(x) with each `%` as `%25`.
  */
 export function v1StringToSign(method: string, pairs: readonly ParamPair[]): string {
-  const signed = pairs.filter(([name]) => name !== 'Signature');
-  // SDKs send their parameters sorted already: a check costs less than the sort's comparator calls.
-  if (!inOrder(signed)) signed.sort(byName);
+  const signed = signedPairs(pairs);
   let out = `${method}&%2F&`;
   for (let i = 0; i < signed.length; i++) {
     const [name, value] = signed[i]!;
@@ -29,10 +27,8 @@ export function v1StringToSign(method: string, pairs: readonly ParamPair[]): str
   return out;
 }
 
-function inOrder(pairs: readonly ParamPair[]): boolean {
-  for (let i = 1; i < pairs.length; i++) if (pairs[i - 1]![0] > pairs[i]![0]) return false;
-  return true;
-}
+/** Every parameter but `Signature`, sorted by name. */
+const signedPairs = (pairs: readonly ParamPair[]): ParamPair[] => sortPairs(pairs.filter(([name]) => name !== 'Signature'));
 
 /** `Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign))` (v1 signature doc). */
 export function v1Signature(stringToSign: string, accessKeySecret: string): string {

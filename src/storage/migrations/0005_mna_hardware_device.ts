@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isSqlite } from './dialect.ts';
+import { isSqlite } from '../query-helpers.ts';
 
 /**
  * The hardware row records the device it became (`mna_hardware.device_id`), and the unique

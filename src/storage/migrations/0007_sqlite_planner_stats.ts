@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { isSqlite } from './dialect.ts';
+import { isSqlite } from '../query-helpers.ts';
 
 /**
  * Planner statistics for SQLite's tenant-prefixed indexes, until ANALYZE measures real ones.

@@ -69,14 +69,12 @@ export const ALREADY_LICENSED = 1;
  */
 export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow, unchecked?: { readonly userId: string | null }): GuardedStatement[] {
   const l = license;
-  const target =
-    l.device_id !== null
-      ? unchecked
-        ? makeOrderableDevicePermanent.compile(db, l.account_id, l.device_id, unchecked.userId)
-        : makeDevicePermanent.compile(db, l.account_id, l.device_id)
-      : unchecked
-        ? makeOrderableHardwareVendorPermanent.compile(db, l.account_id, l.hardware_id!, unchecked.userId)
-        : makeHardwareVendorPermanent.compile(db, l.account_id, l.hardware_id!);
+  let target;
+  if (l.device_id !== null) {
+    target = unchecked ? makeOrderableDevicePermanent.compile(db, l.account_id, l.device_id, unchecked.userId) : makeDevicePermanent.compile(db, l.account_id, l.device_id);
+  } else {
+    target = unchecked ? makeOrderableHardwareVendorPermanent.compile(db, l.account_id, l.hardware_id!, unchecked.userId) : makeHardwareVendorPermanent.compile(db, l.account_id, l.hardware_id!);
+  }
   const insert = insertLicense.compile(db, l.resource_id, l.account_id, l.type, l.device_id, l.hardware_id, l.amount, l.voucher_id, l.request_id, l.created_at);
   return [
     { query: target, expectedChanges: 1 },
@@ -85,33 +83,22 @@ export function licenseGrant(db: Kysely<Database>, license: MnaLicenseRow, unche
 }
 
 // Compiled once (see prepared-query.ts): every order runs them.
-const makeDevicePermanent = preparedQuery((db: Kysely<Database>, accountId: string, deviceId: string) =>
-  db.updateTable('mna_devices').set({ license_pay_mode: 1 }).where('account_id', '=', accountId).where('device_id', '=', deviceId),
-);
-const makeHardwareVendorPermanent = preparedQuery((db: Kysely<Database>, accountId: string, hardwareId: string) =>
-  db.updateTable('mna_hardware').set({ license_charging_mode: 3 }).where('account_id', '=', accountId).where('hardware_id', '=', hardwareId).where('status', '=', 1),
-);
+const devicePermanent = (db: Kysely<Database>, accountId: string, deviceId: string) =>
+  db.updateTable('mna_devices').set({ license_pay_mode: 1 }).where('account_id', '=', accountId).where('device_id', '=', deviceId);
+const hardwareVendorPermanent = (db: Kysely<Database>, accountId: string, hardwareId: string) =>
+  db.updateTable('mna_hardware').set({ license_charging_mode: 3 }).where('account_id', '=', accountId).where('hardware_id', '=', hardwareId).where('status', '=', 1);
+const makeDevicePermanent = preparedQuery(devicePermanent);
+const makeHardwareVendorPermanent = preparedQuery(hardwareVendorPermanent);
 // The same with the checks folded in. The device's vendor charging mode is deviceLicenseRow's join: none for an AddDevice device.
 const makeOrderableDevicePermanent = preparedQuery((db: Kysely<Database>, accountId: string, deviceId: string, userId: string | null) =>
-  db
-    .updateTable('mna_devices')
-    .set({ license_pay_mode: 1 })
-    .where('account_id', '=', accountId)
-    .where('device_id', '=', deviceId)
+  devicePermanent(db, accountId, deviceId)
     .where(
       sql<boolean>`coalesce((select h.license_charging_mode from mna_hardware h where h.hardware_id = mna_devices.hardware_id and h.owner_account_id = mna_devices.account_id), 1) not in (2, 3)`,
     )
     .where(mayOrder(sql.ref('mna_devices.account_id'), userId)),
 );
 const makeOrderableHardwareVendorPermanent = preparedQuery((db: Kysely<Database>, accountId: string, hardwareId: string, userId: string | null) =>
-  db
-    .updateTable('mna_hardware')
-    .set({ license_charging_mode: 3 })
-    .where('account_id', '=', accountId)
-    .where('hardware_id', '=', hardwareId)
-    .where('status', '=', 1)
-    .where('license_charging_mode', '<>', 3)
-    .where(mayOrder(sql.ref('mna_hardware.account_id'), userId)),
+  hardwareVendorPermanent(db, accountId, hardwareId).where('license_charging_mode', '<>', 3).where(mayOrder(sql.ref('mna_hardware.account_id'), userId)),
 );
 const insertLicense = preparedQuery(
   (
