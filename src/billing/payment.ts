@@ -5,8 +5,8 @@ import { unmetStatement, type GuardedStatement } from '../storage/atomic-write.t
 import { isTransientConflict } from '../storage/constraints.ts';
 import { StoreRefusal } from '../storage/store-refusal.ts';
 import { preparedQuery } from '../storage/prepared-query.ts';
-import { balance, checkAmount, movementStatements, newEntryId } from './ledger.ts';
-import type { VoucherRow } from './tables.ts';
+import { balance, checkAmount, movementStatements, newEntryId, type Movement } from './ledger.ts';
+import type { LedgerKind, VoucherRow } from './tables.ts';
 
 /** Who pays: the account itself (one of its own keys) or one of its sub-users. */
 export interface Payer {
@@ -96,6 +96,23 @@ export function isUsable(voucher: VoucherRow, amount: number, now: number): bool
 export const deductibleAmount = (voucher: VoucherRow, amount: number): number => Math.min(voucher.remaining, amount);
 
 /**
+ * The order's ledger movement of one kind, spelled out: built as `{ ...common, kind, amount }`
+ * (properties added after a spread), it made Node 20's scavenger promote about 1.5 MB to the old
+ * generation at every scavenge under load (`--trace-gc-nvp`), for the full GC to free.
+ */
+const movementOf = (order: Order, kind: LedgerKind, amount: number, voucherId: string | undefined): Movement => ({
+  accountId: order.payer.accountId,
+  kind,
+  amount,
+  now: order.now,
+  requestId: order.requestId,
+  action: order.action,
+  resource: order.resource,
+  deviceId: order.deviceId,
+  voucherId,
+});
+
+/**
  * Picks the voucher and returns the statements that pay the order. A designated voucher that is
  * unknown, another account's, or does not meet the order's conditions is ignored: the balance
  * pays it all.
@@ -105,14 +122,13 @@ async function preparePayment(db: Kysely<Database>, order: Order): Promise<Payme
   const voucherAmount = voucher ? deductibleAmount(voucher, order.amount) : 0;
   const statements: GuardedStatement[] = [];
   let voucherStatement = -1;
-  const common = { accountId: order.payer.accountId, now: order.now, requestId: order.requestId, action: order.action, resource: order.resource, deviceId: order.deviceId };
   if (voucher) {
     voucherStatement = statements.length;
     statements.push(voucherDeduction(db, voucher.id, order.payer.accountId, voucherAmount, order.now));
     // The voucher's part enters the balance just before the charge, so the ledger still sums to the balance.
-    statements.push(...movementStatements(db, { ...common, kind: 'voucher', amount: voucherAmount, voucherId: voucher.id }, newEntryId()).statements);
+    statements.push(...movementStatements(db, movementOf(order, 'voucher', voucherAmount, voucher.id), newEntryId()).statements);
   }
-  const charge = movementStatements(db, { ...common, kind: 'order', amount: -order.amount }, newEntryId());
+  const charge = movementStatements(db, movementOf(order, 'order', -order.amount, undefined), newEntryId());
   const debitStatement = statements.length + charge.guard;
   statements.push(...charge.statements);
   return { voucherId: voucher?.id ?? null, voucherAmount, balanceAmount: order.amount - voucherAmount, statements, debitStatement, voucherStatement };

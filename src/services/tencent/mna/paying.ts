@@ -74,7 +74,9 @@ export function payOrder(
   own: (payment: Payment) => readonly GuardedStatement[],
   unchecked?: { readonly own: (payment: Payment) => readonly GuardedStatement[]; check(): Promise<void> },
 ): Promise<Payment> {
-  return mapRefusal(() => payAtomically(ctx.store, { ...order, payer: payerOf(ctx), requestId: ctx.requestId, payerChecked: true }, own, unchecked));
+  // Spelled out, not spread: see movementOf in billing/payment.ts.
+  const paid: Order = { amount: order.amount, voucher: order.voucher, action: order.action, resource: order.resource, deviceId: order.deviceId, now: order.now, payer: payerOf(ctx), requestId: ctx.requestId, payerChecked: true };
+  return mapRefusal(() => payAtomically(ctx.store, paid, own, unchecked));
 }
 
 async function mapRefusal<T>(pay: () => Promise<T>): Promise<T> {
