@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 
 /** What one API call's log line says besides pino's own fields (level, time, pid, hostname, service). */
@@ -13,20 +14,34 @@ export interface CallLine {
 }
 
 const CALL_MESSAGE = 'api call';
+
+/** Whether `fd` is a regular file (not a pipe, socket, terminal or device). */
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
 const written: Promise<void> = Promise.resolve();
 
 /**
  * A server's JSON log on a file descriptor (stdout) that can say when a line has reached the
- * kernel. It is pino's own asynchronous destination (sonic-boom: one `write` at a time on a libuv
- * thread, lines arriving meanwhile gathered into the next, EAGAIN retried on a timer, EPIPE ends
- * logging, pending lines written on exit), plus a count of the bytes handed to it and the bytes it
- * reports written. A caller that must not answer before its line is written awaits
+ * kernel. It is pino's own destination (sonic-boom), plus a count of the bytes handed to it and
+ * the bytes it reports written. A caller that must not answer before its line is written awaits
  * {@link written}: the gateways do, so no call is answered without its line in the kernel's hands,
- * whatever happens to the process after. Waiting never blocks the event loop: a reader of stdout
- * that falls behind delays the answers waiting for their lines, not health checks, timers or
- * other work. The answers released by one completed write go out together, which also costs the
- * server less CPU per answer than writing each as it is ready (fewer wake-ups of the clients;
- * bench/README.md).
+ * whatever happens to the process after.
+ *
+ * On a pipe, socket or terminal, whose reader may fall behind, sonic-boom writes asynchronously:
+ * one `write` at a time on a libuv thread, lines arriving meanwhile gathered into the next, EAGAIN
+ * retried on a timer, EPIPE ends logging, pending lines written on exit. Waiting never blocks the
+ * event loop there: a slow reader delays the answers waiting for their lines, not health checks,
+ * timers or other work. The answers released by one completed write go out together.
+ *
+ * On a regular file (`serve > fleetgate.log`), which no reader holds back, the event loop writes
+ * each line itself as it is logged, as the SQLite store writes its small transactions: under load
+ * the thread's hand-offs cost more than the writes, each a wake-up of a libuv thread and one of the
+ * event loop (0.5 context switches per order against 0.05; bench/README.md).
  */
 export class CallLogDestination implements DestinationStream {
   readonly #destination: ReturnType<typeof pino.destination>;
@@ -38,7 +53,7 @@ export class CallLogDestination implements DestinationStream {
   #failed = false;
 
   constructor(fd: number) {
-    this.#destination = pino.destination({ dest: fd, sync: false });
+    this.#destination = pino.destination({ dest: fd, sync: isRegularFile(fd) });
     this.#destination.on('write', (bytes: number) => {
       this.#written += bytes;
       while (this.#waiting.length > 0 && this.#waiting[0]!.upTo <= this.#written) this.#waiting.shift()!.resolve();

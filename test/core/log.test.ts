@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readFileSync, rmSync, closeSync } from 'node:fs';
+import { constants, mkdtempSync, openSync, readFileSync, readSync, rmSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
@@ -52,36 +52,88 @@ describe('API call log lines', () => {
   });
 });
 
+/** A FIFO in the test's directory: a pipe fd to log on, and everything written to it so far. */
+function fifo(): { readonly fd: number; read(): string; close(): void } {
+  const path = join(dir, 'log.fifo');
+  expect(spawnSync('mkfifo', [path]).status).toBe(0);
+  // The reading end first, without blocking, so that opening the writing end does not wait.
+  const reader = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(path, 'w');
+  let seen = '';
+  const chunk = Buffer.alloc(65_536);
+  return {
+    fd: writer,
+    read() {
+      for (;;) {
+        try {
+          const n = readSync(reader, chunk);
+          if (n === 0) return seen;
+          seen += chunk.toString('utf8', 0, n);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code === 'EAGAIN') return seen;
+          throw error;
+        }
+      }
+    },
+    close() {
+      closeSync(writer);
+      closeSync(reader);
+    },
+  };
+}
+
 describe('the server log says when a call’s line is written', () => {
-  it('resolves written() only once the lines given so far are in the file, in order', async () => {
+  it('on a regular file, writes each line as it is logged: it is in the file when write returns', async () => {
     const log = openLog('info', { service: 'fleetgate' }, fd);
     log.write(call({ requestId: 'a' }));
+    expect(lines().map((line) => JSON.parse(line).requestId)).toEqual(['a']);
     log.logger.info('between');
     log.write(call({ requestId: 'b' }));
-    let done = false;
-    const written = log.written().then(() => (done = true));
-    await Promise.resolve();
-    expect(done).toBe(false);
-    await written;
     expect(lines().map((line) => JSON.parse(line).requestId ?? JSON.parse(line).msg)).toEqual(['a', 'between', 'b']);
-    // Nothing pending: resolved at once.
     await log.written();
-    expect(lines()).toHaveLength(3);
   });
 
-  it('lets each waiter go once its own line is written, lines given meanwhile included', async () => {
-    const log = openLog('info', { service: 'fleetgate' }, fd);
-    const seen: string[][] = [];
-    for (let i = 0; i < 50; i++) {
-      log.write(call({ requestId: String(i) }));
-      const expected = String(i);
-      void log.written().then(() => seen.push(lines().map((line) => JSON.parse(line).requestId as string).filter((id) => id === expected)));
-      if (i % 7 === 0) await nextTurn();
+  it('on a pipe, resolves written() only once the lines given so far are in the pipe, in order', async () => {
+    const pipe = fifo();
+    try {
+      const log = openLog('info', { service: 'fleetgate' }, pipe.fd);
+      log.write(call({ requestId: 'a' }));
+      log.logger.info('between');
+      log.write(call({ requestId: 'b' }));
+      let done = false;
+      const written = log.written().then(() => (done = true));
+      await Promise.resolve();
+      expect(done).toBe(false);
+      await written;
+      const read = () => pipe.read().split('\n').filter(Boolean);
+      expect(read().map((line) => JSON.parse(line).requestId ?? JSON.parse(line).msg)).toEqual(['a', 'between', 'b']);
+      // Nothing pending: resolved at once.
+      await log.written();
+      expect(read()).toHaveLength(3);
+    } finally {
+      pipe.close();
     }
-    await log.written();
-    await nextTurn();
-    expect(seen).toHaveLength(50);
-    for (const found of seen) expect(found).toHaveLength(1);
+  });
+
+  it.each(['file', 'pipe'])('on a %s, lets each waiter go once its own line is written, lines given meanwhile included', async (kind) => {
+    const pipe = kind === 'pipe' ? fifo() : undefined;
+    const written = () => (pipe ? pipe.read() : readFileSync(file(), 'utf8')).split('\n').filter(Boolean);
+    try {
+      const log = openLog('info', { service: 'fleetgate' }, pipe?.fd ?? fd);
+      const seen: string[][] = [];
+      for (let i = 0; i < 50; i++) {
+        log.write(call({ requestId: String(i) }));
+        const expected = String(i);
+        void log.written().then(() => seen.push(written().map((line) => JSON.parse(line).requestId as string).filter((id) => id === expected)));
+        if (i % 7 === 0) await nextTurn();
+      }
+      await log.written();
+      await nextTurn();
+      expect(seen).toHaveLength(50);
+      for (const found of seen) expect(found).toHaveLength(1);
+    } finally {
+      pipe?.close();
+    }
   });
 
   it('does not hold callers when the log cannot be written', async () => {
@@ -114,17 +166,18 @@ describe('the server log says when a call’s line is written', () => {
     expect(Number(longest)).toBeLessThan(500);
   });
 
-  it('writes every line still pending when the process exits in the same turn', () => {
+  it.each(['file', 'pipe'])('on a %s, writes every line still pending when the process exits in the same turn', (kind) => {
     const script = `
       import { openLog } from ${JSON.stringify(resolve(import.meta.dirname, '../../src/core/log.ts'))};
-      // fd 3 of the child is the log file.
+      // fd 3 of the child is the log.
       const log = openLog('info', { service: 'fleetgate' }, 3);
       for (let i = 0; i < 1000; i++) log.write({ requestId: String(i), cloud: 'tencent', account: 'a', product: 'mna', action: 'X', code: 'Success', latencyMs: 1 });
       process.exit(0);
     `;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'inherit', 'inherit', fd], encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'inherit', 'inherit', kind === 'pipe' ? 'pipe' : fd], encoding: 'utf8' });
     expect(child.status).toBe(0);
+    const written = kind === 'pipe' ? String(child.output[3]).split('\n').filter(Boolean) : lines();
     // pino's exit flush may write the pending lines before the one already in flight: every line, in any order.
-    expect(lines().map((line) => Number(JSON.parse(line).requestId)).sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    expect(written.map((line) => Number(JSON.parse(line).requestId)).sort((x, y) => x - y)).toEqual(Array.from({ length: 1000 }, (_, i) => i));
   });
 });
