@@ -31,11 +31,11 @@ export function trackInFlight(app: FastifyInstance): InFlight {
   // While the listener closes, answers wait (see drain): what they would have sent, in order.
   let held: (() => void)[] | undefined;
   // Tracked on the HTTP server itself, ahead of Fastify's listener: Fastify hooks (onRequest and
-  // onSend) would cost every request two hook runs and a closure.
+  // onSend) would cost every request two hook runs.
   app.server.prependListener('request', (_request: IncomingMessage, response: ServerResponse) => {
     const slot = active.add(response);
     // 'close' fires once whether the answer went out or the client went away mid-request.
-    response.on('close', () => active.free(slot));
+    response.on('close', () => active.free(slot, response));
     if (draining) whileDraining(response);
   });
 
@@ -97,10 +97,10 @@ export function trackInFlight(app: FastifyInstance): InFlight {
 const checkPhase = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * The answers in flight, each in a numbered slot that its end frees for the next. Not a Set: a
- * Set that every request adds to and deletes from made V8's scavenger copy and promote each
- * request's objects (about 1.5 MB per scavenge at 8,000 requests/s, `--trace-gc-nvp`), which then
- * waited for a full GC, and tripled the scavenges' pauses.
+ * The answers in flight, each in a numbered slot that its end frees for the next. Not a Set: with
+ * a Set that every request added to and deleted from, each scavenge under load promoted about
+ * 1.5 MB to the old generation instead of 44 KB, and paused 6-7 ms instead of 1.5 (`--trace-gc-nvp`,
+ * 8,000 requests/s; bench/README.md, fourth pass).
  */
 class AnswerSlots {
   readonly #answers: (ServerResponse | undefined)[] = [];
@@ -118,7 +118,9 @@ class AnswerSlots {
     return slot;
   }
 
-  free(slot: number): void {
+  /** Frees the slot `response` holds; a second call for it changes nothing. */
+  free(slot: number, response: ServerResponse): void {
+    if (this.#answers[slot] !== response) return;
     this.#answers[slot] = undefined;
     this.#freed.push(slot);
     this.#count--;

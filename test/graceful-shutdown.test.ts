@@ -69,6 +69,18 @@ describe('in-flight tracking for a graceful shutdown', () => {
     agent.destroy();
   });
 
+  it('an answer whose client went away mid-request no longer holds a drain', async () => {
+    const { inFlight, release } = await serverWithHeldAnswers();
+    const { port } = app!.server.address() as { port: number };
+    const gone = request({ host: '127.0.0.1', port, path: '/slow' });
+    gone.on('error', () => {});
+    gone.end();
+    await until(() => release.length === 1);
+    gone.destroy();
+    // Never released: only the client's leaving ends this answer.
+    await expect(Promise.race([inFlight.drain(0).then(() => 'drained'), new Promise((done) => setTimeout(() => done('held'), 4_000))])).resolves.toBe('drained');
+  });
+
   it('a drain with nothing in flight ends after a quiet moment', async () => {
     const { inFlight, get, agent } = await serverWithHeldAnswers();
     expect((await get('/fast')).connection).toBe('keep-alive');

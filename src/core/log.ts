@@ -23,6 +23,7 @@ function isRegularFile(fd: number): boolean {
     return false;
   }
 }
+
 const written: Promise<void> = Promise.resolve();
 
 /**
@@ -38,10 +39,11 @@ const written: Promise<void> = Promise.resolve();
  * event loop there: a slow reader delays the answers waiting for their lines, not health checks,
  * timers or other work. The answers released by one completed write go out together.
  *
- * On a regular file (`serve > fleetgate.log`), which no reader holds back, the event loop writes
- * each line itself as it is logged, as the SQLite store writes its small transactions: under load
- * the thread's hand-offs cost more than the writes, each a wake-up of a libuv thread and one of the
- * event loop (0.5 context switches per order against 0.05; bench/README.md).
+ * On a regular file (`serve >> fleetgate.log`), which has no reader to wait for, the event loop
+ * writes each line itself as it is logged, as the SQLite store writes its small transactions: under
+ * load the thread's hand-offs cost more than the writes, each a wake-up of a libuv thread and one of
+ * the event loop (0.05 context switches per order instead of 0.3-0.7; bench/README.md, fourth
+ * pass). A disk that stalls then stalls the event loop, as it would the store.
  */
 export class CallLogDestination implements DestinationStream {
   readonly #destination: ReturnType<typeof pino.destination>;
@@ -51,9 +53,12 @@ export class CallLogDestination implements DestinationStream {
   readonly #waiting: { readonly upTo: number; readonly promise: Promise<void>; readonly resolve: () => void }[] = [];
   /** Set once the destination failed (EPIPE and the like): nothing more will be written, nobody waits for it. */
   #failed = false;
+  /** Lines are written by write() itself (a regular file). */
+  readonly #sync: boolean;
 
   constructor(fd: number) {
-    this.#destination = pino.destination({ dest: fd, sync: isRegularFile(fd) });
+    this.#sync = isRegularFile(fd);
+    this.#destination = pino.destination({ dest: fd, sync: this.#sync });
     this.#destination.on('write', (bytes: number) => {
       this.#written += bytes;
       while (this.#waiting.length > 0 && this.#waiting[0]!.upTo <= this.#written) this.#waiting.shift()!.resolve();
@@ -69,6 +74,9 @@ export class CallLogDestination implements DestinationStream {
     if (this.#failed) return;
     this.#handed += Buffer.byteLength(line);
     this.#destination.write(line);
+    // A synchronous write returns with the whole line written or has failed: sonic-boom reports
+    // only the first part of a line the kernel took in two writes.
+    if (this.#sync && !this.#failed) this.#written = this.#handed;
   }
 
   /** Resolves once every line given so far is written. */

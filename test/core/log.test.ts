@@ -136,6 +136,16 @@ describe('the server log says when a call’s line is written', () => {
     }
   });
 
+  it('on a regular file, does not hold callers once the file cannot be written', async () => {
+    const own = openSync(join(dir, 'closed.jsonl'), 'a');
+    const log = openLog('info', { service: 'fleetgate' }, own);
+    log.write(call({ requestId: 'before' }));
+    closeSync(own);
+    log.write(call({ requestId: 'after' }));
+    await expect(Promise.race([log.written().then(() => 'released'), new Promise((done) => setTimeout(() => done('held'), 2000))])).resolves.toBe('released');
+    expect(readFileSync(join(dir, 'closed.jsonl'), 'utf8')).toContain('"requestId":"before"');
+  });
+
   it('does not hold callers when the log cannot be written', async () => {
     const log = openLog('info', { service: 'fleetgate' }, 987_654);
     log.write(call());
