@@ -97,8 +97,9 @@ export const deductibleAmount = (voucher: VoucherRow, amount: number): number =>
 
 /**
  * The order's ledger movement of one kind, spelled out: built as `{ ...common, kind, amount }`
- * (properties added after a spread), it made Node 20's scavenger promote about 1.5 MB to the old
- * generation at every scavenge under load (`--trace-gc-nvp`), for the full GC to free.
+ * (properties added after a spread), it and payOrder's Order made Node 20's scavenger promote
+ * about 1.2 MB to the old generation at every scavenge of the order path, for the full GC to free
+ * (`--trace-gc-nvp`; bench/README.md, fourth pass).
  */
 const movementOf = (order: Order, kind: LedgerKind, amount: number, voucherId: string | undefined): Movement => ({
   accountId: order.payer.accountId,

@@ -63,7 +63,7 @@ function upperFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
-function popCoreParams(call: ClientCall): ParamPair[] {
+function popCoreParams(call: ClientCall): readonly ParamPair[] {
   const api = Object.fromEntries(Object.entries(call.params).map(([k, v]) => [upperFirst(k), v]));
   const all: Record<string, unknown> = {
     Action: call.action,

@@ -94,11 +94,11 @@ export function parseParamPairs(raw: string): ParamPair[] {
 export const byName = (a: ParamPair, b: ParamPair): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
- * Orders pairs by name the way both SDKs do (a sorted copy). SDKs send their parameters sorted
- * already: a check costs less than the sort's comparator calls.
+ * Orders pairs by name the way both SDKs do: the pairs themselves when they are in order already,
+ * as SDKs send them (a check costs less than the sort's comparator calls), else a sorted copy.
  */
-export function sortPairs(pairs: readonly ParamPair[]): ParamPair[] {
-  return inOrder(pairs) ? [...pairs] : [...pairs].sort(byName);
+export function sortPairs(pairs: readonly ParamPair[]): readonly ParamPair[] {
+  return inOrder(pairs) ? pairs : [...pairs].sort(byName);
 }
 
 function inOrder(pairs: readonly ParamPair[]): boolean {

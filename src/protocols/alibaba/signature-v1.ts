@@ -28,7 +28,7 @@ export function v1StringToSign(method: string, pairs: readonly ParamPair[]): str
 }
 
 /** Every parameter but `Signature`, sorted by name. */
-const signedPairs = (pairs: readonly ParamPair[]): ParamPair[] => sortPairs(pairs.filter(([name]) => name !== 'Signature'));
+const signedPairs = (pairs: readonly ParamPair[]): readonly ParamPair[] => sortPairs(pairs.filter(([name]) => name !== 'Signature'));
 
 /** `Base64(HMAC-SHA1(AccessKeySecret + "&", StringToSign))` (v1 signature doc). */
 export function v1Signature(stringToSign: string, accessKeySecret: string): string {
