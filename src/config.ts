@@ -91,6 +91,13 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   const port = checkPort(String(overrides.port ?? env.FLEETGATE_PORT ?? 8080), 'port');
   const mqttPortText = nonEmpty(overrides.mqttPort === undefined ? env.FLEETGATE_MQTT_PORT : String(overrides.mqttPort));
   const mqttTlsPortText = nonEmpty(overrides.mqttTlsPort === undefined ? env.FLEETGATE_MQTT_TLS_PORT : String(overrides.mqttTlsPort));
+  const mqttPort = mqttPortText === undefined ? undefined : checkPort(mqttPortText, 'MQTT port');
+  const mqttTlsPort = mqttTlsPortText === undefined ? undefined : checkPort(mqttTlsPortText, 'MQTT TLS port');
+  checkPortsDistinct({
+    'the HTTP port (--port, FLEETGATE_PORT)': port,
+    'the MQTT port (--mqtt-port, FLEETGATE_MQTT_PORT)': mqttPort,
+    'the MQTT TLS port (--mqtt-tls-port, FLEETGATE_MQTT_TLS_PORT)': mqttTlsPort,
+  });
   const mqttTlsKeyFile = optionalPath(env.FLEETGATE_MQTT_TLS_KEY_FILE);
   const mqttTlsCertFile = optionalPath(env.FLEETGATE_MQTT_TLS_CERT_FILE);
   if ((mqttTlsKeyFile === undefined) !== (mqttTlsCertFile === undefined)) {
@@ -132,8 +139,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     seedFile: optionalPath(overrides.seed ?? env.FLEETGATE_SEED_FILE),
     iothubRegisterWindowSeconds: Number(registerWindow),
     renewalSweepSeconds: Number(renewalSweep),
-    mqttPort: mqttPortText === undefined ? undefined : checkPort(mqttPortText, 'MQTT port'),
-    mqttTlsPort: mqttTlsPortText === undefined ? undefined : checkPort(mqttTlsPortText, 'MQTT TLS port'),
+    mqttPort,
+    mqttTlsPort,
     mqttTlsKeyFile,
     mqttTlsCertFile,
     mqttLimits: Object.freeze({
@@ -281,6 +288,17 @@ function checkPort(text: string, what: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new ConfigError(`invalid ${what} "${text}": expected a number from 0 to 65535`);
   return port;
+}
+
+/** Two listeners on one port would fail at startup with a bare EADDRINUSE; 0 (any free port) may repeat. */
+function checkPortsDistinct(portsByName: Readonly<Record<string, number | undefined>>): void {
+  const seen = new Map<number, string>();
+  for (const [name, port] of Object.entries(portsByName)) {
+    if (port === undefined || port === 0) continue;
+    const other = seen.get(port);
+    if (other !== undefined) throw new ConfigError(`${other} and ${name} are both ${port}: each listener needs its own port`);
+    seen.set(port, name);
+  }
 }
 
 function optionalPath(value: string | undefined): string | undefined {

@@ -134,13 +134,20 @@ describe('configuration', () => {
     expect(() => parseRateLimits('aws.iot:*=5')).toThrow(/cloud\.product/);
   });
 
-  it('the MQTT listener is off unless a port is given (flag over environment); TLS files come in pairs', () => {
+  it('the MQTT listener is off unless a port is given (flag over environment); TLS files come in pairs; no two listeners share a port', () => {
     expect(loadConfig({}, {})).toMatchObject({ mqttPort: undefined, mqttTlsPort: undefined, mqttTlsKeyFile: undefined, mqttTlsCertFile: undefined });
     expect(loadConfig({}, { FLEETGATE_MQTT_PORT: '1883', FLEETGATE_MQTT_TLS_PORT: '8883' })).toMatchObject({ mqttPort: 1883, mqttTlsPort: 8883 });
     expect(loadConfig({ mqttPort: '2883' }, { FLEETGATE_MQTT_PORT: '1883' }).mqttPort).toBe(2883);
     expect(() => loadConfig({}, { FLEETGATE_MQTT_PORT: 'mqtt' })).toThrow(new ConfigError('invalid MQTT port "mqtt": expected a number from 0 to 65535'));
     expect(() => loadConfig({ mqttTlsPort: '70000' }, {})).toThrow(new ConfigError('invalid MQTT TLS port "70000": expected a number from 0 to 65535'));
     expect(() => loadConfig({}, { FLEETGATE_MQTT_TLS_KEY_FILE: 'key.pem' })).toThrow(/FLEETGATE_MQTT_TLS_CERT_FILE/);
+    expect(() => loadConfig({}, { FLEETGATE_MQTT_PORT: '1883', FLEETGATE_MQTT_TLS_PORT: '1883' })).toThrow(
+      new ConfigError(
+        'the MQTT port (--mqtt-port, FLEETGATE_MQTT_PORT) and the MQTT TLS port (--mqtt-tls-port, FLEETGATE_MQTT_TLS_PORT) are both 1883: each listener needs its own port',
+      ),
+    );
+    expect(() => loadConfig({ mqttPort: 8080 }, {})).toThrow(/^the HTTP port \(--port, FLEETGATE_PORT\) and the MQTT port \(--mqtt-port, FLEETGATE_MQTT_PORT\) are both 8080:/);
+    expect(loadConfig({ port: 0 }, { FLEETGATE_MQTT_PORT: '0', FLEETGATE_MQTT_TLS_PORT: '0' })).toMatchObject({ port: 0, mqttPort: 0, mqttTlsPort: 0 });
     expect(loadConfig({}, { FLEETGATE_MQTT_TLS_KEY_FILE: 'k.pem', FLEETGATE_MQTT_TLS_CERT_FILE: 'c.pem' }).mqttTlsCertFile).toBe(resolve('c.pem'));
   });
 

@@ -7,7 +7,7 @@ import mqtt from 'mqtt';
 import { device as DeviceClient, register, type Device, type RegisterAnswer } from 'alibabacloud-iot-device-sdk';
 import { signUtil } from 'alibabacloud-iot-device-sdk/lib/utils.js';
 import { startTestServer, type TestServer } from '../../../support/server.ts';
-import { freePort } from '../../../support/ports.ts';
+import { freePorts } from '../../../support/ports.ts';
 import { alibabaClient, type AlibabaClient } from '../../../support/alibaba-harness.ts';
 import { deviceSign } from '../../../support/alibaba-device-signer.ts';
 import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '../../../support/mqtt-client.ts';
@@ -37,7 +37,7 @@ let mqttsUrl: string;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  const [port, tlsPort] = [await freePort(), await freePort()];
+  const [port, tlsPort] = await freePorts(2);
   mqttUrl = `mqtt://127.0.0.1:${port}`;
   mqttsUrl = `mqtts://localhost:${tlsPort}`;
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
 import { startCluster, startTestServer, type TestServer } from '../../../support/server.ts';
-import { freePort } from '../../../support/ports.ts';
+import { freePorts } from '../../../support/ports.ts';
 import { mqttPassword, mqttUsername } from '../../../support/tencent-device-client.ts';
 import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '../../../support/mqtt-client.ts';
 import { iotcloudClient, unique, type IotcloudClient } from './support.ts';
@@ -52,7 +52,7 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    const [port, tlsPort] = [await freePort(), await freePort()];
+    const [port, tlsPort] = await freePorts(2);
     url = `mqtt://127.0.0.1:${port}`;
     // Revalidation by timer never runs during these tests: a revoked connection that closes was closed by the revoking action itself.
     server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort), FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' } });
