@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 
 const STATEMENT_CACHE_SIZE = 500;
+const WAL_FILE_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Opens a writing connection: WAL, commits that do not fsync (the checkpoint does), foreign keys.
@@ -17,6 +18,8 @@ export function openWritingConnection(file, { busyTimeoutMs, checkpointsElsewher
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     if (checkpointsElsewhere) db.pragma('wal_autocheckpoint = 0');
+    // A WAL started over keeps its file, as large as the busiest second made it; beyond this it is cut back.
+    db.pragma(`journal_size_limit = ${WAL_FILE_LIMIT_BYTES}`);
   } catch (error) {
     db.close();
     throw error;
