@@ -25,7 +25,8 @@ import { activateFromClientProcess, fmt, table } from './support/harness.ts';
 import { createAccountWithKeys } from '../src/core/bootstrap.ts';
 import { startFleetgate } from './support/serve.ts';
 import { benchDataDir, seed as seedDataDir } from './support/seed.ts';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
+import { cpuSecondsOf, threadCpuSeconds } from './support/proc.ts';
 
 const BATCH = 100;
 const batches = Number(process.argv[2] ?? 200);
@@ -118,11 +119,9 @@ async function run(dialect: Dialect) {
 const SERVE_BATCHES = Math.ceil(Number(process.env.BENCH_MNA_DEVICES ?? 50_000) / BATCH);
 const SERVE_IN_FLIGHT = 8;
 
-/** CPU time (user + system, ms) a process, or one of its threads, has used so far (Linux /proc; 100 ticks a second). */
-function cpuMs(pid: number, tid?: number): number {
-  const stat = readFileSync(tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** CPU ms so far of process `pid` (all threads) and of its main thread (Linux /proc). */
+function cpuMs(pid: number): { readonly all: number; readonly main: number } {
+  return { all: cpuSecondsOf(pid) * 1000, main: (threadCpuSeconds(pid).get(String(pid))?.seconds ?? 0) * 1000 };
 }
 
 /** 50,000 devices through `serve`, the SDK in its own process: the figure a user would see. */
@@ -139,7 +138,7 @@ async function viaServe(): Promise<{ devicesPerSecond: number; mainThreadMsPerBa
   });
   const server = await startFleetgate(dataDir, env);
   try {
-    const before = { main: cpuMs(server.pid, server.pid), all: cpuMs(server.pid) };
+    const before = cpuMs(server.pid);
     const { devicesPerSecond } = await activateFromClientProcess({
       endpoint: `127.0.0.1:${server.port}`,
       secretId: customer.keyId,
@@ -152,10 +151,11 @@ async function viaServe(): Promise<{ devicesPerSecond: number; mainThreadMsPerBa
     });
     // The client's untimed warm-up batch used the server too.
     const perBatch = (used: number) => used / (SERVE_BATCHES + 1);
+    const after = cpuMs(server.pid);
     return {
       devicesPerSecond,
-      mainThreadMsPerBatch: perBatch(cpuMs(server.pid, server.pid) - before.main),
-      processMsPerBatch: perBatch(cpuMs(server.pid) - before.all),
+      mainThreadMsPerBatch: perBatch(after.main - before.main),
+      processMsPerBatch: perBatch(after.all - before.all),
     };
   } finally {
     await server.stop();
