@@ -15,7 +15,7 @@ import { ensureDefaultInstance, findInstanceId } from '../src/services/alibaba/i
 import { createProduct } from '../src/services/alibaba/iot/store/products.ts';
 import { deviceSealingContext } from '../src/services/alibaba/iot/store/devices.ts';
 import { newIotId } from '../src/services/alibaba/iot/ids.ts';
-import { freePort } from '../test/support/ports.ts';
+import { freePorts } from '../test/support/ports.ts';
 import { fmt, table } from './support/harness.ts';
 import { benchDataDir, seed } from './support/seed.ts';
 import { startFleetgate, startReference, type ServerProcess } from './support/serve.ts';
@@ -90,16 +90,17 @@ const productKey = await seed(dataDir, env, async ({ store, secrets }) => {
 });
 
 const rows: Record<string, string>[] = [];
-const fleetgateMqtt = await freePort();
+// Taken together: two ports released one at a time can be the same one.
+const [fleetgateMqtt, fleetgateHttp] = (await freePorts(2)) as [number, number];
 // All CONNECTs come from 127.0.0.1: the per-address limit is off.
-const fleetgate = await startFleetgate(dataDir, { ...env, FLEETGATE_MQTT_PORT: String(fleetgateMqtt), FLEETGATE_MQTT_CONNECTS_PER_IP: '0' });
+const fleetgate = await startFleetgate(dataDir, { ...env, FLEETGATE_MQTT_PORT: String(fleetgateMqtt), FLEETGATE_MQTT_CONNECTS_PER_IP: '0' }, fleetgateHttp);
 try {
   rows.push(await measure('fleetgate (auth + state)', fleetgate, fleetgateMqtt, { productKey, secret }));
 } finally {
   await fleetgate.stop();
 }
-const referenceMqtt = await freePort();
-const reference = await startReference('mqtt-reference.ts', { mqttPort: referenceMqtt }, join(dataDir, 'reference.log'));
+const [referenceMqtt, referenceHttp] = (await freePorts(2)) as [number, number];
+const reference = await startReference('mqtt-reference.ts', { mqttPort: referenceMqtt }, join(dataDir, 'reference.log'), referenceHttp);
 try {
   rows.push(await measure('bare aedes (no auth)', reference, referenceMqtt, { productKey, secret }));
 } finally {

@@ -63,10 +63,11 @@ function wrap(child: ChildProcess, port: number, what: string, out: number): Ser
 /**
  * Starts Fleetgate exactly as a user runs it: `node bin/fleetgate.js serve`, its JSON log (level
  * info, one line per call) on stdout redirected to `<dataDir>/serve.log`, graceful shutdown on
- * SIGTERM. `env` adds FLEETGATE_* settings (master key, rate limits).
+ * SIGTERM. `env` adds FLEETGATE_* settings (master key, rate limits). `port`, the HTTP port, is
+ * by default a free one; when env names other ports, take them all at once (freePorts).
  */
-export async function startFleetgate(dataDir: string, env: Record<string, string>): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startFleetgate(dataDir: string, env: Record<string, string>, port?: number): Promise<ServerProcess> {
+  port ??= await freePort();
   const out = openSync(join(dataDir, 'serve.log'), 'a');
   const child = spawn(process.execPath, [...profiling(), BIN, 'serve', '--data-dir', dataDir, '--port', String(port)], {
     env: { ...process.env, ...env },
@@ -78,10 +79,10 @@ export async function startFleetgate(dataDir: string, env: Record<string, string
 
 /**
  * Starts a bench/support reference server script in its own process; it gets `spec` (JSON) and
- * the port as arguments and must answer GET /healthz.
+ * the port (by default a free one) as arguments and must answer GET /healthz.
  */
-export async function startReference(script: string, spec: unknown, logFile: string): Promise<ServerProcess> {
-  const port = await freePort();
+export async function startReference(script: string, spec: unknown, logFile: string, port?: number): Promise<ServerProcess> {
+  port ??= await freePort();
   const out = openSync(logFile, 'a');
   const child = spawn(process.execPath, [...profiling(), '--import', 'tsx', resolve(import.meta.dirname, script), JSON.stringify(spec), String(port)], {
     stdio: ['ignore', out, 'inherit'],

@@ -3,23 +3,32 @@ import { createRequire } from 'node:module';
 
 const DEFAULT_EVERY_MS = 1000;
 /**
- * The longest a checkpoint holds up writers: the event loop's writing connection never waits (its
- * group goes to the writer thread, which does), so this delays writes, never the event loop.
+ * How long a RESTART checkpoint waits for the write lock and for readers before it gives up (it
+ * was then one more PASSIVE). The event loop's writing connection never waits for the lock: a
+ * group that finds it taken goes to the writer thread, which does.
  */
 const BUSY_MS = 20;
+/** A WAL that has grown this long (about 16 MiB) since it last started over is not being started over by the commits: RESTART. */
+const RESTART_AT_FRAMES = 4096;
 
 // Runs in the worker thread: its own connection to the same file, checkpointing on a timer.
-// PASSIVE never waits for readers or writers: it copies what the WAL held when it began. Under a
-// steady stream of commits that never catches up, and SQLite starts the WAL over only once all of
-// it is copied: it grew by every commit (660 MB after 40,000 orders). RESTART then copies the few
-// frames committed meanwhile while holding the write lock, so the next commit starts the WAL over.
-// It waits at most BUSY_MS for that lock and for readers; failing, it was one more PASSIVE.
+// PASSIVE never waits for readers or writers: it copies the frames the WAL held when it began, and
+// SQLite starts the WAL over only once every frame is copied. Under commits that never pause that
+// never happens, and the WAL grew by every commit (660 MB after 40,000 orders). So once the WAL is
+// long, RESTART takes the write lock (waiting at most BUSY_MS) and, holding it, copies the frames
+// committed since the PASSIVE pass and syncs the WAL and the database: the next commit starts the
+// WAL over. Writers wait for that copy and sync, on the writer thread.
 const WORKER_SOURCE = `
 const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
 db.pragma('busy_timeout = ${BUSY_MS}');
-const checkpoint = () => { try { db.pragma('wal_checkpoint(PASSIVE)'); db.pragma('wal_checkpoint(RESTART)'); } catch {} };
+const checkpoint = () => {
+  try {
+    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (log >= ${RESTART_AT_FRAMES}) db.pragma('wal_checkpoint(RESTART)');
+  } catch {}
+};
 const timer = setInterval(checkpoint, workerData.everyMs);
 parentPort.on('message', () => { clearInterval(timer); checkpoint(); db.close(); parentPort.close(); });
 `;

@@ -42,6 +42,12 @@ export function adminCaller(server: Pick<TestServer, 'url' | 'adminToken'>): (me
     });
 }
 
+/** The MQTT listener as the health endpoint reports it: its ports (ephemeral ones included), connected devices, state. */
+export async function mqttHealth(server: Pick<TestServer, 'url' | 'adminToken'>): Promise<{ port: number; tlsPort: number; connectedDevices: number; state: string }> {
+  const response = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
+  return ((await response.json()) as { mqtt: { port: number; tlsPort: number; connectedDevices: number; state: string } }).mqtt;
+}
+
 export interface TestServerOptions {
   readonly dialect: Dialect;
   /** Env-style settings, e.g. { FLEETGATE_RATE_LIMIT: '5', FLEETGATE_REDIS_URL: REDIS_URL }. */

@@ -6,8 +6,7 @@ import { pino } from 'pino';
 import mqtt from 'mqtt';
 import { device as DeviceClient, register, type Device, type RegisterAnswer } from 'alibabacloud-iot-device-sdk';
 import { signUtil } from 'alibabacloud-iot-device-sdk/lib/utils.js';
-import { startTestServer, type TestServer } from '../../../support/server.ts';
-import { freePorts } from '../../../support/ports.ts';
+import { mqttHealth, startTestServer, type TestServer } from '../../../support/server.ts';
 import { alibabaClient, type AlibabaClient } from '../../../support/alibaba-harness.ts';
 import { deviceSign } from '../../../support/alibaba-device-signer.ts';
 import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '../../../support/mqtt-client.ts';
@@ -37,13 +36,13 @@ let mqttsUrl: string;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  const [port, tlsPort] = await freePorts(2);
-  mqttUrl = `mqtt://127.0.0.1:${port}`;
-  mqttsUrl = `mqtts://localhost:${tlsPort}`;
   const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
   // Revalidation by timer never runs during these tests: a revoked connection that closes was closed by the revoking action itself.
-  const env = { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort), FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' };
+  const env = { FLEETGATE_MQTT_PORT: '0', FLEETGATE_MQTT_TLS_PORT: '0', FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' };
   server = await startTestServer({ dialect: 'sqlite', env, logger });
+  const { port, tlsPort } = await mqttHealth(server);
+  mqttUrl = `mqtt://127.0.0.1:${port}`;
+  mqttsUrl = `mqtts://localhost:${tlsPort}`;
 });
 afterAll(() => server.close());
 

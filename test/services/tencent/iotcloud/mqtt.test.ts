@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt from 'mqtt';
-import { startCluster, startTestServer, type TestServer } from '../../../support/server.ts';
-import { freePorts } from '../../../support/ports.ts';
+import { mqttHealth, startCluster, startTestServer, type TestServer } from '../../../support/server.ts';
 import { mqttPassword, mqttUsername } from '../../../support/tencent-device-client.ts';
 import { connectRefusal, connected, nextMessage, subscribeGrant, until } from '../../../support/mqtt-client.ts';
 import { iotcloudClient, unique, type IotcloudClient } from './support.ts';
@@ -40,11 +39,6 @@ function login(device: { productId: string; deviceName: string; psk: string }, e
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-async function health(server: TestServer): Promise<{ port: number; tlsPort: number; connectedDevices: number; state: string }> {
-  const response = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
-  return ((await response.json()) as { mqtt: { port: number; tlsPort: number; connectedDevices: number; state: string } }).mqtt;
-}
-
 const describeDevice = async (client: IotcloudClient, device: { productId: string; deviceName: string }) =>
   client.DescribeDevice({ ProductId: device.productId, DeviceName: device.deviceName });
 
@@ -52,10 +46,9 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
   let server: TestServer;
   let url: string;
   beforeAll(async () => {
-    const [port, tlsPort] = await freePorts(2);
-    url = `mqtt://127.0.0.1:${port}`;
     // Revalidation by timer never runs during these tests: a revoked connection that closes was closed by the revoking action itself.
-    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: String(port), FLEETGATE_MQTT_TLS_PORT: String(tlsPort), FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' } });
+    server = await startTestServer({ dialect: 'sqlite', env: { FLEETGATE_MQTT_PORT: '0', FLEETGATE_MQTT_TLS_PORT: '0', FLEETGATE_MQTT_REVALIDATE_SECONDS: '86400' } });
+    url = `mqtt://127.0.0.1:${(await mqttHealth(server)).port}`;
   });
   afterAll(() => server.close());
 
@@ -69,7 +62,7 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
     expect(online).toMatchObject({ Online: 1, ClientIP: '127.0.0.1', FirstOnlineTime: expect.any(Number) });
     expect(online.LoginTime).toBeGreaterThanOrEqual(nowSeconds() - 5);
     expect((await device.client.DescribeDevices({ ProductId: device.productId, Offset: 0, Limit: 10 })).Devices![0]).toMatchObject({ Online: 1 });
-    expect((await health(server)).connectedDevices).toBe(1);
+    expect((await mqttHealth(server)).connectedDevices).toBe(1);
     await first.endAsync();
     await until(async () => (await describeDevice(device.client, device)).Online === 0);
     const offline = await describeDevice(device.client, device);
@@ -137,13 +130,13 @@ describe('IoT Hub devices on the MQTT listener (SQLite, TCP and TLS)', () => {
     await revokedBy(() => device.client.SetProductsForbiddenStatus({ ProductId: [device.productId], Status: 1 }));
     await device.client.SetProductsForbiddenStatus({ ProductId: [device.productId], Status: 0 });
     await revokedBy(() => device.client.DeleteDevice({ ProductId: device.productId, DeviceName: device.deviceName }));
-    await until(async () => (await health(server)).connectedDevices === 0);
+    await until(async () => (await mqttHealth(server)).connectedDevices === 0);
   });
 
   it('a device uses its own topics ($thing/…/<ProductId>/<DeviceName>, <ProductId>/<DeviceName>/…), never another device\'s; over TLS with the generated certificate', async () => {
     const device = await keyDevice(server);
     const ca = readFileSync(join(server.app.config.dataDir, 'mqtt-tls.crt'));
-    const client = await connected(mqtt.connect(`mqtts://localhost:${(await health(server)).tlsPort}`, { ...login(device, nowSeconds() + HOUR), ca }));
+    const client = await connected(mqtt.connect(`mqtts://localhost:${(await mqttHealth(server)).tlsPort}`, { ...login(device, nowSeconds() + HOUR), ca }));
     const own = `${device.productId}/${device.deviceName}/data`;
     expect(await subscribeGrant(client, own)).toBe(1);
     expect(await subscribeGrant(client, `$thing/down/property/${device.productId}/${device.deviceName}`)).toBe(1);
@@ -170,7 +163,7 @@ describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
   it('a device connected to node A is online through node B\'s API, and offline there once it ends', async () => {
     const [a, b] = cluster.nodes as [TestServer, TestServer];
     const device = await keyDevice(a);
-    const client = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(a)).port}`, login(device, nowSeconds() + HOUR)));
+    const client = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await mqttHealth(a)).port}`, login(device, nowSeconds() + HOUR)));
     const viaB = iotcloudClient(b, device.account);
     expect(await describeDevice(viaB, device)).toMatchObject({ Online: 1, FirstOnlineTime: expect.any(Number) });
     await client.endAsync();
@@ -180,13 +173,13 @@ describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
   it('a second connection of the device on node B closes its connection on node A at A\'s next revalidation; the device stays online', async () => {
     const [a, b] = cluster.nodes as [TestServer, TestServer];
     const device = await keyDevice(a, 'moving-dev');
-    const onA = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(a)).port}`, login(device, nowSeconds() + HOUR)));
+    const onA = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await mqttHealth(a)).port}`, login(device, nowSeconds() + HOUR)));
     const closedOnA = new Promise<void>((resolve) => onA.once('close', () => resolve()));
-    const onB = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(b)).port}`, login(device, nowSeconds() + HOUR)));
+    const onB = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await mqttHealth(b)).port}`, login(device, nowSeconds() + HOUR)));
     await closedOnA;
     onA.end(true);
     expect((await describeDevice(device.client, device)).Online).toBe(1);
-    expect((await health(a)).connectedDevices).toBe(0);
+    expect((await mqttHealth(a)).connectedDevices).toBe(0);
     await onB.endAsync();
     await until(async () => (await describeDevice(device.client, device)).Online === 0);
   });
@@ -195,7 +188,7 @@ describe('IoT Hub devices on two nodes sharing PostgreSQL', () => {
     const [a, b] = cluster.nodes as [TestServer, TestServer];
     const c = await startTestServer({ dialect: 'postgres', databaseUrl: a.app.config.databaseUrl, masterKey: a.app.config.masterKey, env: { FLEETGATE_MQTT_PORT: '0' } });
     const device = await keyDevice(b, 'shutdown-dev');
-    const client = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await health(c)).port}`, login(device, nowSeconds() + HOUR)));
+    const client = await connected(mqtt.connect(`mqtt://127.0.0.1:${(await mqttHealth(c)).port}`, login(device, nowSeconds() + HOUR)));
     expect((await describeDevice(device.client, device)).Online).toBe(1);
     await c.close();
     client.end(true);
