@@ -105,16 +105,15 @@ const checkPhase = () => new Promise((resolve) => setImmediate(resolve));
 class AnswerSlots {
   readonly #answers: (ServerResponse | undefined)[] = [];
   readonly #freed: number[] = [];
-  #count = 0;
 
+  /** Every slot holds an answer or is free. */
   get size(): number {
-    return this.#count;
+    return this.#answers.length - this.#freed.length;
   }
 
   add(response: ServerResponse): number {
     const slot = this.#freed.pop() ?? this.#answers.length;
     this.#answers[slot] = response;
-    this.#count++;
     return slot;
   }
 
@@ -123,7 +122,6 @@ class AnswerSlots {
     if (this.#answers[slot] !== response) return;
     this.#answers[slot] = undefined;
     this.#freed.push(slot);
-    this.#count--;
   }
 
   *[Symbol.iterator](): IterableIterator<ServerResponse> {

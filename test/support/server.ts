@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { FastifyInstance } from 'fastify';
 import type { Dialect } from '../../src/storage/database.ts';
+import type { MqttStatus } from '../../src/mqtt/broker.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openRuntime, type Runtime } from '../../src/runtime.ts';
 import { buildServer } from '../../src/server.ts';
@@ -43,9 +44,9 @@ export function adminCaller(server: Pick<TestServer, 'url' | 'adminToken'>): (me
 }
 
 /** The MQTT listener as the health endpoint reports it: its ports (ephemeral ones included), connected devices, state. */
-export async function mqttHealth(server: Pick<TestServer, 'url' | 'adminToken'>): Promise<{ port: number; tlsPort: number; connectedDevices: number; state: string }> {
+export async function mqttHealth(server: Pick<TestServer, 'url' | 'adminToken'>): Promise<MqttStatus & { readonly state: string }> {
   const response = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
-  return ((await response.json()) as { mqtt: { port: number; tlsPort: number; connectedDevices: number; state: string } }).mqtt;
+  return ((await response.json()) as { mqtt: MqttStatus & { readonly state: string } }).mqtt;
 }
 
 export interface TestServerOptions {

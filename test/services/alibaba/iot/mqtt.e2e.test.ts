@@ -76,11 +76,6 @@ function sdkDevice(config: { productKey: string; deviceName: string; deviceSecre
   });
 }
 
-async function health(): Promise<{ connectedDevices: number }> {
-  const response = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
-  return ((await response.json()) as { mqtt: { connectedDevices: number } }).mqtt;
-}
-
 describe('Alibaba devices on the MQTT listener', () => {
   it('HTTPS registration → the device SDK connects with the secret → ONLINE and activated → end → OFFLINE; the old secret and another device\'s topic are refused', async () => {
     const account = await server.createAccount();
@@ -114,8 +109,7 @@ describe('Alibaba devices on the MQTT listener', () => {
 
     await new Promise<void>((resolve) => sdk.end(false, resolve));
     await until(async () => (await client.call('QueryDeviceDetail', { IotId: iotId })).Data.Status === 'OFFLINE');
-    const health = await fetch(`${server.url}/_fleetgate/health`, { headers: { authorization: `Bearer ${server.adminToken}` } });
-    expect(((await health.json()) as { mqtt: unknown }).mqtt).toMatchObject({ configured: true, state: 'running', connectedDevices: 0 });
+    expect(await mqttHealth(server)).toMatchObject({ configured: true, state: 'running', connectedDevices: 0 });
     expect(lines.join('')).not.toContain(deviceSecret);
   });
 
@@ -185,7 +179,7 @@ describe('Alibaba devices on the MQTT listener', () => {
     await client.call('DeleteDevice', { IotId: deleted.iotId });
     await otherClosed;
     other.end(true);
-    await until(async () => (await health()).connectedDevices === 0);
+    await until(async () => (await mqttHealth(server)).connectedDevices === 0);
   });
 
   it('the operator\'s activation of a connected device keeps it ONLINE and connected; its end still records OFFLINE', async () => {
